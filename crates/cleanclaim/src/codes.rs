@@ -1,0 +1,298 @@
+//! Code types: parsing and normalization of the codes a claim carries.
+//!
+//! Claims arrive with codes written many ways (`e11.9`, `E119`, ` E11.9 `). The model stores
+//! every code in one normal form (upper case, no dot, no whitespace) so that look-ups and
+//! comparisons never allocate. The typed parsers below check the *shape* of a code; whether a
+//! well-shaped code exists on a date is the code sets' business.
+
+use std::fmt;
+
+/// Normalizes a code: trims, drops dots and inner spaces, upper-cases ASCII.
+pub fn normalize(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return raw.to_owned();
+    }
+    raw.chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Formats a normalized ICD-10-CM code with its dot after the category (`E119` → `E11.9`).
+pub fn dotted(code: &str) -> String {
+    if code.len() > 3 && code.is_char_boundary(3) {
+        format!("{}.{}", &code[..3], &code[3..])
+    } else {
+        code.to_owned()
+    }
+}
+
+/// Why a code does not have the shape its code system requires.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{system} code must be {expected}")]
+pub struct CodeError {
+    /// The code system, e.g. `ICD-10-CM`.
+    pub system: &'static str,
+    /// The shape that was expected.
+    pub expected: &'static str,
+}
+
+macro_rules! code_type {
+    ($(#[$doc:meta])* $name:ident, $system:literal, $expected:literal, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses and normalizes; fails when the shape is wrong.
+            pub fn parse(raw: &str) -> Result<Self, CodeError> {
+                let code = normalize(raw);
+                let check: fn(&[u8]) -> bool = $check;
+                if check(code.as_bytes()) {
+                    Ok($name(code))
+                } else {
+                    Err(CodeError { system: $system, expected: $expected })
+                }
+            }
+
+            /// True when `raw` (already normalized) has this code system's shape.
+            pub fn is_shape(normalized: &str) -> bool {
+                let check: fn(&[u8]) -> bool = $check;
+                check(normalized.as_bytes())
+            }
+
+            /// The normalized code.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = CodeError;
+            fn from_str(s: &str) -> Result<Self, CodeError> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+code_type!(
+    /// An ICD-10-CM diagnosis code: a letter, a digit, a letter or digit, then up to four
+    /// more letters or digits (`E11`, `E119`, `S52521A`).
+    Icd10Cm,
+    "ICD-10-CM",
+    "3 to 7 characters: letter, digit, then letters or digits",
+    |b| (3..=7).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_digit()
+        && b[2..].iter().all(|&c| alnum(c))
+);
+
+code_type!(
+    /// An ICD-10-PCS procedure code: exactly 7 characters of digits and letters other than I and O.
+    Icd10Pcs,
+    "ICD-10-PCS",
+    "7 characters of digits and letters other than I and O",
+    |b| b.len() == 7 && b.iter().all(|&c| alnum(c) && c != b'I' && c != b'O')
+);
+
+code_type!(
+    /// A procedure code on a service line: CPT (5 digits, or 4 digits and F/T/U for category II,
+    /// III and PLA codes) or HCPCS Level II (a letter A–V and 4 digits).
+    ProcedureCode,
+    "CPT/HCPCS",
+    "5 digits, 4 digits followed by F, T or U, or a letter followed by 4 digits",
+    |b| b.len() == 5
+        && (b.iter().all(u8::is_ascii_digit)
+            || (b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'F' | b'T' | b'U'))
+            || (b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)))
+);
+
+code_type!(
+    /// A procedure modifier: two letters or digits (`25`, `LT`, `XS`).
+    Modifier,
+    "modifier",
+    "2 letters or digits",
+    |b| b.len() == 2 && b.iter().all(|&c| alnum(c))
+);
+
+code_type!(
+    /// A CMS place-of-service code: two digits (`11` office).
+    PlaceOfService,
+    "place of service",
+    "2 digits",
+    |b| b.len() == 2 && b.iter().all(u8::is_ascii_digit)
+);
+
+code_type!(
+    /// A NUBC revenue code: four digits (`0450`).
+    RevenueCode,
+    "revenue code",
+    "4 digits",
+    |b| b.len() == 4 && b.iter().all(u8::is_ascii_digit)
+);
+
+impl ProcedureCode {
+    /// True for a HCPCS Level II code (letter + 4 digits), false for CPT.
+    pub fn is_hcpcs_level2(&self) -> bool {
+        self.0.as_bytes()[0].is_ascii_uppercase()
+    }
+}
+
+/// A National Provider Identifier: 10 digits whose last digit is the Luhn check digit computed
+/// over the card-issuer prefix 80840 and the first nine digits.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Npi(String);
+
+/// Why a string is not an NPI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NpiError {
+    /// Not exactly ten digits.
+    #[error("NPI must be exactly 10 digits")]
+    Shape,
+    /// Ten digits, but the check digit is wrong.
+    #[error("NPI check digit is {found}, the Luhn check digit (prefix 80840) is {expected}")]
+    CheckDigit {
+        /// The tenth digit of the input.
+        found: u8,
+        /// The digit the first nine imply.
+        expected: u8,
+    },
+}
+
+impl Npi {
+    /// Parses and verifies an NPI.
+    pub fn parse(raw: &str) -> Result<Npi, NpiError> {
+        let s = raw.trim();
+        let b = s.as_bytes();
+        if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+            return Err(NpiError::Shape);
+        }
+        let expected = npi_check_digit(b[..9].try_into().expect("9 digits"));
+        let found = b[9] - b'0';
+        if found != expected {
+            return Err(NpiError::CheckDigit { found, expected });
+        }
+        Ok(Npi(s.to_owned()))
+    }
+
+    /// The ten digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The check digit for the first nine digits of an NPI (ASCII digits).
+///
+/// Luhn over `80840` + the nine digits; the prefix contributes a constant 24.
+pub fn npi_check_digit(first9: &[u8; 9]) -> u8 {
+    let mut sum = 24u32;
+    for (i, &c) in first9.iter().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if i % 2 == 0 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    ((10 - sum % 10) % 10) as u8
+}
+
+impl fmt::Display for Npi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Npi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Npi({})", self.0)
+    }
+}
+
+/// Serde helpers that normalize codes while deserializing, so the model holds one form.
+pub(crate) mod serde_norm {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(super::normalize(&s))
+    }
+
+    pub fn opt_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<std::borrow::Cow<'de, str>>::deserialize(d)?.map(|s| super::normalize(&s)))
+    }
+
+    pub fn codes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        let v = Vec::<std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(v.iter().map(|s| super::normalize(s)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_dots_case_and_space() {
+        assert_eq!(normalize(" e11.9 "), "E119");
+        assert_eq!(normalize("S52.521A"), "S52521A");
+        assert_eq!(dotted("E119"), "E11.9");
+        assert_eq!(dotted("Z23"), "Z23");
+    }
+
+    #[test]
+    fn code_shapes() {
+        assert!(Icd10Cm::parse("e11.9").is_ok());
+        assert!(Icd10Cm::parse("11.9").is_err());
+        assert!(Icd10Cm::parse("E11.90000").is_err());
+        assert!(Icd10Pcs::parse("0DTJ4ZZ").is_ok());
+        assert!(Icd10Pcs::parse("0DTJ4ZO").is_err());
+        assert!(ProcedureCode::parse("99213").is_ok());
+        assert!(ProcedureCode::parse("0001F").is_ok());
+        assert!(ProcedureCode::parse("G0438").unwrap().is_hcpcs_level2());
+        assert!(ProcedureCode::parse("9921").is_err());
+        assert!(ProcedureCode::parse("99213X").is_err());
+        assert!(Modifier::parse("lt").is_ok());
+        assert!(PlaceOfService::parse("11").is_ok());
+        assert!(PlaceOfService::parse("1").is_err());
+        assert!(RevenueCode::parse("0450").is_ok());
+    }
+
+    #[test]
+    fn npi_luhn_with_80840_prefix() {
+        // CMS's published example: 123456789 has check digit 3.
+        assert!(Npi::parse("1234567893").is_ok());
+        assert_eq!(
+            Npi::parse("1234567890"),
+            Err(NpiError::CheckDigit {
+                found: 0,
+                expected: 3
+            })
+        );
+        assert_eq!(Npi::parse("12345"), Err(NpiError::Shape));
+        assert_eq!(Npi::parse("123456789a"), Err(NpiError::Shape));
+    }
+}

@@ -1,0 +1,228 @@
+//! The engine: a configured rule set that checks claims. Immutable after construction, so one
+//! engine serves any number of threads.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::{Claim, ClaimType};
+use crate::report::{Report, Severity};
+use crate::rules::{self, Context, Rule, RuleMeta, Sink};
+use crate::{Date, Error};
+
+#[derive(Clone, Copy)]
+struct Active {
+    rule: &'static dyn Rule,
+    severity: Severity,
+}
+
+impl std::fmt::Debug for Active {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.rule.meta().id, self.severity)
+    }
+}
+
+/// Checks claims against the rule catalogue.
+///
+/// ```
+/// use cleanclaim::{Engine, parse_claim};
+///
+/// let claim = parse_claim(include_str!("../../../examples/claims/clean-office-visit.json"))?;
+/// let report = Engine::new().check(&claim);
+/// assert!(report.ok, "{:?}", report.findings);
+/// # Ok::<(), cleanclaim::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    // Split by claim type up front so `check` never filters.
+    by_type: [Vec<Active>; 3],
+    as_of: Option<Date>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+fn type_index(t: ClaimType) -> usize {
+    match t {
+        ClaimType::Professional => 0,
+        ClaimType::Inpatient => 1,
+        ClaimType::Outpatient => 2,
+    }
+}
+
+impl Engine {
+    /// An engine with every default-enabled rule at its default severity.
+    pub fn new() -> Engine {
+        Engine::builder()
+            .build()
+            .expect("the default configuration is valid")
+    }
+
+    /// Starts configuring an engine.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Checks one claim.
+    pub fn check(&self, claim: &Claim) -> Report {
+        let claim_type = claim.claim_type();
+        let cx = Context {
+            claim,
+            claim_type,
+            as_of: self.as_of.unwrap_or_else(Date::today),
+        };
+        let mut findings = Vec::new();
+        for a in &self.by_type[type_index(claim_type)] {
+            a.rule.check(
+                &cx,
+                &mut Sink::new(&mut findings, a.rule.meta().id, a.severity),
+            );
+        }
+        let ok = !findings.iter().any(|f| f.severity == Severity::Error);
+        Report {
+            claim_id: Some(claim.id.clone()),
+            ok,
+            findings,
+        }
+    }
+
+    /// Checks claims on every core; reports come back in input order.
+    pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
+        claims
+            .par_iter()
+            .with_min_len(64)
+            .map(|c| self.check(c))
+            .collect()
+    }
+
+    /// Parses JSON (one claim, an array or JSON lines) and checks every claim.
+    pub fn check_json(&self, text: &str) -> Result<Vec<Report>, Error> {
+        let claims = crate::input::parse_claims(text)?;
+        Ok(self.check_many(&claims))
+    }
+
+    /// The rules this engine runs, with their effective severities, in catalogue order.
+    pub fn rules(&self) -> Vec<(&'static RuleMeta, Severity)> {
+        let mut out: Vec<(&'static RuleMeta, Severity)> = Vec::new();
+        for list in &self.by_type {
+            for a in list {
+                if !out.iter().any(|(m, _)| m.id == a.rule.meta().id) {
+                    out.push((a.rule.meta(), a.severity));
+                }
+            }
+        }
+        let order = |id: &str| rules::catalogue().iter().position(|r| r.meta().id == id);
+        out.sort_by_key(|(m, _)| order(m.id));
+        out
+    }
+}
+
+/// Configures an [`Engine`]: which rules run, at which severity, on which "today".
+#[derive(Debug, Default, Clone)]
+pub struct EngineBuilder {
+    enable: Vec<String>,
+    disable: Vec<String>,
+    severity: HashMap<String, Severity>,
+    as_of: Option<Date>,
+}
+
+impl EngineBuilder {
+    /// Runs a rule that is off by default.
+    pub fn enable(mut self, rule: &str) -> Self {
+        self.enable.push(rule.to_owned());
+        self
+    }
+
+    /// Turns a rule off.
+    pub fn disable(mut self, rule: &str) -> Self {
+        self.disable.push(rule.to_owned());
+        self
+    }
+
+    /// Overrides a rule's severity.
+    pub fn severity(mut self, rule: &str, severity: Severity) -> Self {
+        self.severity.insert(rule.to_owned(), severity);
+        self
+    }
+
+    /// Fixes "today" (for dates-in-the-future checks), making runs reproducible.
+    pub fn as_of(mut self, date: Date) -> Self {
+        self.as_of = Some(date);
+        self
+    }
+
+    /// Builds the engine; an unknown rule id is a configuration error.
+    pub fn build(self) -> Result<Engine, Error> {
+        for id in self
+            .enable
+            .iter()
+            .chain(&self.disable)
+            .chain(self.severity.keys())
+        {
+            if rules::find(id).is_none() {
+                return Err(Error::Config(format!(
+                    "unknown rule id `{id}` (see `cleanclaim rules`)"
+                )));
+            }
+        }
+        let mut by_type: [Vec<Active>; 3] = Default::default();
+        for &rule in rules::catalogue() {
+            let m = rule.meta();
+            let on = (m.default_enabled || self.enable.iter().any(|e| e == m.id))
+                && !self.disable.iter().any(|d| d == m.id);
+            if !on {
+                continue;
+            }
+            let severity = self.severity.get(m.id).copied().unwrap_or(m.severity);
+            for &t in m.applies_to {
+                by_type[type_index(t)].push(Active { rule, severity });
+            }
+        }
+        Ok(Engine {
+            by_type,
+            as_of: self.as_of,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_configuration_errors() {
+        let e = Engine::builder()
+            .disable("no.such_rule")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), "config");
+    }
+
+    #[test]
+    fn severity_overrides_and_disabling_apply() {
+        let mut claim = crate::rules::testing::base_claim();
+        claim.total_charge = crate::Money(1);
+        let r = Engine::builder()
+            .severity("claim.total_mismatch", Severity::Warning)
+            .build()
+            .unwrap()
+            .check(&claim);
+        assert!(r.ok);
+        assert_eq!(r.findings[0].severity, Severity::Warning);
+        let r = Engine::builder()
+            .disable("claim.total_mismatch")
+            .build()
+            .unwrap()
+            .check(&claim);
+        assert!(r.findings.is_empty());
+    }
+}

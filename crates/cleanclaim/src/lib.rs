@@ -1,0 +1,44 @@
+//! # cleanclaim
+//!
+//! Checks medical claims before they leave: invalid or incomplete codes, codes that conflict
+//! with the patient, procedure pairs NCCI bundles, bad NPIs, diagnosis pointers to nothing,
+//! totals that do not add up. Every finding carries a stable rule id, a severity, the path of
+//! the field at fault and a message that explains it.
+//!
+//! ```
+//! use cleanclaim::{Engine, parse_claim};
+//!
+//! let mut claim = parse_claim(include_str!("../../../examples/claims/clean-office-visit.json"))?;
+//! claim.lines[0].pointers = vec![9];
+//! let report = Engine::new().check(&claim);
+//! assert!(!report.ok);
+//! assert_eq!(report.findings[0].rule, "line.pointer_invalid");
+//! assert_eq!(report.findings[0].path, "lines[0].pointers[0]");
+//! # Ok::<(), cleanclaim::Error>(())
+//! ```
+//!
+//! The JSON claim model ([`Claim`]) is the contract every binding shares; see
+//! `docs/claim.schema.json`.
+
+pub mod codes;
+mod date;
+mod engine;
+mod error;
+pub mod input;
+pub mod model;
+mod money;
+mod report;
+pub mod rules;
+
+pub use date::{Date, DateError};
+pub use engine::{Engine, EngineBuilder};
+pub use error::Error;
+pub use input::{parse_claim, parse_claims};
+pub use model::{
+    Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex,
+};
+pub use money::Money;
+pub use report::{Finding, Report, Severity};
+
+/// The library version (from Cargo).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,176 @@
+//! The rule engine: one rule per file, a catalogue with stable dotted ids.
+//!
+//! A rule reads a claim through a [`Context`] and reports findings into a [`Sink`]; it never
+//! fails. Rules are stateless unit structs, so the catalogue is a static slice and checking a
+//! claim allocates nothing unless something is found.
+
+use crate::Date;
+use crate::model::{Claim, ClaimType};
+use crate::report::{Finding, Severity};
+
+mod claim_dates_order;
+mod claim_npi_check_digit;
+mod claim_total_mismatch;
+mod line_pointer_invalid;
+mod line_units_invalid;
+
+/// Which claim types a rule runs on.
+pub const ALL_TYPES: &[ClaimType] = &[
+    ClaimType::Professional,
+    ClaimType::Inpatient,
+    ClaimType::Outpatient,
+];
+/// Professional claims only.
+pub const PROFESSIONAL: &[ClaimType] = &[ClaimType::Professional];
+/// Institutional inpatient claims only.
+pub const INPATIENT: &[ClaimType] = &[ClaimType::Inpatient];
+/// Institutional claims, inpatient and outpatient.
+pub const INSTITUTIONAL: &[ClaimType] = &[ClaimType::Inpatient, ClaimType::Outpatient];
+
+/// What the catalogue says about a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable dotted id, e.g. `claim.npi_check_digit`. Never renamed.
+    pub id: &'static str,
+    /// Default severity; profiles may override it.
+    pub severity: Severity,
+    /// Claim types the rule runs on.
+    pub applies_to: &'static [ClaimType],
+    /// One line for `cleanclaim rules`.
+    pub summary: &'static str,
+    /// Where the rule comes from (CMS manual or table, MCE flag, X12 guide, payer practice).
+    pub source: &'static str,
+    /// Whether the default profile runs it.
+    pub default_enabled: bool,
+}
+
+/// A check applied to each claim.
+pub trait Rule: Send + Sync {
+    /// Catalogue entry.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Reports every finding for `cx.claim` into `out`.
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>);
+}
+
+/// What a rule sees.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The claim being checked.
+    pub claim: &'a Claim,
+    /// Professional, inpatient or outpatient.
+    pub claim_type: ClaimType,
+    /// "Today" for checks such as dates in the future; fixed by the caller for reproducible runs.
+    pub as_of: Date,
+}
+
+/// Collects a rule's findings, stamping its id and severity.
+#[derive(Debug)]
+pub struct Sink<'a> {
+    findings: &'a mut Vec<Finding>,
+    rule: &'static str,
+    severity: Severity,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(
+        findings: &'a mut Vec<Finding>,
+        rule: &'static str,
+        severity: Severity,
+    ) -> Sink<'a> {
+        Sink {
+            findings,
+            rule,
+            severity,
+        }
+    }
+
+    /// A finding about the claim as a whole or a claim-level field.
+    pub fn claim(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.push(path.into(), message.into(), None);
+    }
+
+    /// A finding about service line `index` (0-based); `rest` continues the path after
+    /// `lines[index]`, e.g. `.pointers[0]` or empty.
+    pub fn line(&mut self, index: usize, rest: &str, message: impl Into<String>) {
+        self.push(
+            format!("lines[{index}]{rest}"),
+            message.into(),
+            Some(index as u32 + 1),
+        );
+    }
+
+    fn push(&mut self, path: String, message: String, line: Option<u32>) {
+        self.findings.push(Finding {
+            rule: self.rule.to_owned(),
+            severity: self.severity,
+            path,
+            message,
+            line,
+        });
+    }
+}
+
+/// Every rule, in catalogue order (the order findings are reported in).
+pub fn catalogue() -> &'static [&'static dyn Rule] {
+    static RULES: &[&dyn Rule] = &[
+        &claim_npi_check_digit::NpiCheckDigit,
+        &claim_total_mismatch::TotalMismatch,
+        &claim_dates_order::DatesOrder,
+        &line_units_invalid::UnitsInvalid,
+        &line_pointer_invalid::PointerInvalid,
+    ];
+    RULES
+}
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    catalogue().iter().copied().find(|r| r.meta().id == id)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the per-rule tests: a clean base claim and a runner for one rule.
+    use super::*;
+    use crate::model::Claim;
+
+    /// A clean professional claim every rule accepts.
+    pub fn base_claim() -> Claim {
+        serde_json::from_str(include_str!(
+            "../../../../examples/claims/clean-office-visit.json"
+        ))
+        .expect("example parses")
+    }
+
+    /// Runs one rule on a claim and returns its findings.
+    pub fn run(rule: &dyn Rule, claim: &Claim) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let cx = Context {
+            claim,
+            claim_type: claim.claim_type(),
+            as_of: Date::new(2026, 11, 30).unwrap(),
+        };
+        let meta = rule.meta();
+        if meta.applies_to.contains(&cx.claim_type) {
+            rule.check(&cx, &mut Sink::new(&mut findings, meta.id, meta.severity));
+        }
+        findings
+    }
+
+    #[test]
+    fn ids_are_unique_dotted_and_lower_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in catalogue() {
+            let id = r.meta().id;
+            assert!(seen.insert(id), "duplicate rule id {id}");
+            assert!(
+                id.contains('.')
+                    && id.bytes().all(|b| b.is_ascii_lowercase()
+                        || b == b'.'
+                        || b == b'_'
+                        || b.is_ascii_digit()),
+                "{id}"
+            );
+            assert!(!r.meta().applies_to.is_empty());
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Streaming X12 5010 reader and writer for cleanclaim: 837P/837I in and out, 835/999/277CA in,
+//! FHIR R4 `Claim` in.
+//!
+//! The tokenizer reads any [`std::io::Read`] in bounded chunks and hands out zero-copy segment
+//! views; the envelope layer checks ISA/GS/ST nesting, counts and control numbers (SNIP 1) and
+//! detects the implementation version; the transaction readers build typed values.
+
+pub mod envelope;
+pub mod error;
+pub mod finding;
+pub mod money;
+pub mod token;
+
+pub use envelope::{Envelope, Item, TxInfo, TxKind};
+pub use error::{ErrorKind, Location, X12Error};
+pub use finding::{Finding, Severity};
+pub use token::{Delimiters, Segment, Tokenizer};
+pub mod r837;
+mod schema837;
+pub mod sourcemap;
+mod structure;
+
+pub use r837::{ParsedClaim, Reader837, read_837, read_837_all, read_837_bytes};
+pub use sourcemap::{SourceMap, SourceRef};

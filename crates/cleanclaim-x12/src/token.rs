@@ -1,0 +1,501 @@
+//! Streaming X12 tokenizer: delimiters from each ISA, zero-copy segment and element slices over a
+//! bounded, reused buffer.
+
+use std::io::Read;
+
+use crate::error::{ErrorKind, Location, X12Error};
+
+/// The four X12 delimiters, as announced by an ISA segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delimiters {
+    /// Element separator (ISA byte 3), usually `*`.
+    pub element: u8,
+    /// Repetition separator (ISA11), usually `^`; `None` when ISA11 is a letter (4010 `U`).
+    pub repetition: Option<u8>,
+    /// Component (sub-element) separator (ISA16), usually `:`.
+    pub component: u8,
+    /// Segment terminator (the byte after ISA16), usually `~`.
+    pub segment: u8,
+}
+
+impl Default for Delimiters {
+    fn default() -> Self {
+        Delimiters {
+            element: b'*',
+            repetition: Some(b'^'),
+            component: b':',
+            segment: b'~',
+        }
+    }
+}
+
+/// Length of a standard ISA segment, terminator included.
+pub const ISA_LEN: usize = 106;
+
+/// Reads the delimiters from the start of an ISA segment. `bytes` must start with `ISA`.
+pub fn parse_isa_delimiters(bytes: &[u8]) -> Result<(Delimiters, usize), String> {
+    if bytes.len() < 4 || &bytes[..3] != b"ISA" {
+        return Err("input does not start with an ISA segment".into());
+    }
+    let element = bytes[3];
+    if element.is_ascii_alphanumeric() || element == b' ' {
+        return Err("ISA element separator (byte 4) is a letter, digit or space".into());
+    }
+    // Find the 16th element separator; ISA16 is the single byte after it, the terminator follows.
+    let mut seps = 0usize;
+    let mut i = 3usize;
+    let mut isa11_start = 0usize;
+    while seps < 16 {
+        if i >= bytes.len() || i > 200 {
+            return Err("ISA segment has fewer than 16 elements".into());
+        }
+        if bytes[i] == element {
+            seps += 1;
+            if seps == 11 {
+                isa11_start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    if i + 1 >= bytes.len() {
+        return Err("ISA segment is truncated".into());
+    }
+    let component = bytes[i];
+    let segment = bytes[i + 1];
+    let len = i + 2;
+    if len != ISA_LEN {
+        return Err(format!(
+            "ISA segment is {len} characters long, must be {ISA_LEN} (fixed-width elements)"
+        ));
+    }
+    if component == element
+        || segment == element
+        || segment == component
+        || component.is_ascii_alphanumeric()
+    {
+        return Err("ISA16 / segment terminator are not distinct delimiters".into());
+    }
+    if segment.is_ascii_alphanumeric() {
+        return Err("segment terminator is a letter or digit".into());
+    }
+    let r = bytes[isa11_start];
+    let repetition =
+        if r.is_ascii_alphanumeric() || r == element || r == component || r == segment || r == b' '
+        {
+            None
+        } else {
+            Some(r)
+        };
+    Ok((
+        Delimiters {
+            element,
+            repetition,
+            component,
+            segment,
+        },
+        len,
+    ))
+}
+
+/// One segment: zero-copy view of its bytes plus the positions of its element separators.
+#[derive(Clone, Copy)]
+pub struct Segment<'a> {
+    raw: &'a [u8],
+    seps: &'a [u32],
+    /// Delimiters in force for this segment.
+    pub delims: Delimiters,
+    /// 1-based segment number in the file.
+    pub number: u64,
+    /// Byte offset of the segment start.
+    pub offset: u64,
+}
+
+impl std::fmt::Debug for Segment<'_> {
+    /// Shows only the id and element count: element values may be patient data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Segment({} #{}, {} elements)",
+            String::from_utf8_lossy(self.id()),
+            self.number,
+            self.len()
+        )
+    }
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id bytes (`CLM`).
+    #[inline]
+    pub fn id(&self) -> &'a [u8] {
+        match self.seps.first() {
+            Some(&p) => &self.raw[..p as usize],
+            None => self.raw,
+        }
+    }
+
+    /// The segment id as text.
+    pub fn id_str(&self) -> &'a str {
+        std::str::from_utf8(self.id()).unwrap_or("")
+    }
+
+    /// Whether the id equals `id`.
+    #[inline]
+    pub fn is(&self, id: &[u8]) -> bool {
+        self.id() == id
+    }
+
+    /// Number of elements after the id (trailing empty elements count if present).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.seps.len()
+    }
+
+    /// True when the segment has no elements.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.seps.is_empty()
+    }
+
+    /// Element `n` (1-based), empty when absent.
+    #[inline]
+    pub fn el(&self, n: usize) -> &'a [u8] {
+        if n == 0 || n > self.seps.len() {
+            return &[];
+        }
+        let start = self.seps[n - 1] as usize + 1;
+        let end = self.seps.get(n).map_or(self.raw.len(), |&e| e as usize);
+        &self.raw[start..end]
+    }
+
+    /// Element `n` as text (empty when absent or not UTF-8).
+    #[inline]
+    pub fn s(&self, n: usize) -> &'a str {
+        std::str::from_utf8(self.el(n)).unwrap_or("")
+    }
+
+    /// Component `c` (1-based) of element `n`.
+    #[inline]
+    pub fn comp(&self, n: usize, c: usize) -> &'a [u8] {
+        component(self.el(n), self.delims.component, c)
+    }
+
+    /// Component `c` of element `n` as text.
+    #[inline]
+    pub fn cs(&self, n: usize, c: usize) -> &'a str {
+        std::str::from_utf8(self.comp(n, c)).unwrap_or("")
+    }
+
+    /// The components of element `n`.
+    pub fn comps(&self, n: usize) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let comp = self.delims.component;
+        self.el(n).split(move |&b| b == comp)
+    }
+
+    /// The repetitions of element `n` (a single one when there is no repetition separator).
+    pub fn reps(&self, n: usize) -> Vec<&'a [u8]> {
+        let el = self.el(n);
+        match self.delims.repetition {
+            Some(r) => el.split(|&b| b == r).collect(),
+            None => vec![el],
+        }
+    }
+
+    /// Raw segment bytes without terminator.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Location of element `n` (0 = segment) of this segment.
+    pub fn loc(&self, element: u16, in_set: u32) -> Location {
+        Location {
+            file: None,
+            segment_in_file: self.number,
+            segment_in_set: in_set,
+            segment_id: self.id_str().to_string(),
+            element,
+            component: 0,
+            byte_offset: self.offset,
+            loop_id: None,
+        }
+    }
+}
+
+/// Component `c` (1-based) of a composite element.
+#[inline]
+pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
+    let mut rest = el;
+    let mut i = 1;
+    loop {
+        match memchr::memchr(sep, rest) {
+            Some(p) => {
+                if i == c {
+                    return &rest[..p];
+                }
+                rest = &rest[p + 1..];
+            }
+            None => return if i == c { rest } else { &[] },
+        }
+        i += 1;
+    }
+}
+
+fn valid_id(id: &[u8]) -> bool {
+    (2..=3).contains(&id.len())
+        && id[0].is_ascii_uppercase()
+        && id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Default read chunk.
+const CHUNK: usize = 256 * 1024;
+/// Default maximum segment length (bounded memory).
+pub const MAX_SEGMENT: usize = 1 << 20;
+
+/// Streaming tokenizer over any [`Read`]. Memory stays bounded by chunk + longest segment.
+#[derive(Debug)]
+pub struct Tokenizer<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    eof: bool,
+    consumed: u64,
+    delims: Option<Delimiters>,
+    seps: Vec<u32>,
+    number: u64,
+    max_segment: usize,
+    failed: bool,
+    cur: Option<(usize, usize, u64)>,
+}
+
+impl<R: Read> Tokenizer<R> {
+    /// A tokenizer reading from `reader`.
+    pub fn new(reader: R) -> Tokenizer<R> {
+        Tokenizer {
+            reader,
+            buf: vec![0; CHUNK],
+            pos: 0,
+            end: 0,
+            eof: false,
+            consumed: 0,
+            delims: None,
+            seps: Vec::with_capacity(64),
+            number: 0,
+            max_segment: MAX_SEGMENT,
+            failed: false,
+            cur: None,
+        }
+    }
+
+    /// Sets the maximum segment length (default 1 MiB).
+    pub fn with_max_segment(mut self, max: usize) -> Self {
+        self.max_segment = max.max(ISA_LEN + 16);
+        if self.buf.len() < self.max_segment {
+            // Keep the buffer large enough for a whole segment.
+        }
+        self
+    }
+
+    /// The delimiters of the current interchange.
+    pub fn delimiters(&self) -> Option<Delimiters> {
+        self.delims
+    }
+
+    /// Number of segments returned so far.
+    pub fn segment_count(&self) -> u64 {
+        self.number
+    }
+
+    /// Moves unread bytes to the front and reads more. Returns false at end of input.
+    fn fill(&mut self) -> Result<bool, X12Error> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.consumed += self.pos as u64;
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        if self.end == self.buf.len() {
+            let grow = (self.buf.len() * 2).min(self.max_segment + CHUNK);
+            if grow <= self.buf.len() {
+                return Ok(true);
+            }
+            self.buf.resize(grow, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn err(&mut self, kind: ErrorKind, reason: String, id: &[u8]) -> X12Error {
+        let loc = Location {
+            segment_in_file: self.number + 1,
+            segment_id: if valid_id(id) {
+                String::from_utf8_lossy(id).into_owned()
+            } else {
+                String::new()
+            },
+            byte_offset: self.consumed + self.pos as u64,
+            ..Location::default()
+        };
+        X12Error::new(kind, Some(loc), reason)
+    }
+
+    /// The next segment, `Ok(None)` at end of input. After an error that loses synchronisation
+    /// (bad ISA, over-long segment) the tokenizer returns `Ok(None)`.
+    pub fn next_segment(&mut self) -> Result<Option<Segment<'_>>, X12Error> {
+        if self.advance()? {
+            Ok(self.current())
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The segment the last successful [`advance`](Self::advance) moved to.
+    pub fn current(&self) -> Option<Segment<'_>> {
+        let (start, end, offset) = self.cur?;
+        Some(Segment {
+            raw: &self.buf[start..end],
+            seps: &self.seps,
+            delims: self.delims?,
+            number: self.number,
+            offset,
+        })
+    }
+
+    /// Moves to the next segment; `Ok(false)` at end of input.
+    pub fn advance(&mut self) -> Result<bool, X12Error> {
+        self.cur = None;
+        if self.failed {
+            return Ok(false);
+        }
+        // Skip whitespace between segments (CR/LF, spaces, tabs), unless it is a delimiter.
+        loop {
+            while self.pos < self.end {
+                let b = self.buf[self.pos];
+                let is_delim = self
+                    .delims
+                    .is_some_and(|d| d.element == b || d.segment == b);
+                if matches!(b, b'\r' | b'\n' | b' ' | b'\t') && !is_delim
+                    || self.delims.is_some_and(|d| d.segment == b)
+                {
+                    self.pos += 1;
+                } else {
+                    break;
+                }
+            }
+            if self.pos < self.end {
+                break;
+            }
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
+        // ISA: (re)read delimiters.
+        while self.end - self.pos < ISA_LEN + 2 && !self.eof {
+            self.fill()?;
+        }
+        let avail = &self.buf[self.pos..self.end];
+        let starts_isa =
+            avail.len() >= 4 && &avail[..3] == b"ISA" && !avail[3].is_ascii_alphanumeric();
+        if starts_isa {
+            match parse_isa_delimiters(avail) {
+                Ok((d, _)) => self.delims = Some(d),
+                Err(reason) => {
+                    self.failed = true;
+                    return Err(self.err(ErrorKind::BadIsa, reason, b"ISA"));
+                }
+            }
+        }
+        let Some(d) = self.delims else {
+            self.failed = true;
+            let id_end = avail
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(avail.len())
+                .min(3);
+            let id = avail[..id_end].to_vec();
+            let reason = if valid_id(&id) {
+                "the input must start with an ISA segment; found another segment first".to_string()
+            } else {
+                "the input does not start with an ISA segment".to_string()
+            };
+            return Err(self.err(ErrorKind::NotX12, reason, &id));
+        };
+        // Find the terminator.
+        let mut scanned = 0usize;
+        let seg_len = loop {
+            if let Some(p) = memchr::memchr(d.segment, &self.buf[self.pos + scanned..self.end]) {
+                break scanned + p;
+            }
+            scanned = self.end - self.pos;
+            if scanned > self.max_segment {
+                self.failed = true;
+                let reason = format!("no segment terminator within {} bytes", self.max_segment);
+                return Err(self.err(ErrorKind::SegmentTooLong, reason, &[]));
+            }
+            if !self.fill()? {
+                // Last segment without terminator: accept it.
+                break self.end - self.pos;
+            }
+        };
+        let start = self.pos;
+        let mut raw_end = start + seg_len;
+        self.pos = (raw_end + 1).min(self.end);
+        // Tolerate trailing CR/LF inside the segment when the terminator is not CR/LF itself
+        // (files that end segments with "\r\n~" are rare; strip trailing whitespace).
+        while raw_end > start && matches!(self.buf[raw_end - 1], b'\r' | b'\n') {
+            raw_end -= 1;
+        }
+        let raw = &self.buf[start..raw_end];
+        self.seps.clear();
+        for p in memchr::memchr_iter(d.element, raw) {
+            self.seps.push(p as u32);
+        }
+        self.number += 1;
+        let offset = self.consumed + start as u64;
+        let id = match self.seps.first() {
+            Some(&p) => &raw[..p as usize],
+            None => raw,
+        };
+        if !valid_id(id) {
+            let reason = if id.is_empty() {
+                "segment has no identifier (starts with the element separator)".to_string()
+            } else if id.len() > 3 {
+                format!(
+                    "segment identifier has {} characters (2 or 3 expected)",
+                    id.len()
+                )
+            } else {
+                "segment identifier must be 2–3 upper-case letters or digits, starting with a letter".to_string()
+            };
+            let loc = Location {
+                segment_in_file: self.number,
+                byte_offset: offset,
+                segment_id: String::from_utf8_lossy(id)
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(4)
+                    .collect(),
+                ..Location::default()
+            };
+            return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));
+        }
+        self.cur = Some((start, raw_end, offset));
+        Ok(true)
+    }
+}

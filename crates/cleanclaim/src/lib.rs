@@ -42,3 +42,8 @@ pub use report::{Finding, Report, Severity};
 
 /// The library version (from Cargo).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+// The README's Rust example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -410,10 +410,10 @@ impl Claim {
     /// The date the code sets are read on: the discharge date for inpatient claims, otherwise
     /// the statement end, the latest line date or the statement start.
     pub fn controlling_date(&self) -> Option<Date> {
-        if self.claim_type() == ClaimType::Inpatient {
-            if let Some(d) = self.discharge_date.or(self.statement_to) {
-                return Some(d);
-            }
+        if self.claim_type() == ClaimType::Inpatient
+            && let Some(d) = self.discharge_date.or(self.statement_to)
+        {
+            return Some(d);
         }
         self.statement_to
             .or_else(|| self.lines.iter().filter_map(|l| l.date_to.or(l.date)).max())

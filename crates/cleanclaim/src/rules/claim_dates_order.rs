@@ -26,31 +26,31 @@ impl Rule for DatesOrder {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
-        if let (Some(from), Some(to)) = (c.statement_from, c.statement_to) {
-            if from > to {
-                out.claim(
-                    "statement_to",
-                    format!("statement period ends ({to}) before it starts ({from})"),
-                );
-            }
+        if let (Some(from), Some(to)) = (c.statement_from, c.statement_to)
+            && from > to
+        {
+            out.claim(
+                "statement_to",
+                format!("statement period ends ({to}) before it starts ({from})"),
+            );
         }
-        if let (Some(adm), Some(dis)) = (c.admission_date, c.discharge_date) {
-            if adm > dis {
-                out.claim(
-                    "discharge_date",
-                    format!("discharge ({dis}) is before admission ({adm})"),
-                );
-            }
+        if let (Some(adm), Some(dis)) = (c.admission_date, c.discharge_date)
+            && adm > dis
+        {
+            out.claim(
+                "discharge_date",
+                format!("discharge ({dis}) is before admission ({adm})"),
+            );
         }
         for (i, l) in c.lines.iter().enumerate() {
-            if let (Some(from), Some(to)) = (l.date, l.date_to) {
-                if from > to {
-                    out.line(
-                        i,
-                        ".date_to",
-                        format!("service ends ({to}) before it starts ({from})"),
-                    );
-                }
+            if let (Some(from), Some(to)) = (l.date, l.date_to)
+                && from > to
+            {
+                out.line(
+                    i,
+                    ".date_to",
+                    format!("service ends ({to}) before it starts ({from})"),
+                );
             }
         }
         // The birth date is patient data: say which date is early, never print the birth date.

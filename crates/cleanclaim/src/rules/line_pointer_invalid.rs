@@ -47,7 +47,7 @@ impl Rule for PointerInvalid {
             }
             for (j, &p) in l.pointers.iter().enumerate() {
                 let rest = format!(".pointers[{j}]");
-                if p < 1 || p > 12 {
+                if !(1..=12).contains(&p) {
                     out.line(i, &rest, format!("diagnosis pointer {p} is outside 1-12"));
                 } else if p as usize > n_dx {
                     out.line(

@@ -1,0 +1,126 @@
+//! End-to-end: the `cleanclaim` binary on the example claims, with its exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn examples(prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("examples/claims"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(".json"))
+        .map(|n| format!("examples/claims/{n}"))
+        .collect();
+    v.sort();
+    v
+}
+
+const AS_OF: &str = "--as-of=2026-11-30";
+
+#[test]
+fn clean_examples_exit_zero_with_no_findings() {
+    let files = examples("clean-");
+    assert!(files.len() >= 2);
+    let mut args = vec!["check", AS_OF];
+    args.extend(files.iter().map(String::as_str));
+    let out = run(&args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.matches(": clean").count(), files.len(), "{stdout}");
+}
+
+#[test]
+fn each_defective_example_has_findings_and_exit_is_one() {
+    for file in examples("defective-") {
+        let out = run(&["check", AS_OF, "--format=jsonl", &file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["ok"], false, "{file}");
+        assert!(!report["findings"].as_array().unwrap().is_empty(), "{file}");
+    }
+}
+
+#[test]
+fn json_format_has_reports_and_summary() {
+    let mut args = vec!["check", AS_OF, "--format", "json"];
+    let files = examples("");
+    args.extend(files.iter().map(String::as_str));
+    let out = run(&args);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["claims"], files.len());
+    assert_eq!(doc["reports"].as_array().unwrap().len(), files.len());
+    assert!(
+        doc["summary"]["findings_by_rule"]["claim.total_mismatch"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+}
+
+#[test]
+fn malformed_json_exits_two_naming_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, "{\n  \"id\": \"X\",\n  \"kind\": professional\n}").unwrap();
+    let out = run(&["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.json:3:"), "{err}");
+
+    let missing = dir.join("missing-field.json");
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap(),
+    )
+    .unwrap();
+    v["lines"][0].as_object_mut().unwrap().remove("charge");
+    std::fs::write(&missing, v.to_string()).unwrap();
+    let out = run(&["check", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lines[0]") && err.contains("charge"), "{err}");
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(
+        run(&[
+            "check",
+            "--disable",
+            "no.such_rule",
+            "examples/claims/clean-office-visit.json"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_the_catalogue() {
+    let out = run(&["rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "claim.npi_check_digit",
+        "claim.total_mismatch",
+        "line.units_invalid",
+        "line.pointer_invalid",
+        "claim.dates_order",
+    ] {
+        assert!(text.contains(id), "{id} missing from:\n{text}");
+    }
+}

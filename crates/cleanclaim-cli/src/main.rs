@@ -11,11 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cleanclaim::{Date, Engine, Report, Severity};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "cleanclaim",
-    version,
-    about = "Checks medical claims before they leave"
-)]
+#[command(name = "cleanclaim", version, about = "Checks medical claims before they leave")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -88,25 +84,10 @@ fn rules(format: Format) -> Result<ExitCode, String> {
     let metas = cleanclaim::rules::catalogue().iter().map(|r| r.meta());
     if format == Format::Text {
         for m in metas {
-            let applies: Vec<String> = m
-                .applies_to
-                .iter()
-                .map(|t| format!("{t:?}").to_lowercase())
-                .collect();
-            let off = if active.contains(&m.id) {
-                ""
-            } else {
-                " (off by default)"
-            };
-            writeln!(
-                out,
-                "{:<28} {:<8} {:<34} {}{off}",
-                m.id,
-                m.severity,
-                applies.join(","),
-                m.summary
-            )
-            .map_err(|e| e.to_string())?;
+            let applies: Vec<String> = m.applies_to.iter().map(|t| format!("{t:?}").to_lowercase()).collect();
+            let off = if active.contains(&m.id) { "" } else { " (off by default)" };
+            writeln!(out, "{:<28} {:<8} {:<34} {}{off}", m.id, m.severity, applies.join(","), m.summary)
+                .map_err(|e| e.to_string())?;
         }
     } else {
         for m in metas {
@@ -165,10 +146,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         let bar = (show_progress && claims.len() >= 10_000).then(|| {
             let b = indicatif::ProgressBar::new(claims.len() as u64);
             b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{msg} {bar:40} {pos}/{len} claims ({per_sec}, eta {eta})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} claims ({per_sec}, eta {eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             b.set_message(name.clone());
             b
@@ -235,22 +214,10 @@ fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<(
     if r.findings.is_empty() {
         return writeln!(out, "{file}: claim {id}: clean");
     }
-    let errors = r
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    writeln!(
-        out,
-        "{file}: claim {id}: {} finding(s), {errors} error(s)",
-        r.findings.len()
-    )?;
+    let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    writeln!(out, "{file}: claim {id}: {} finding(s), {errors} error(s)", r.findings.len())?;
     for f in &r.findings {
-        writeln!(
-            out,
-            "  {:<7} {:<24} {:<26} {}",
-            f.severity, f.rule, f.path, f.message
-        )?;
+        writeln!(out, "  {:<7} {:<24} {:<26} {}", f.severity, f.rule, f.path, f.message)?;
     }
     Ok(())
 }
@@ -263,11 +230,7 @@ fn write_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
         s.claims,
         s.clean,
         s.with_errors,
-        if s.unusable_files > 0 {
-            format!(", {} unusable file(s)", s.unusable_files)
-        } else {
-            String::new()
-        }
+        if s.unusable_files > 0 { format!(", {} unusable file(s)", s.unusable_files) } else { String::new() }
     )?;
     for (rule, n) in &s.by_rule {
         writeln!(out, "  {n:>8}  {rule}")?;

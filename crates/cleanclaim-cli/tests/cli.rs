@@ -8,11 +8,7 @@ fn root() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_cleanclaim")).args(args).current_dir(root()).output().unwrap()
 }
 
 fn examples(prefix: &str) -> Vec<String> {
@@ -60,12 +56,7 @@ fn json_format_has_reports_and_summary() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["claims"], files.len());
     assert_eq!(doc["reports"].as_array().unwrap().len(), files.len());
-    assert!(
-        doc["summary"]["findings_by_rule"]["claim.total_mismatch"]
-            .as_u64()
-            .unwrap()
-            >= 1
-    );
+    assert!(doc["summary"]["findings_by_rule"]["claim.total_mismatch"].as_u64().unwrap() >= 1);
 }
 
 #[test]
@@ -80,10 +71,9 @@ fn malformed_json_exits_two_naming_file_line_and_column() {
     assert!(err.contains("broken.json:3:"), "{err}");
 
     let missing = dir.join("missing-field.json");
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap(),
-    )
-    .unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
+            .unwrap();
     v["lines"][0].as_object_mut().unwrap().remove("charge");
     std::fs::write(&missing, v.to_string()).unwrap();
     let out = run(&["check", missing.to_str().unwrap()]);
@@ -96,14 +86,7 @@ fn malformed_json_exits_two_naming_file_line_and_column() {
 fn bad_usage_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));
     assert_eq!(
-        run(&[
-            "check",
-            "--disable",
-            "no.such_rule",
-            "examples/claims/clean-office-visit.json"
-        ])
-        .status
-        .code(),
+        run(&["check", "--disable", "no.such_rule", "examples/claims/clean-office-visit.json"]).status.code(),
         Some(2)
     );
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));

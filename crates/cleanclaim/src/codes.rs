@@ -10,25 +10,15 @@ use std::fmt;
 /// Normalizes a code: trims, drops dots and inner spaces, upper-cases ASCII.
 pub fn normalize(raw: &str) -> String {
     let raw = raw.trim();
-    if raw
-        .bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         return raw.to_owned();
     }
-    raw.chars()
-        .filter(|c| *c != '.' && !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// Formats a normalized ICD-10-CM code with its dot after the category (`E119` → `E11.9`).
 pub fn dotted(code: &str) -> String {
-    if code.len() > 3 && code.is_char_boundary(3) {
-        format!("{}.{}", &code[..3], &code[3..])
-    } else {
-        code.to_owned()
-    }
+    if code.len() > 3 && code.is_char_boundary(3) { format!("{}.{}", &code[..3], &code[3..]) } else { code.to_owned() }
 }
 
 /// Why a code does not have the shape its code system requires.
@@ -285,13 +275,7 @@ mod tests {
     fn npi_luhn_with_80840_prefix() {
         // CMS's published example: 123456789 has check digit 3.
         assert!(Npi::parse("1234567893").is_ok());
-        assert_eq!(
-            Npi::parse("1234567890"),
-            Err(NpiError::CheckDigit {
-                found: 0,
-                expected: 3
-            })
-        );
+        assert_eq!(Npi::parse("1234567890"), Err(NpiError::CheckDigit { found: 0, expected: 3 }));
         assert_eq!(Npi::parse("12345"), Err(NpiError::Shape));
         assert_eq!(Npi::parse("123456789a"), Err(NpiError::Shape));
     }

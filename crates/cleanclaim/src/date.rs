@@ -39,11 +39,7 @@ impl Date {
         };
         let num = |digits: &[u8]| -> Result<u16, DateError> {
             digits.iter().try_fold(0u16, |acc, &c| {
-                if c.is_ascii_digit() {
-                    Ok(acc * 10 + u16::from(c - b'0'))
-                } else {
-                    Err(DateError)
-                }
+                if c.is_ascii_digit() { Ok(acc * 10 + u16::from(c - b'0')) } else { Err(DateError) }
             })
         };
         Date::new(num(y)?, num(m)? as u8, num(d)? as u8).ok_or(DateError)
@@ -69,11 +65,7 @@ impl Date {
 
     /// The date from an integer `YYYYMMDD`.
     pub fn from_ymd(v: u32) -> Option<Date> {
-        Date::new(
-            u16::try_from(v / 10_000).ok()?,
-            ((v / 100) % 100) as u8,
-            (v % 100) as u8,
-        )
+        Date::new(u16::try_from(v / 10_000).ok()?, ((v / 100) % 100) as u8, (v % 100) as u8)
     }
 
     /// Days since 1970-01-01 (negative before).
@@ -104,15 +96,9 @@ impl Date {
 
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Date::from_days_since_epoch(secs.div_euclid(86_400)).unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        Date::from_days_since_epoch(secs.div_euclid(86_400)).unwrap_or(Date { year: 1970, month: 1, day: 1 })
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).

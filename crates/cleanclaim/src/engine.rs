@@ -3,9 +3,12 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::model::{Claim, ClaimType};
+use crate::ncci::Ncci;
 use crate::report::{Report, Severity};
 use crate::rules::{self, Context, Rule, RuleMeta, Sink};
 use crate::{Date, Error};
@@ -37,6 +40,7 @@ pub struct Engine {
     // Split by claim type up front so `check` never filters.
     by_type: [Vec<Active>; 3],
     as_of: Option<Date>,
+    ncci: Arc<Ncci>,
 }
 
 impl Default for Engine {
@@ -56,9 +60,7 @@ fn type_index(t: ClaimType) -> usize {
 impl Engine {
     /// An engine with every default-enabled rule at its default severity.
     pub fn new() -> Engine {
-        Engine::builder()
-            .build()
-            .expect("the default configuration is valid")
+        Engine::builder().build().expect("the default configuration is valid")
     }
 
     /// Starts configuring an engine.
@@ -69,33 +71,18 @@ impl Engine {
     /// Checks one claim.
     pub fn check(&self, claim: &Claim) -> Report {
         let claim_type = claim.claim_type();
-        let cx = Context {
-            claim,
-            claim_type,
-            as_of: self.as_of.unwrap_or_else(Date::today),
-        };
+        let cx = Context { claim, claim_type, as_of: self.as_of.unwrap_or_else(Date::today), ncci: &self.ncci };
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(claim_type)] {
-            a.rule.check(
-                &cx,
-                &mut Sink::new(&mut findings, a.rule.meta().id, a.severity),
-            );
+            a.rule.check(&cx, &mut Sink::new(&mut findings, a.rule.meta().id, a.severity));
         }
         let ok = !findings.iter().any(|f| f.severity == Severity::Error);
-        Report {
-            claim_id: Some(claim.id.clone()),
-            ok,
-            findings,
-        }
+        Report { claim_id: Some(claim.id.clone()), ok, findings }
     }
 
     /// Checks claims on every core; reports come back in input order.
     pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
-        claims
-            .par_iter()
-            .with_min_len(64)
-            .map(|c| self.check(c))
-            .collect()
+        claims.par_iter().with_min_len(64).map(|c| self.check(c)).collect()
     }
 
     /// Parses JSON (one claim, an array or JSON lines) and checks every claim.
@@ -127,6 +114,7 @@ pub struct EngineBuilder {
     disable: Vec<String>,
     severity: HashMap<String, Severity>,
     as_of: Option<Date>,
+    ncci: Option<Arc<Ncci>>,
 }
 
 impl EngineBuilder {
@@ -154,25 +142,24 @@ impl EngineBuilder {
         self
     }
 
+    /// Uses these NCCI tables (PTP, MUE, add-on codes).
+    pub fn ncci(mut self, tables: Ncci) -> Self {
+        self.ncci = Some(Arc::new(tables));
+        self
+    }
+
     /// Builds the engine; an unknown rule id is a configuration error.
     pub fn build(self) -> Result<Engine, Error> {
-        for id in self
-            .enable
-            .iter()
-            .chain(&self.disable)
-            .chain(self.severity.keys())
-        {
+        for id in self.enable.iter().chain(&self.disable).chain(self.severity.keys()) {
             if rules::find(id).is_none() {
-                return Err(Error::Config(format!(
-                    "unknown rule id `{id}` (see `cleanclaim rules`)"
-                )));
+                return Err(Error::Config(format!("unknown rule id `{id}` (see `cleanclaim rules`)")));
             }
         }
         let mut by_type: [Vec<Active>; 3] = Default::default();
         for &rule in rules::catalogue() {
             let m = rule.meta();
-            let on = (m.default_enabled || self.enable.iter().any(|e| e == m.id))
-                && !self.disable.iter().any(|d| d == m.id);
+            let on =
+                (m.default_enabled || self.enable.iter().any(|e| e == m.id)) && !self.disable.iter().any(|d| d == m.id);
             if !on {
                 continue;
             }
@@ -181,10 +168,7 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, severity });
             }
         }
-        Ok(Engine {
-            by_type,
-            as_of: self.as_of,
-        })
+        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default() })
     }
 }
 
@@ -200,10 +184,7 @@ mod tests {
 
     #[test]
     fn unknown_rule_ids_are_configuration_errors() {
-        let e = Engine::builder()
-            .disable("no.such_rule")
-            .build()
-            .unwrap_err();
+        let e = Engine::builder().disable("no.such_rule").build().unwrap_err();
         assert_eq!(e.code(), "config");
     }
 
@@ -211,18 +192,10 @@ mod tests {
     fn severity_overrides_and_disabling_apply() {
         let mut claim = crate::rules::testing::base_claim();
         claim.total_charge = crate::Money(1);
-        let r = Engine::builder()
-            .severity("claim.total_mismatch", Severity::Warning)
-            .build()
-            .unwrap()
-            .check(&claim);
+        let r = Engine::builder().severity("claim.total_mismatch", Severity::Warning).build().unwrap().check(&claim);
         assert!(r.ok);
         assert_eq!(r.findings[0].severity, Severity::Warning);
-        let r = Engine::builder()
-            .disable("claim.total_mismatch")
-            .build()
-            .unwrap()
-            .check(&claim);
+        let r = Engine::builder().disable("claim.total_mismatch").build().unwrap().check(&claim);
         assert!(r.findings.is_empty());
     }
 }

@@ -55,9 +55,7 @@ pub fn parse_claim(text: &str) -> Result<Claim, Error> {
 /// (one claim object per line; blank lines skipped).
 pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
     if text.len() > MAX_DOCUMENT_BYTES && !looks_like_json_lines(text) {
-        return Err(Error::Limit(format!(
-            "JSON document over {MAX_DOCUMENT_BYTES} bytes; use JSON lines"
-        )));
+        return Err(Error::Limit(format!("JSON document over {MAX_DOCUMENT_BYTES} bytes; use JSON lines")));
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
@@ -104,25 +102,17 @@ mod tests {
     #[test]
     fn reads_one_an_array_and_json_lines() {
         assert_eq!(parse_claims(CLAIM).unwrap().len(), 1);
-        assert_eq!(
-            parse_claims(&format!("[{CLAIM},{CLAIM}]")).unwrap().len(),
-            2
-        );
+        assert_eq!(parse_claims(&format!("[{CLAIM},{CLAIM}]")).unwrap().len(), 2);
         let one_line: serde_json::Value = serde_json::from_str(CLAIM).unwrap();
         let l = one_line.to_string();
-        assert_eq!(
-            parse_claims(&format!("{l}\n\n{l}\n{l}\n")).unwrap().len(),
-            3
-        );
+        assert_eq!(parse_claims(&format!("{l}\n\n{l}\n{l}\n")).unwrap().len(), 3);
     }
 
     #[test]
     fn syntax_errors_give_line_and_column() {
         let err = parse_claims("{\n  \"id\": \"A\",\n  \"kind\": }").unwrap_err();
         match err {
-            Error::Json {
-                line, column, path, ..
-            } => {
+            Error::Json { line, column, path, .. } => {
                 assert_eq!(line, 3);
                 assert!(column > 0);
                 assert!(path.is_none());

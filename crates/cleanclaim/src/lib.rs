@@ -27,6 +27,7 @@ mod error;
 pub mod input;
 pub mod model;
 mod money;
+pub mod ncci;
 mod report;
 pub mod rules;
 
@@ -34,9 +35,7 @@ pub use date::{Date, DateError};
 pub use engine::{Engine, EngineBuilder};
 pub use error::Error;
 pub use input::{parse_claim, parse_claims};
-pub use model::{
-    Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex,
-};
+pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex};
 pub use money::Money;
 pub use report::{Finding, Report, Severity};
 

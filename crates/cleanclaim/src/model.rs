@@ -117,14 +117,8 @@ impl fmt::Debug for Person {
         f.debug_struct("Person")
             .field("name", &format_args!("{}", redacted(&self.name)))
             .field("member_id", &format_args!("{}", redacted(&self.member_id)))
-            .field(
-                "group_number",
-                &format_args!("{}", redacted(&self.group_number)),
-            )
-            .field(
-                "birth_date",
-                &format_args!("{}", redacted(&self.birth_date)),
-            )
+            .field("group_number", &format_args!("{}", redacted(&self.group_number)))
+            .field("birth_date", &format_args!("{}", redacted(&self.birth_date)))
             .field("sex", &self.sex)
             .field("address", &format_args!("{}", redacted(&self.address)))
             .field("relationship", &self.relationship)
@@ -197,19 +191,12 @@ pub struct Diagnosis {
 impl Diagnosis {
     /// An ICD-10-CM diagnosis without qualifier or POA.
     pub fn new(code: &str) -> Diagnosis {
-        Diagnosis {
-            code: crate::codes::normalize(code),
-            qualifier: None,
-            poa: None,
-        }
+        Diagnosis { code: crate::codes::normalize(code), qualifier: None, poa: None }
     }
 
     /// True when the qualifier names ICD-9-CM.
     pub fn is_icd9(&self) -> bool {
-        matches!(
-            self.qualifier.as_deref(),
-            Some("BK" | "BF" | "BJ" | "BN" | "PR" | "BR" | "BQ" | "BP" | "BO")
-        )
+        matches!(self.qualifier.as_deref(), Some("BK" | "BF" | "BJ" | "BN" | "PR" | "BR" | "BQ" | "BP" | "BO"))
     }
 
     /// The code with its dot, for messages.
@@ -239,25 +226,13 @@ pub struct IcdProcedure {
 pub struct ServiceLine {
     /// CPT or HCPCS code, normalized. May be absent on institutional lines that carry only a
     /// revenue code.
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub procedure: Option<String>,
     /// Up to four modifiers.
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::codes",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::codes", skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<String>,
     /// Revenue code (institutional).
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub revenue_code: Option<String>,
     /// Units of service (minutes for anesthesia when `unit_basis` is `MJ`).
     pub units: f64,
@@ -276,11 +251,7 @@ pub struct ServiceLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Date>,
     /// Place of service for this line when it differs from the claim's.
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub place_of_service: Option<String>,
     /// Rendering provider for this line when it differs from the claim's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,11 +294,7 @@ pub struct Claim {
     /// Payer billed.
     pub payer: Payer,
     /// Place of service for the claim (professional CLM05-1).
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub place_of_service: Option<String>,
     /// Type of bill (institutional), e.g. `111` inpatient hospital, `131` outpatient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,11 +344,7 @@ impl Claim {
 
     /// Field path of the patient, for findings.
     pub fn patient_path(&self) -> &'static str {
-        if self.patient.is_some() {
-            "patient"
-        } else {
-            "subscriber"
-        }
+        if self.patient.is_some() { "patient" } else { "subscriber" }
     }
 
     /// Professional, inpatient or outpatient.
@@ -393,10 +356,7 @@ impl Claim {
         match self.kind {
             ClaimKind::Professional => ClaimType::Professional,
             ClaimKind::Institutional => {
-                let tob = self
-                    .type_of_bill
-                    .as_deref()
-                    .map(|t| t.trim().trim_start_matches('0'));
+                let tob = self.type_of_bill.as_deref().map(|t| t.trim().trim_start_matches('0'));
                 match tob.and_then(|t| t.as_bytes().get(1).copied()) {
                     Some(b'1' | b'2') => ClaimType::Inpatient,
                     Some(_) => ClaimType::Outpatient,
@@ -427,9 +387,7 @@ impl Claim {
 
     /// The rendering provider of a line: its own or the claim's.
     pub fn line_rendering<'a>(&'a self, line: &'a ServiceLine) -> Option<&'a Provider> {
-        line.rendering_provider
-            .as_ref()
-            .or(self.rendering_provider.as_ref())
+        line.rendering_provider.as_ref().or(self.rendering_provider.as_ref())
     }
 
     /// Turns a coded encounter into a claim (coding → billing).
@@ -442,17 +400,10 @@ impl Claim {
         for (i, p) in enc.procedures.iter().enumerate() {
             let mut pointers = Vec::with_capacity(p.diagnoses.len());
             for (j, code) in p.diagnoses.iter().enumerate() {
-                let at = enc
-                    .diagnoses
-                    .iter()
-                    .position(|d| &d.code == code)
-                    .ok_or_else(|| Error::Invalid {
-                        path: format!("procedures[{i}].diagnoses[{j}]"),
-                        message: format!(
-                            "diagnosis {} is not among the encounter's diagnoses",
-                            dotted(code)
-                        ),
-                    })?;
+                let at = enc.diagnoses.iter().position(|d| &d.code == code).ok_or_else(|| Error::Invalid {
+                    path: format!("procedures[{i}].diagnoses[{j}]"),
+                    message: format!("diagnosis {} is not among the encounter's diagnoses", dotted(code)),
+                })?;
                 pointers.push(at as i32 + 1);
             }
             lines.push(ServiceLine {
@@ -484,9 +435,7 @@ impl Claim {
             billing_provider: enc.billing_provider.clone(),
             rendering_provider: enc.rendering_provider.clone(),
             referring_provider: enc.referring_provider.clone(),
-            attending_provider: institutional
-                .then(|| enc.rendering_provider.clone())
-                .flatten(),
+            attending_provider: institutional.then(|| enc.rendering_provider.clone()).flatten(),
             subscriber,
             patient,
             payer: enc.payer.clone(),
@@ -515,18 +464,10 @@ pub struct EncounterProcedure {
     #[serde(deserialize_with = "serde_norm::code")]
     pub code: String,
     /// Modifiers.
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::codes",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::codes", skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<String>,
     /// Revenue code (institutional).
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub revenue_code: Option<String>,
     /// Units.
     pub units: f64,
@@ -569,11 +510,7 @@ pub struct Encounter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Date>,
     /// Place of service.
-    #[serde(
-        default,
-        deserialize_with = "serde_norm::opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "serde_norm::opt_code", skip_serializing_if = "Option::is_none")]
     pub place_of_service: Option<String>,
     /// Type of bill (institutional).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -37,23 +37,11 @@ impl Money {
         if whole.is_empty() && frac.is_empty() || frac.len() > 2 {
             return None;
         }
-        if !whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|c| c.is_ascii_digit())
-        {
+        if !whole.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().ok()?
-        };
-        let mut frac_cents: i64 = if frac.is_empty() {
-            0
-        } else {
-            frac.parse().ok()?
-        };
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let mut frac_cents: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
         if frac.len() == 1 {
             frac_cents *= 10;
         }
@@ -94,11 +82,7 @@ impl std::iter::Sum for Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 100 == 0 {
-            s.serialize_i64(self.0 / 100)
-        } else {
-            s.serialize_f64(self.0 as f64 / 100.0)
-        }
+        if self.0 % 100 == 0 { s.serialize_i64(self.0 / 100) } else { s.serialize_f64(self.0 as f64 / 100.0) }
     }
 }
 
@@ -117,16 +101,13 @@ impl<'de> Deserialize<'de> for Money {
                     .ok_or_else(|| E::custom("amount out of range"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
-                i64::try_from(v)
-                    .map_err(|_| E::custom("amount out of range"))
-                    .and_then(|v| self.visit_i64(v))
+                i64::try_from(v).map_err(|_| E::custom("amount out of range")).and_then(|v| self.visit_i64(v))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
                 Money::from_f64(v).ok_or_else(|| E::custom("amount out of range"))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
-                Money::parse(v)
-                    .ok_or_else(|| E::custom("not a decimal amount with at most 2 decimals"))
+                Money::parse(v).ok_or_else(|| E::custom("not a decimal amount with at most 2 decimals"))
             }
         }
         d.deserialize_any(V)

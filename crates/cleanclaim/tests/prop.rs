@@ -1,9 +1,7 @@
 //! Property tests: serde round trips of the model, and no input makes parsing or checking panic.
 
 use cleanclaim::model::{Address, IcdProcedure, Payer, PersonName};
-use cleanclaim::{
-    Claim, ClaimKind, Date, Diagnosis, Encounter, Engine, Money, Person, Provider, ServiceLine, Sex,
-};
+use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Encounter, Engine, Money, Person, Provider, ServiceLine, Sex};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -25,66 +23,34 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn address() -> impl Strategy<Value = Address> {
-    (
-        vec(text(), 0..3),
-        option::of(text()),
-        option::of("[A-Z]{2}"),
-        option::of("[0-9]{5}"),
-    )
-        .prop_map(|(lines, city, state, postal_code)| Address {
-            lines,
-            city,
-            state,
-            postal_code,
-        })
+    (vec(text(), 0..3), option::of(text()), option::of("[A-Z]{2}"), option::of("[0-9]{5}"))
+        .prop_map(|(lines, city, state, postal_code)| Address { lines, city, state, postal_code })
 }
 
 fn person() -> impl Strategy<Value = Person> {
     (
-        option::of((option::of(text()), option::of(text()), option::of(text()))).prop_map(|n| {
-            n.map(|(last, first, middle)| PersonName {
-                last,
-                first,
-                middle,
-            })
-        }),
+        option::of((option::of(text()), option::of(text()), option::of(text())))
+            .prop_map(|n| n.map(|(last, first, middle)| PersonName { last, first, middle })),
         option::of(text()),
         option::of(date()),
-        option::of(prop_oneof![
-            Just(Sex::Male),
-            Just(Sex::Female),
-            Just(Sex::Unknown)
-        ]),
+        option::of(prop_oneof![Just(Sex::Male), Just(Sex::Female), Just(Sex::Unknown)]),
         option::of(address()),
         option::of("[0-9]{2}"),
     )
-        .prop_map(
-            |(name, member_id, birth_date, sex, address, relationship)| Person {
-                name,
-                member_id: member_id.clone(),
-                group_number: member_id,
-                birth_date,
-                sex,
-                address,
-                relationship,
-            },
-        )
+        .prop_map(|(name, member_id, birth_date, sex, address, relationship)| Person {
+            name,
+            member_id: member_id.clone(),
+            group_number: member_id,
+            birth_date,
+            sex,
+            address,
+            relationship,
+        })
 }
 
 fn provider() -> impl Strategy<Value = Provider> {
-    (
-        option::of("[0-9]{10}"),
-        option::of(text()),
-        option::of("[0-9]{9}"),
-        option::of(address()),
-    )
-        .prop_map(|(npi, name, tax_id, address)| Provider {
-            npi,
-            name,
-            tax_id,
-            taxonomy: None,
-            address,
-        })
+    (option::of("[0-9]{10}"), option::of(text()), option::of("[0-9]{9}"), option::of(address()))
+        .prop_map(|(npi, name, tax_id, address)| Provider { npi, name, tax_id, taxonomy: None, address })
 }
 
 fn diagnosis() -> impl Strategy<Value = Diagnosis> {
@@ -111,68 +77,34 @@ fn line() -> impl Strategy<Value = ServiceLine> {
         option::of(date()),
         option::of(provider()),
     )
-        .prop_map(
-            |(
+        .prop_map(|(procedure, modifiers, revenue_code, units, charge, pointers, date, rendering_provider)| {
+            ServiceLine {
                 procedure,
                 modifiers,
                 revenue_code,
                 units,
+                unit_basis: None,
                 charge,
                 pointers,
                 date,
+                date_to: None,
+                place_of_service: None,
                 rendering_provider,
-            )| {
-                ServiceLine {
-                    procedure,
-                    modifiers,
-                    revenue_code,
-                    units,
-                    unit_basis: None,
-                    charge,
-                    pointers,
-                    date,
-                    date_to: None,
-                    place_of_service: None,
-                    rendering_provider,
-                    control_number: None,
-                }
-            },
-        )
+                control_number: None,
+            }
+        })
 }
 
 fn claim() -> impl Strategy<Value = Claim> {
     (
-        (
-            text(),
-            prop_oneof![
-                Just(ClaimKind::Professional),
-                Just(ClaimKind::Institutional)
-            ],
-            "[1578]",
-        ),
-        (
-            provider(),
-            option::of(provider()),
-            person(),
-            option::of(person()),
-        ),
-        (
-            option::of("[0-9]{2}"),
-            option::of("[0-9]{3}"),
-            option::of(date()),
-            option::of(date()),
-        ),
+        (text(), prop_oneof![Just(ClaimKind::Professional), Just(ClaimKind::Institutional)], "[1578]"),
+        (provider(), option::of(provider()), person(), option::of(person())),
+        (option::of("[0-9]{2}"), option::of("[0-9]{3}"), option::of(date()), option::of(date())),
         (vec(diagnosis(), 0..14), vec(line(), 0..6), money()),
         vec((code(), option::of(date())), 0..3),
     )
         .prop_map(
-            |(
-                (id, kind, frequency),
-                (bp, rp, subscriber, patient),
-                (pos, tob, from, to),
-                (dx, lines, total),
-                px,
-            )| {
+            |((id, kind, frequency), (bp, rp, subscriber, patient), (pos, tob, from, to), (dx, lines, total), px)| {
                 Claim {
                     id,
                     kind,
@@ -184,10 +116,7 @@ fn claim() -> impl Strategy<Value = Claim> {
                     attending_provider: None,
                     subscriber,
                     patient,
-                    payer: Payer {
-                        id: Some("00431".into()),
-                        name: None,
-                    },
+                    payer: Payer { id: Some("00431".into()), name: None },
                     place_of_service: pos,
                     type_of_bill: tob,
                     statement_from: from,
@@ -199,11 +128,7 @@ fn claim() -> impl Strategy<Value = Claim> {
                     admitting_diagnosis: None,
                     procedures: px
                         .into_iter()
-                        .map(|(code, date)| IcdProcedure {
-                            code,
-                            date,
-                            qualifier: None,
-                        })
+                        .map(|(code, date)| IcdProcedure { code, date, qualifier: None })
                         .collect(),
                     lines,
                     total_charge: total,
@@ -260,15 +185,9 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+        prop_oneof![text(), Just("2026-01-01".to_owned()), Just("professional".to_owned())]
             .prop_map(serde_json::Value::from),
-        prop_oneof![
-            text(),
-            Just("2026-01-01".to_owned()),
-            Just("professional".to_owned())
-        ]
-        .prop_map(serde_json::Value::from),
     ];
     leaf.prop_recursive(4, 64, 8, |inner| {
         let keys = prop_oneof![
@@ -289,31 +208,20 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         ];
         prop_oneof![
             vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
-            vec((keys, inner), 0..8).prop_map(|kv| {
-                serde_json::Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-            }),
+            vec((keys, inner), 0..8)
+                .prop_map(|kv| { serde_json::Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()) }),
         ]
     })
 }
 
 #[test]
 fn from_encounter_makes_pointers_and_total() {
-    let enc: Encounter = serde_json::from_str(include_str!(
-        "../../../examples/encounters/office-visit.json"
-    ))
-    .unwrap();
+    let enc: Encounter = serde_json::from_str(include_str!("../../../examples/encounters/office-visit.json")).unwrap();
     let claim = Claim::from_encounter(&enc).unwrap();
     assert_eq!(claim.lines[0].pointers, [1, 2, 3]);
     assert_eq!(claim.lines[1].pointers, [1]);
-    assert_eq!(
-        claim.total_charge,
-        claim.lines.iter().map(|l| l.charge).sum()
-    );
-    let report = Engine::builder()
-        .as_of(Date::new(2026, 11, 30).unwrap())
-        .build()
-        .unwrap()
-        .check(&claim);
+    assert_eq!(claim.total_charge, claim.lines.iter().map(|l| l.charge).sum());
+    let report = Engine::builder().as_of(Date::new(2026, 11, 30).unwrap()).build().unwrap().check(&claim);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 
     let mut bad = enc.clone();
@@ -326,11 +234,7 @@ fn from_encounter_makes_pointers_and_total() {
 fn debug_output_redacts_patient_data() {
     let canary = "ZQXCANARY";
     let p = Person {
-        name: Some(PersonName {
-            last: Some(canary.into()),
-            first: Some(canary.into()),
-            middle: None,
-        }),
+        name: Some(PersonName { last: Some(canary.into()), first: Some(canary.into()), middle: None }),
         member_id: Some(canary.into()),
         group_number: Some(canary.into()),
         birth_date: Date::new(1961, 4, 12),
@@ -344,8 +248,5 @@ fn debug_output_redacts_patient_data() {
         relationship: None,
     };
     let shown = format!("{p:?} {p:#?}");
-    assert!(
-        !shown.contains(canary) && !shown.contains("1961"),
-        "{shown}"
-    );
+    assert!(!shown.contains(canary) && !shown.contains("1961"), "{shown}");
 }

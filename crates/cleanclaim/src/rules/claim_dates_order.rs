@@ -29,37 +29,23 @@ impl Rule for DatesOrder {
         if let (Some(from), Some(to)) = (c.statement_from, c.statement_to)
             && from > to
         {
-            out.claim(
-                "statement_to",
-                format!("statement period ends ({to}) before it starts ({from})"),
-            );
+            out.claim("statement_to", format!("statement period ends ({to}) before it starts ({from})"));
         }
         if let (Some(adm), Some(dis)) = (c.admission_date, c.discharge_date)
             && adm > dis
         {
-            out.claim(
-                "discharge_date",
-                format!("discharge ({dis}) is before admission ({adm})"),
-            );
+            out.claim("discharge_date", format!("discharge ({dis}) is before admission ({adm})"));
         }
         for (i, l) in c.lines.iter().enumerate() {
             if let (Some(from), Some(to)) = (l.date, l.date_to)
                 && from > to
             {
-                out.line(
-                    i,
-                    ".date_to",
-                    format!("service ends ({to}) before it starts ({from})"),
-                );
+                out.line(i, ".date_to", format!("service ends ({to}) before it starts ({from})"));
             }
         }
         // The birth date is patient data: say which date is early, never print the birth date.
         if let Some(born) = c.patient().birth_date {
-            let first = c
-                .statement_from
-                .into_iter()
-                .chain(c.lines.iter().filter_map(|l| l.date))
-                .min();
+            let first = c.statement_from.into_iter().chain(c.lines.iter().filter_map(|l| l.date)).min();
             if first.is_some_and(|d| d < born) {
                 out.claim(
                     format!("{}.birth_date", c.patient_path()),

@@ -21,13 +21,7 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn check_one(
-    role: &str,
-    path: &str,
-    provider: Option<&Provider>,
-    out: &mut Sink<'_>,
-    line: Option<usize>,
-) {
+fn check_one(role: &str, path: &str, provider: Option<&Provider>, out: &mut Sink<'_>, line: Option<usize>) {
     let Some(npi) = provider.and_then(|p| p.npi.as_deref()) else {
         return;
     };
@@ -35,9 +29,7 @@ fn check_one(
         Ok(_) => return,
         Err(NpiError::Shape) => "is not exactly 10 digits".to_owned(),
         Err(NpiError::CheckDigit { found, expected }) => {
-            format!(
-                "has check digit {found}, but the Luhn check digit (prefix 80840) is {expected}"
-            )
+            format!("has check digit {found}, but the Luhn check digit (prefix 80840) is {expected}")
         }
     };
     let message = format!("{role} NPI {why}");
@@ -54,42 +46,12 @@ impl Rule for NpiCheckDigit {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
-        check_one(
-            "billing provider",
-            "billing_provider",
-            Some(&c.billing_provider),
-            out,
-            None,
-        );
-        check_one(
-            "rendering provider",
-            "rendering_provider",
-            c.rendering_provider.as_ref(),
-            out,
-            None,
-        );
-        check_one(
-            "referring provider",
-            "referring_provider",
-            c.referring_provider.as_ref(),
-            out,
-            None,
-        );
-        check_one(
-            "attending provider",
-            "attending_provider",
-            c.attending_provider.as_ref(),
-            out,
-            None,
-        );
+        check_one("billing provider", "billing_provider", Some(&c.billing_provider), out, None);
+        check_one("rendering provider", "rendering_provider", c.rendering_provider.as_ref(), out, None);
+        check_one("referring provider", "referring_provider", c.referring_provider.as_ref(), out, None);
+        check_one("attending provider", "attending_provider", c.attending_provider.as_ref(), out, None);
         for (i, line) in c.lines.iter().enumerate() {
-            check_one(
-                "line rendering provider",
-                "rendering_provider",
-                line.rendering_provider.as_ref(),
-                out,
-                Some(i),
-            );
+            check_one("line rendering provider", "rendering_provider", line.rendering_provider.as_ref(), out, Some(i));
         }
     }
 }
@@ -108,10 +70,7 @@ mod tests {
     fn wrong_check_digit_and_shape_are_reported_by_role() {
         let mut c = base_claim();
         c.billing_provider.npi = Some("1234567890".into());
-        c.lines[0].rendering_provider = Some(Provider {
-            npi: Some("12345".into()),
-            ..Provider::default()
-        });
+        c.lines[0].rendering_provider = Some(Provider { npi: Some("12345".into()), ..Provider::default() });
         let f = run(&NpiCheckDigit, &c);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].path, "billing_provider.npi");

@@ -28,21 +28,14 @@ impl Rule for PointerInvalid {
         let n_dx = cx.claim.diagnoses.len();
         for (i, l) in cx.claim.lines.iter().enumerate() {
             if l.pointers.is_empty() {
-                out.line(
-                    i,
-                    ".pointers",
-                    "service line has no diagnosis pointer (1 to 4 are required)",
-                );
+                out.line(i, ".pointers", "service line has no diagnosis pointer (1 to 4 are required)");
                 continue;
             }
             if l.pointers.len() > 4 {
                 out.line(
                     i,
                     ".pointers",
-                    format!(
-                        "service line has {} diagnosis pointers; at most 4 are allowed",
-                        l.pointers.len()
-                    ),
+                    format!("service line has {} diagnosis pointers; at most 4 are allowed", l.pointers.len()),
                 );
             }
             for (j, &p) in l.pointers.iter().enumerate() {
@@ -50,19 +43,9 @@ impl Rule for PointerInvalid {
                 if !(1..=12).contains(&p) {
                     out.line(i, &rest, format!("diagnosis pointer {p} is outside 1-12"));
                 } else if p as usize > n_dx {
-                    out.line(
-                        i,
-                        &rest,
-                        format!(
-                            "diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})"
-                        ),
-                    );
+                    out.line(i, &rest, format!("diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})"));
                 } else if l.pointers[..j].contains(&p) {
-                    out.line(
-                        i,
-                        &rest,
-                        format!("diagnosis pointer {p} is repeated on this line"),
-                    );
+                    out.line(i, &rest, format!("diagnosis pointer {p} is repeated on this line"));
                 }
             }
         }
@@ -92,12 +75,7 @@ mod tests {
         let paths: Vec<_> = f.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            [
-                "lines[0].pointers[1]",
-                "lines[1].pointers",
-                "lines[3].pointers[1]",
-                "lines[3].pointers[2]"
-            ]
+            ["lines[0].pointers[1]", "lines[1].pointers", "lines[3].pointers[1]", "lines[3].pointers[2]"]
         );
     }
 

@@ -62,9 +62,6 @@ mod tests {
         extra.units = 1e9;
         c.lines.push(extra);
         let f = run(&UnitsInvalid, &c);
-        assert_eq!(
-            f.iter().map(|f| f.line).collect::<Vec<_>>(),
-            [Some(1), Some(2), Some(4)]
-        );
+        assert_eq!(f.iter().map(|f| f.line).collect::<Vec<_>>(), [Some(1), Some(2), Some(4)]);
     }
 }

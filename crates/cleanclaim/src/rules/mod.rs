@@ -6,6 +6,7 @@
 
 use crate::Date;
 use crate::model::{Claim, ClaimType};
+use crate::ncci::Ncci;
 use crate::report::{Finding, Severity};
 
 mod claim_dates_order;
@@ -15,11 +16,7 @@ mod line_pointer_invalid;
 mod line_units_invalid;
 
 /// Which claim types a rule runs on.
-pub const ALL_TYPES: &[ClaimType] = &[
-    ClaimType::Professional,
-    ClaimType::Inpatient,
-    ClaimType::Outpatient,
-];
+pub const ALL_TYPES: &[ClaimType] = &[ClaimType::Professional, ClaimType::Inpatient, ClaimType::Outpatient];
 /// Professional claims only.
 pub const PROFESSIONAL: &[ClaimType] = &[ClaimType::Professional];
 /// Institutional inpatient claims only.
@@ -61,6 +58,8 @@ pub struct Context<'a> {
     pub claim_type: ClaimType,
     /// "Today" for checks such as dates in the future; fixed by the caller for reproducible runs.
     pub as_of: Date,
+    /// NCCI tables (empty unless the user loaded some).
+    pub ncci: &'a Ncci,
 }
 
 /// Collects a rule's findings, stamping its id and severity.
@@ -72,16 +71,8 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub(crate) fn new(
-        findings: &'a mut Vec<Finding>,
-        rule: &'static str,
-        severity: Severity,
-    ) -> Sink<'a> {
-        Sink {
-            findings,
-            rule,
-            severity,
-        }
+    pub(crate) fn new(findings: &'a mut Vec<Finding>, rule: &'static str, severity: Severity) -> Sink<'a> {
+        Sink { findings, rule, severity }
     }
 
     /// A finding about the claim as a whole or a claim-level field.
@@ -92,21 +83,11 @@ impl<'a> Sink<'a> {
     /// A finding about service line `index` (0-based); `rest` continues the path after
     /// `lines[index]`, e.g. `.pointers[0]` or empty.
     pub fn line(&mut self, index: usize, rest: &str, message: impl Into<String>) {
-        self.push(
-            format!("lines[{index}]{rest}"),
-            message.into(),
-            Some(index as u32 + 1),
-        );
+        self.push(format!("lines[{index}]{rest}"), message.into(), Some(index as u32 + 1));
     }
 
     fn push(&mut self, path: String, message: String, line: Option<u32>) {
-        self.findings.push(Finding {
-            rule: self.rule.to_owned(),
-            severity: self.severity,
-            path,
-            message,
-            line,
-        });
+        self.findings.push(Finding { rule: self.rule.to_owned(), severity: self.severity, path, message, line });
     }
 }
 
@@ -135,20 +116,19 @@ pub(crate) mod testing {
 
     /// A clean professional claim every rule accepts.
     pub fn base_claim() -> Claim {
-        serde_json::from_str(include_str!(
-            "../../../../examples/claims/clean-office-visit.json"
-        ))
-        .expect("example parses")
+        serde_json::from_str(include_str!("../../../../examples/claims/clean-office-visit.json"))
+            .expect("example parses")
     }
 
     /// Runs one rule on a claim and returns its findings.
     pub fn run(rule: &dyn Rule, claim: &Claim) -> Vec<Finding> {
+        run_with(rule, claim, &Ncci::empty())
+    }
+
+    /// Runs one rule on a claim with NCCI tables.
+    pub fn run_with(rule: &dyn Rule, claim: &Claim, ncci: &Ncci) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let cx = Context {
-            claim,
-            claim_type: claim.claim_type(),
-            as_of: Date::new(2026, 11, 30).unwrap(),
-        };
+        let cx = Context { claim, claim_type: claim.claim_type(), as_of: Date::new(2026, 11, 30).unwrap(), ncci };
         let meta = rule.meta();
         if meta.applies_to.contains(&cx.claim_type) {
             rule.check(&cx, &mut Sink::new(&mut findings, meta.id, meta.severity));
@@ -164,10 +144,7 @@ pub(crate) mod testing {
             assert!(seen.insert(id), "duplicate rule id {id}");
             assert!(
                 id.contains('.')
-                    && id.bytes().all(|b| b.is_ascii_lowercase()
-                        || b == b'.'
-                        || b == b'_'
-                        || b.is_ascii_digit()),
+                    && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_' || b.is_ascii_digit()),
                 "{id}"
             );
             assert!(!r.meta().applies_to.is_empty());

@@ -1,0 +1,992 @@
+//! ICD-10-CM: binary table encoding and the runtime [`Icd10Cm`].
+
+use crate::date::{OPEN, Ymd};
+use crate::flags::DxFlags;
+use crate::format::{
+    NONE32, PoolIndex, TextPoolBuilder, Writer, get_str, get_varint, put_str, put_varint, sections, u16_at, u32_at,
+    u64_at,
+};
+use crate::import::tabular::Tabular;
+use crate::model::{AgeRow, ChapterM, CmEntry, CmModel, NoteKind, Period, SectionM, TreeKind};
+use crate::refs::{CodeRange, key_of};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+const MAGIC: &[u8; 8] = b"CCICDCM1";
+const REC: usize = 24;
+
+// ---------------------------------------------------------------- model operations
+
+/// Apply a tabular XML release (in force from `effective`): replaces the tree, chapters,
+/// sections, notes, 7th-character definitions and the descriptions of listed codes; composes
+/// descriptions of 7th-character extensions valid on `effective` from the parent title and the
+/// extension meaning (the CDC convention: "<title>, <meaning>").
+pub fn apply_tabular(m: &mut CmModel, t: &Tabular, effective: Ymd) {
+    m.chapters = t.chapters.clone();
+    m.sections = t.sections.clone();
+    m.seven.clear();
+    for e in m.codes.values_mut() {
+        e.tree = TreeKind::NotInTree;
+        e.parent = None;
+        e.chapter = 0;
+        e.section = None;
+        e.seven = None;
+        e.notes.clear();
+    }
+    for n in &t.nodes {
+        let e = m.codes.entry(n.code.clone()).or_default();
+        e.tree = if n.has_children { TreeKind::Node } else { TreeKind::Leaf };
+        e.parent = n.parent.clone();
+        e.chapter = n.chapter;
+        e.section = Some(n.section);
+        e.desc = Some(n.desc.clone());
+        e.notes = n.notes.clone();
+        if let Some(s) = &n.seven {
+            e.seven = Some(m.seven.len() as u16);
+            m.seven.push(s.clone());
+        }
+    }
+    m.link_orphans();
+    // Compose 7th-character titles.
+    let keys: Vec<String> = m
+        .codes
+        .iter()
+        .filter(|(k, e)| {
+            e.tree == TreeKind::NotInTree
+                && k.len() == 7
+                && e.periods.iter().any(|p| p.from <= effective && effective <= p.to)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in keys {
+        let Some(parent) = m.codes[&k].parent.clone() else { continue };
+        let Some(def) = seven_def_of(m, &parent) else { continue };
+        let c = k.as_bytes()[6];
+        let Some((_, meaning)) = def.iter().find(|(ch, _)| *ch == c) else { continue };
+        let Some(pdesc) = m.codes[&parent].desc.clone() else { continue };
+        m.codes.get_mut(&k).unwrap().desc = Some(format!("{pdesc}, {meaning}"));
+    }
+}
+
+fn seven_def_of<'a>(m: &'a CmModel, code: &str) -> Option<&'a Vec<(u8, String)>> {
+    let mut cur = Some(code.to_string());
+    while let Some(c) = cur {
+        let e = m.codes.get(&c)?;
+        if let Some(s) = e.seven {
+            return m.seven.get(s as usize);
+        }
+        cur = e.parent.clone();
+    }
+    None
+}
+
+fn put_notes(blob: &mut Vec<u8>, notes: &[(NoteKind, String)]) -> u32 {
+    if notes.is_empty() {
+        return NONE32;
+    }
+    let off = blob.len() as u32;
+    put_varint(blob, notes.len() as u32);
+    for (k, t) in notes {
+        blob.push(*k as u8);
+        put_str(blob, t);
+        let refs = crate::refs::parse_refs(t);
+        put_varint(blob, refs.len() as u32);
+        for r in refs {
+            blob.extend_from_slice(&r.lo.to_le_bytes());
+            blob.extend_from_slice(&r.hi.to_le_bytes());
+        }
+    }
+    off
+}
+
+/// Encode a model into the binary table format (deterministic).
+pub fn encode(m: &CmModel) -> Vec<u8> {
+    let keys: Vec<&String> = m.codes.keys().collect();
+    let index: HashMap<&str, u32> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+    let mut pool = TextPoolBuilder::default();
+    let desc_h: Vec<Option<usize>> = m.codes.values().map(|e| e.desc.as_deref().map(|d| pool.add(d))).collect();
+    let ch_h: Vec<usize> = m.chapters.iter().map(|c| pool.add(&c.title)).collect();
+    let sec_h: Vec<usize> = m.sections.iter().map(|s| pool.add(&s.title)).collect();
+    let (dict, stream) = pool.finish();
+
+    let mut notes = Vec::new();
+    let mut kbytes = Vec::with_capacity(keys.len() * 8);
+    let mut recs = Vec::with_capacity(keys.len() * REC);
+    let mut periods = Vec::new();
+    let mut np = 0u32;
+    for ((k, e), dh) in m.codes.iter().zip(&desc_h) {
+        let mut kb = [0u8; 8];
+        kb[..k.len()].copy_from_slice(k.as_bytes());
+        kbytes.extend_from_slice(&kb);
+        recs.extend_from_slice(&np.to_le_bytes());
+        recs.extend_from_slice(&dh.map(|h| pool.id(h)).unwrap_or(NONE32).to_le_bytes());
+        recs.extend_from_slice(&put_notes(&mut notes, &e.notes).to_le_bytes());
+        let parent = e.parent.as_deref().and_then(|p| index.get(p).copied()).unwrap_or(NONE32);
+        recs.extend_from_slice(&parent.to_le_bytes());
+        recs.extend_from_slice(&e.section.unwrap_or(u16::MAX).to_le_bytes());
+        recs.extend_from_slice(&e.seven.unwrap_or(u16::MAX).to_le_bytes());
+        recs.push(e.periods.len().min(255) as u8);
+        recs.push(e.chapter);
+        recs.push(match e.tree {
+            TreeKind::NotInTree => 0,
+            TreeKind::Leaf => 1,
+            TreeKind::Node => 2,
+        });
+        recs.push(0);
+        for p in e.periods.iter().take(255) {
+            periods.extend_from_slice(&p.from.to_le_bytes());
+            periods.extend_from_slice(&p.to.to_le_bytes());
+            periods.extend_from_slice(&(p.flags.0 as u64).to_le_bytes());
+            np += 1;
+        }
+    }
+    let mut chapters = Vec::new();
+    put_varint(&mut chapters, m.chapters.len() as u32);
+    for (c, h) in m.chapters.iter().zip(&ch_h) {
+        chapters.push(c.number);
+        put_varint(&mut chapters, pool.id(*h));
+        let n = put_notes(&mut notes, &c.notes);
+        chapters.extend_from_slice(&n.to_le_bytes());
+    }
+    let mut secs = Vec::new();
+    put_varint(&mut secs, m.sections.len() as u32);
+    for (s, h) in m.sections.iter().zip(&sec_h) {
+        put_str(&mut secs, &s.id);
+        put_varint(&mut secs, pool.id(*h));
+        secs.push(s.chapter);
+        let n = put_notes(&mut notes, &s.notes);
+        secs.extend_from_slice(&n.to_le_bytes());
+    }
+    let mut seven = Vec::new();
+    put_varint(&mut seven, m.seven.len() as u32);
+    for d in &m.seven {
+        put_varint(&mut seven, d.len() as u32);
+        for (c, t) in d {
+            seven.push(*c);
+            put_str(&mut seven, t);
+        }
+    }
+    let mut meta = Vec::new();
+    put_varint(&mut meta, m.covered_through);
+    put_varint(&mut meta, m.releases.len() as u32);
+    for r in &m.releases {
+        put_str(&mut meta, r);
+    }
+    put_varint(&mut meta, m.age.len() as u32);
+    for a in &m.age {
+        put_str(&mut meta, &a.flag);
+        meta.push(a.lo);
+        meta.push(a.hi);
+        put_varint(&mut meta, a.from);
+        put_varint(&mut meta, a.to);
+    }
+    put_varint(&mut meta, m.discharge.len() as u32);
+    for (c, f, t) in &m.discharge {
+        put_str(&mut meta, c);
+        put_varint(&mut meta, *f);
+        put_varint(&mut meta, *t);
+    }
+    let mut w = Writer::new(MAGIC);
+    for s in [&meta, &kbytes, &recs, &periods, &chapters, &secs, &seven, &notes, &dict, &stream] {
+        w.section(s);
+    }
+    w.buf
+}
+
+// ---------------------------------------------------------------- runtime
+
+/// Why a code is not complete (see [`Icd10Cm::explain_incomplete`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncompleteKind {
+    /// A category/subcategory header: pick one of its billable codes.
+    Header,
+    /// A 7th character is required (e.g. S52.521 → S52.521A).
+    NeedsSeventhCharacter,
+    /// The 7th character was given without the `X` placeholder(s) (W21.89A → W21.89XA).
+    NeedsPlaceholder,
+}
+
+/// Validity of a diagnosis code on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DxStatus {
+    Valid(DxFlags),
+    /// A header (not billable) with this many billable codes under it on the date.
+    Header {
+        billable_children: usize,
+    },
+    Incomplete(IncompleteKind),
+    Deleted {
+        last_valid: Ymd,
+    },
+    NotYetValid {
+        from: Ymd,
+    },
+    Unknown,
+}
+
+/// Explanation of an incomplete code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    pub code: String,
+    pub kind: IncompleteKind,
+    /// Allowed 7th characters with their meanings (for 7th-character cases).
+    pub seventh_characters: Vec<(char, String)>,
+    /// A corrected code when there is exactly one obvious fix (placeholder case).
+    pub suggestion: Option<String>,
+    /// Valid billable codes under the input on the date (at most 200).
+    pub completions: Vec<String>,
+    pub message: String,
+}
+
+/// One instructional note with its resolved code references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note<'a> {
+    pub kind: NoteKind,
+    pub text: &'a str,
+    /// Where the note is declared: a code (no dot), a section id (`E08-E13`) or `chapter N`.
+    pub source: String,
+    /// Sorted, merged intervals of referenced codes.
+    pub refs: Vec<CodeRange>,
+}
+
+impl Note<'_> {
+    /// Whether the note references `code` (normalized).
+    pub fn covers(&self, code: &str) -> bool {
+        crate::refs::covers(&self.refs, code)
+    }
+}
+
+/// Effective notes of a code: its own, its ancestors', its section's and its chapter's.
+/// Inclusion terms are the code's own only.
+#[derive(Debug, Clone, Default)]
+pub struct Notes<'a> {
+    pub inclusion_terms: Vec<&'a str>,
+    pub includes: Vec<Note<'a>>,
+    pub excludes1: Vec<Note<'a>>,
+    pub excludes2: Vec<Note<'a>>,
+    pub code_first: Vec<Note<'a>>,
+    pub use_additional: Vec<Note<'a>>,
+    pub code_also: Vec<Note<'a>>,
+    pub other: Vec<Note<'a>>,
+}
+
+/// A chapter of the tabular list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    pub number: u8,
+    pub title: String,
+}
+
+/// A section (block) of the tabular list, e.g. `E08-E13` "Diabetes mellitus (E08-E13)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub chapter: u8,
+}
+
+/// Everything known about a code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeInfo {
+    pub code: String,
+    /// Dotted form (`E11.22`).
+    pub display: String,
+    /// `None` when the corpus has no title (e.g. FY2027 additions).
+    pub description: Option<String>,
+    /// Valid (billable) on the date given, or on any date when no date was given.
+    pub billable: bool,
+    /// Listed as a header (has children) in the tabular list.
+    pub header: bool,
+    pub chapter: Option<Chapter>,
+    pub section: Option<Section>,
+    /// The 3-character category.
+    pub category: String,
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+    pub flags: Option<DxFlags>,
+    pub valid_periods: Vec<Period<DxFlags>>,
+    pub seventh_characters: Vec<(char, String)>,
+    pub inclusion_terms: Vec<String>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub code: String,
+    pub description: String,
+    pub score: f32,
+    pub billable: bool,
+}
+
+/// MCE age groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeGroup {
+    Newborn,
+    Pediatric,
+    Maternity,
+    Adult,
+}
+
+impl AgeGroup {
+    fn flag(self) -> &'static str {
+        match self {
+            AgeGroup::Newborn => "newborn",
+            AgeGroup::Pediatric => "pediatric",
+            AgeGroup::Maternity => "maternity",
+            AgeGroup::Adult => "adult",
+        }
+    }
+}
+
+struct SevenDef {
+    chars: Vec<(u8, String)>,
+}
+
+/// The ICD-10-CM code set (immutable; `Send + Sync`).
+pub struct Icd10Cm {
+    data: Cow<'static, [u8]>,
+    keys: Vec<u64>,
+    bucket: Vec<u32>,
+    recs: Range<usize>,
+    periods: Range<usize>,
+    notes: Range<usize>,
+    dict: Range<usize>,
+    stream: Range<usize>,
+    chapters: Vec<(u8, u32, u32)>,
+    sections: Vec<(String, u32, u8, u32)>,
+    seven: Vec<SevenDef>,
+    pub(crate) covered_through: Ymd,
+    pub(crate) releases: Vec<String>,
+    pub(crate) age: Vec<AgeRow>,
+    pub(crate) discharge: Vec<(String, Ymd, Ymd)>,
+    pool: OnceLock<PoolIndex>,
+    search: OnceLock<crate::search::Index>,
+}
+
+impl std::fmt::Debug for Icd10Cm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Icd10Cm({} codes, {} bytes)", self.keys.len(), self.data.len())
+    }
+}
+
+#[inline]
+fn bchar(c: u8) -> Option<usize> {
+    match c {
+        b'0'..=b'9' => Some((c - b'0') as usize),
+        b'A'..=b'Z' => Some((c - b'A') as usize + 10),
+        _ => None,
+    }
+}
+
+#[inline]
+pub(crate) fn bucket_of(k: u64) -> Option<usize> {
+    let b = k.to_be_bytes();
+    Some(bchar(b[0])? * 36 + bchar(b[1])?)
+}
+
+pub(crate) fn build_buckets(keys: &[u64]) -> Vec<u32> {
+    let mut bucket = vec![0u32; 36 * 36 + 1];
+    let mut i = 0usize;
+    for (b, slot) in bucket.iter_mut().enumerate() {
+        while i < keys.len() && bucket_of(keys[i]).is_some_and(|x| x < b) {
+            i += 1;
+        }
+        *slot = i as u32;
+    }
+    bucket[36 * 36] = keys.len() as u32;
+    bucket
+}
+
+#[inline]
+pub(crate) fn find_key(keys: &[u64], bucket: &[u32], k: u64) -> Option<usize> {
+    let b = bucket_of(k)?;
+    let (lo, hi) = (bucket[b] as usize, bucket[b + 1] as usize);
+    keys[lo..hi].binary_search(&k).ok().map(|i| i + lo)
+}
+
+pub(crate) fn to_str(k: u64) -> String {
+    k.to_be_bytes().iter().take_while(|c| **c != 0).map(|c| *c as char).collect()
+}
+
+fn hi_of(prefix: &str) -> u64 {
+    let mut k = [0xFFu8; 8];
+    k[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    u64::from_be_bytes(k)
+}
+
+/// Insert the dot after the category (`E1122` → `E11.22`).
+pub fn display(code: &str) -> String {
+    if code.len() > 3 { format!("{}.{}", &code[..3], &code[3..]) } else { code.to_string() }
+}
+
+fn bad() -> crate::CodeSetError {
+    crate::CodeSetError::new("icd10cm table", 0, "corrupt ICD-10-CM table")
+}
+
+impl Icd10Cm {
+    pub(crate) fn from_bytes(data: Cow<'static, [u8]>) -> Result<Self, crate::CodeSetError> {
+        let s = sections(&data, MAGIC).ok_or_else(bad)?;
+        if s.len() != 10 {
+            return Err(bad());
+        }
+        let d: &[u8] = &data;
+        let keys: Vec<u64> =
+            d[s[1].clone()].chunks_exact(8).map(|c| u64::from_be_bytes(c.try_into().unwrap())).collect();
+        if s[2].len() != keys.len() * REC || s[3].len() % 16 != 0 {
+            return Err(bad());
+        }
+        let mut pos = 0;
+        let meta = &d[s[0].clone()];
+        let covered_through = get_varint(meta, &mut pos).ok_or_else(bad)?;
+        let n = get_varint(meta, &mut pos).ok_or_else(bad)?;
+        let mut releases = Vec::new();
+        for _ in 0..n {
+            releases.push(get_str(meta, &mut pos).ok_or_else(bad)?.to_string());
+        }
+        let n = get_varint(meta, &mut pos).ok_or_else(bad)?;
+        let mut age = Vec::new();
+        for _ in 0..n {
+            let flag = get_str(meta, &mut pos).ok_or_else(bad)?.to_string();
+            let lo = *meta.get(pos).ok_or_else(bad)?;
+            let hi = *meta.get(pos + 1).ok_or_else(bad)?;
+            pos += 2;
+            let from = get_varint(meta, &mut pos).ok_or_else(bad)?;
+            let to = get_varint(meta, &mut pos).ok_or_else(bad)?;
+            age.push(AgeRow { flag, lo, hi, from, to });
+        }
+        let n = get_varint(meta, &mut pos).ok_or_else(bad)?;
+        let mut discharge = Vec::new();
+        for _ in 0..n {
+            let c = get_str(meta, &mut pos).ok_or_else(bad)?.to_string();
+            let f = get_varint(meta, &mut pos).ok_or_else(bad)?;
+            let t = get_varint(meta, &mut pos).ok_or_else(bad)?;
+            discharge.push((c, f, t));
+        }
+        let b = &d[s[4].clone()];
+        let mut pos = 0;
+        let n = get_varint(b, &mut pos).ok_or_else(bad)?;
+        let mut chapters = Vec::new();
+        for _ in 0..n {
+            let num = *b.get(pos).ok_or_else(bad)?;
+            pos += 1;
+            let t = get_varint(b, &mut pos).ok_or_else(bad)?;
+            let nt = u32::from_le_bytes(b.get(pos..pos + 4).ok_or_else(bad)?.try_into().unwrap());
+            pos += 4;
+            chapters.push((num, t, nt));
+        }
+        let b = &d[s[5].clone()];
+        let mut pos = 0;
+        let n = get_varint(b, &mut pos).ok_or_else(bad)?;
+        let mut secs = Vec::new();
+        for _ in 0..n {
+            let id = get_str(b, &mut pos).ok_or_else(bad)?.to_string();
+            let t = get_varint(b, &mut pos).ok_or_else(bad)?;
+            let ch = *b.get(pos).ok_or_else(bad)?;
+            pos += 1;
+            let nt = u32::from_le_bytes(b.get(pos..pos + 4).ok_or_else(bad)?.try_into().unwrap());
+            pos += 4;
+            secs.push((id, t, ch, nt));
+        }
+        let b = &d[s[6].clone()];
+        let mut pos = 0;
+        let n = get_varint(b, &mut pos).ok_or_else(bad)?;
+        let mut seven = Vec::new();
+        for _ in 0..n {
+            let m = get_varint(b, &mut pos).ok_or_else(bad)?;
+            let mut chars = Vec::new();
+            for _ in 0..m {
+                let c = *b.get(pos).ok_or_else(bad)?;
+                pos += 1;
+                chars.push((c, get_str(b, &mut pos).ok_or_else(bad)?.to_string()));
+            }
+            seven.push(SevenDef { chars });
+        }
+        let bucket = build_buckets(&keys);
+        Ok(Icd10Cm {
+            keys,
+            bucket,
+            recs: s[2].clone(),
+            periods: s[3].clone(),
+            notes: s[7].clone(),
+            dict: s[8].clone(),
+            stream: s[9].clone(),
+            chapters,
+            sections: secs,
+            seven,
+            covered_through,
+            releases,
+            age,
+            discharge,
+            pool: OnceLock::new(),
+            search: OnceLock::new(),
+            data,
+        })
+    }
+
+    fn pool(&self) -> &PoolIndex {
+        self.pool.get_or_init(|| PoolIndex::new(&self.data, self.dict.clone()).unwrap_or_default())
+    }
+    pub(crate) fn text(&self, id: u32) -> Option<String> {
+        self.pool().get(&self.data, &self.stream, id)
+    }
+
+    #[inline]
+    fn rec(&self, i: usize) -> &[u8] {
+        let o = self.recs.start + i * REC;
+        &self.data[o..o + REC]
+    }
+    #[inline]
+    fn find(&self, code: &str) -> Option<usize> {
+        find_key(&self.keys, &self.bucket, key_of(code.as_bytes())?)
+    }
+    #[inline]
+    fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
+        let r = self.rec(i);
+        let start = u32_at(r, 0) as usize;
+        let n = r[20] as usize;
+        (start..start + n).map(move |p| {
+            let o = self.periods.start + p * 16;
+            Period {
+                from: u32_at(&self.data, o),
+                to: u32_at(&self.data, o + 4),
+                flags: DxFlags(u64_at(&self.data, o + 8) as u32),
+            }
+        })
+    }
+    fn valid_at(&self, i: usize, date: Ymd) -> Option<DxFlags> {
+        self.periods_of(i).find(|p| p.from <= date && date <= p.to).map(|p| p.flags)
+    }
+    fn parent_idx(&self, i: usize) -> Option<usize> {
+        let p = u32_at(self.rec(i), 12);
+        (p != NONE32).then_some(p as usize)
+    }
+    fn tree(&self, i: usize) -> u8 {
+        self.rec(i)[22]
+    }
+    fn prefix_range(&self, prefix: &str) -> Range<usize> {
+        let Some(lo) = key_of(prefix.as_bytes()) else { return 0..0 };
+        let hi = hi_of(prefix);
+        let a = self.keys.partition_point(|k| *k < lo);
+        let b = self.keys.partition_point(|k| *k <= hi);
+        a..b
+    }
+
+    /// Number of codes in the table (valid on any date, plus tabular headers).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+    /// Last day the loaded releases speak for (open-ended periods continue past it).
+    pub fn covered_through(&self) -> Ymd {
+        self.covered_through
+    }
+
+    /// Validity and flags of `code` (normalized: upper case, no dot) on `date`. Does not
+    /// allocate when the code is valid.
+    #[inline]
+    pub fn status(&self, code: &str, date: Ymd) -> DxStatus {
+        if let Some(i) = self.find(code)
+            && let Some(f) = self.valid_at(i, date)
+        {
+            return DxStatus::Valid(f);
+        }
+        self.status_slow(code, date)
+    }
+
+    pub fn is_valid(&self, code: &str, date: Ymd) -> bool {
+        matches!(self.status(code, date), DxStatus::Valid(_))
+    }
+
+    pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
+        self.valid_at(self.find(code)?, date)
+    }
+
+    fn count_valid_under(&self, prefix: &str, date: Ymd, skip_self: bool) -> usize {
+        self.prefix_range(prefix)
+            .filter(|&j| !(skip_self && to_str(self.keys[j]) == prefix))
+            .filter(|&j| self.valid_at(j, date).is_some())
+            .count()
+    }
+
+    fn seven_for(&self, i: usize) -> Option<&SevenDef> {
+        let mut cur = Some(i);
+        let mut guard = 0;
+        while let Some(j) = cur {
+            let s = u16_at(self.rec(j), 18);
+            if s != u16::MAX {
+                return self.seven.get(s as usize);
+            }
+            cur = self.parent_idx(j);
+            guard += 1;
+            if guard > 10 {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Longest prefix of `code` that is a key.
+    fn nearest(&self, code: &str) -> Option<usize> {
+        (3..=code.len()).rev().find_map(|l| self.find(&code[..l]))
+    }
+
+    fn placeholder_fix(&self, code: &str, date: Ymd) -> Option<String> {
+        if code.len() < 4 || code.len() > 6 {
+            return None;
+        }
+        let (body, last) = code.split_at(code.len() - 1);
+        let fixed = format!("{body}{}{last}", "X".repeat(6 - body.len()));
+        if fixed != code && self.valid_at(self.find(&fixed)?, date).is_some() {
+            return Some(fixed);
+        }
+        None
+    }
+
+    #[cold]
+    fn status_slow(&self, code: &str, date: Ymd) -> DxStatus {
+        if key_of(code.as_bytes()).is_none() || code.len() > 7 {
+            return DxStatus::Unknown;
+        }
+        let under = self.count_valid_under(code, date, true);
+        if under > 0 {
+            if let Some(i) = self.find(code)
+                && code.len() < 7
+                && self.tree(i) != 2
+                && self.seven_for(i).is_some()
+            {
+                return DxStatus::Incomplete(IncompleteKind::NeedsSeventhCharacter);
+            }
+            return DxStatus::Header { billable_children: under };
+        }
+        if self.placeholder_fix(code, date).is_some() {
+            return DxStatus::Incomplete(IncompleteKind::NeedsPlaceholder);
+        }
+        let Some(i) = self.find(code) else { return DxStatus::Unknown };
+        let ps: Vec<Period<DxFlags>> = self.periods_of(i).collect();
+        if ps.is_empty() {
+            return if self.tree(i) == 2 { DxStatus::Header { billable_children: 0 } } else { DxStatus::Unknown };
+        }
+        if let Some(p) = ps.iter().filter(|p| p.to < date).max_by_key(|p| p.to) {
+            return DxStatus::Deleted { last_valid: p.to };
+        }
+        DxStatus::NotYetValid { from: ps.iter().map(|p| p.from).min().unwrap_or(0) }
+    }
+
+    /// Explain why `code` is not billable on `date` (header, missing 7th character, missing
+    /// `X` placeholder). `None` when the code is valid or the input is unknown/deleted.
+    pub fn explain_incomplete(&self, code: &str, date: Ymd) -> Option<Incomplete> {
+        let st = self.status(code, date);
+        let kind = match st {
+            DxStatus::Header { .. } => IncompleteKind::Header,
+            DxStatus::Incomplete(k) => k,
+            _ => return None,
+        };
+        let mut out = Incomplete {
+            code: code.to_string(),
+            kind,
+            seventh_characters: Vec::new(),
+            suggestion: None,
+            completions: self.completions(code, date).into_iter().take(200).collect(),
+            message: String::new(),
+        };
+        match kind {
+            IncompleteKind::Header => {
+                out.message = format!(
+                    "{} is a header, not a billable code; use one of the {} billable codes under it",
+                    display(code),
+                    self.count_valid_under(code, date, true)
+                );
+            }
+            IncompleteKind::NeedsSeventhCharacter => {
+                let i = self.find(code)?;
+                let def = self.seven_for(i)?;
+                let pad = "X".repeat(6 - code.len());
+                for (c, m) in &def.chars {
+                    let full = format!("{code}{pad}{}", *c as char);
+                    if self.is_valid(&full, date) {
+                        out.seventh_characters.push((*c as char, m.clone()));
+                    }
+                }
+                let list: Vec<String> = out.seventh_characters.iter().map(|(c, _)| c.to_string()).collect();
+                out.message = format!(
+                    "{} requires a 7th character{}: {}",
+                    display(code),
+                    if pad.is_empty() { String::new() } else { format!(" after the placeholder {pad}") },
+                    list.join(" ")
+                );
+            }
+            IncompleteKind::NeedsPlaceholder => {
+                let fix = self.placeholder_fix(code, date)?;
+                let base = &fix[..6];
+                let i = self.nearest(base)?;
+                if let Some(def) = self.seven_for(i) {
+                    out.seventh_characters = def.chars.iter().map(|(c, m)| (*c as char, m.clone())).collect();
+                }
+                out.message = format!(
+                    "{} has the 7th character in the wrong position: use the X placeholder, {}",
+                    display(code),
+                    display(&fix)
+                );
+                out.suggestion = Some(fix);
+            }
+        }
+        Some(out)
+    }
+
+    /// Valid billable codes starting with `code` on `date` (the code itself excluded).
+    pub fn completions(&self, code: &str, date: Ymd) -> Vec<String> {
+        self.prefix_range(code)
+            .filter(|&j| self.valid_at(j, date).is_some())
+            .map(|j| to_str(self.keys[j]))
+            .filter(|c| c != code)
+            .collect()
+    }
+
+    /// Every code valid on `date`, in code order.
+    pub fn valid_codes_on(&self, date: Ymd) -> Vec<&str> {
+        let keys = &self.data[self.recs.start - 4 - self.keys.len() * 8..self.recs.start - 4];
+        (0..self.keys.len())
+            .filter(|&i| self.valid_at(i, date).is_some())
+            .map(|i| {
+                let k = &keys[i * 8..i * 8 + 8];
+                let n = k.iter().position(|c| *c == 0).unwrap_or(8);
+                std::str::from_utf8(&k[..n]).unwrap_or("")
+            })
+            .collect()
+    }
+
+    /// Inclusive age range of an MCE age group on `date`.
+    pub fn age_range(&self, group: AgeGroup, date: Ymd) -> Option<(u8, u8)> {
+        self.age.iter().find(|a| a.flag == group.flag() && a.from <= date && date <= a.to).map(|a| (a.lo, a.hi))
+    }
+
+    /// Whether a patient discharge status code (2 digits) is valid on `date` (MCE list).
+    pub fn discharge_status_valid(&self, code: &str, date: Ymd) -> bool {
+        self.discharge.iter().any(|(c, f, t)| c == code && *f <= date && date <= *t)
+    }
+
+    fn chapter_of(&self, n: u8) -> Option<Chapter> {
+        let c = self.chapters.iter().find(|c| c.0 == n)?;
+        Some(Chapter { number: n, title: self.text(c.1).unwrap_or_default() })
+    }
+
+    fn section_of(&self, i: usize) -> Option<Section> {
+        let s = u16_at(self.rec(i), 16);
+        let (id, t, ch, _) = self.sections.get(s as usize)?;
+        Some(Section { id: id.clone(), title: self.text(*t).unwrap_or_default(), chapter: *ch })
+    }
+
+    /// Everything about a code; with a date, `billable` and `flags` refer to that date.
+    pub fn lookup(&self, code: &str, date: Option<Ymd>) -> Option<CodeInfo> {
+        let i = self.find(code)?;
+        let r = self.rec(i);
+        let periods: Vec<Period<DxFlags>> = self.periods_of(i).collect();
+        let flags = match date {
+            Some(d) => self.valid_at(i, d),
+            None => periods.last().map(|p| p.flags),
+        };
+        let billable = match date {
+            Some(_) => flags.is_some(),
+            None => !periods.is_empty(),
+        };
+        let children =
+            self.prefix_range(code).filter(|&j| self.parent_idx(j) == Some(i)).map(|j| to_str(self.keys[j])).collect();
+        let seventh = if code.len() < 7 {
+            self.seven_for(i)
+                .map(|d| d.chars.iter().map(|(c, m)| (*c as char, m.clone())).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let notes = self.own_notes(i);
+        Some(CodeInfo {
+            code: code.to_string(),
+            display: display(code),
+            description: self.text(u32_at(r, 4)),
+            billable,
+            header: r[22] == 2,
+            chapter: self.chapter_of(r[21]),
+            section: self.section_of(i),
+            category: code[..code.len().min(3)].to_string(),
+            parent: self.parent_idx(i).map(|p| to_str(self.keys[p])),
+            children,
+            flags,
+            valid_periods: periods,
+            seventh_characters: seventh,
+            inclusion_terms: notes
+                .into_iter()
+                .filter(|n| n.kind == NoteKind::InclusionTerm)
+                .map(|n| n.text.to_string())
+                .collect(),
+        })
+    }
+
+    /// Description only (decoded lazily).
+    pub fn description(&self, code: &str) -> Option<String> {
+        self.text(u32_at(self.rec(self.find(code)?), 4))
+    }
+
+    fn decode_notes<'a>(&'a self, off: u32, source: &str, out: &mut Vec<Note<'a>>) {
+        if off == NONE32 {
+            return;
+        }
+        let b = &self.data[self.notes.clone()];
+        let mut pos = off as usize;
+        let Some(n) = get_varint(b, &mut pos) else { return };
+        for _ in 0..n {
+            let Some(kind) = b.get(pos).and_then(|k| NoteKind::from_u8(*k)) else { return };
+            pos += 1;
+            let Some(text) = get_str(b, &mut pos) else { return };
+            let Some(nr) = get_varint(b, &mut pos) else { return };
+            let mut refs = Vec::with_capacity(nr as usize);
+            for _ in 0..nr {
+                if pos + 16 > b.len() {
+                    return;
+                }
+                refs.push(CodeRange { lo: u64_at(b, pos), hi: u64_at(b, pos + 8) });
+                pos += 16;
+            }
+            out.push(Note { kind, text, source: source.to_string(), refs });
+        }
+    }
+
+    fn own_notes(&self, i: usize) -> Vec<Note<'_>> {
+        let mut v = Vec::new();
+        self.decode_notes(u32_at(self.rec(i), 8), &to_str(self.keys[i]), &mut v);
+        v
+    }
+
+    /// Effective notes of `code`: its own, then its ancestors', its section's and chapter's
+    /// (nearest first). Inclusion terms are the code's own. Codes not in the table have none.
+    pub fn notes(&self, code: &str) -> Notes<'_> {
+        let mut all = Vec::new();
+        let Some(i) = self.find(code) else { return Notes::default() };
+        let mut cur = Some(i);
+        let mut guard = 0;
+        while let Some(j) = cur {
+            self.decode_notes(u32_at(self.rec(j), 8), &to_str(self.keys[j]), &mut all);
+            cur = self.parent_idx(j);
+            guard += 1;
+            if guard > 10 {
+                break;
+            }
+        }
+        let s = u16_at(self.rec(i), 16);
+        if let Some((id, _, _, off)) = self.sections.get(s as usize) {
+            self.decode_notes(*off, id, &mut all);
+        }
+        let ch = self.rec(i)[21];
+        if let Some(c) = self.chapters.iter().find(|c| c.0 == ch) {
+            self.decode_notes(c.2, &format!("chapter {ch}"), &mut all);
+        }
+        let mut n = Notes::default();
+        for note in all {
+            match note.kind {
+                NoteKind::InclusionTerm => {
+                    if note.source == code {
+                        n.inclusion_terms.push(note.text)
+                    }
+                }
+                NoteKind::Includes => n.includes.push(note),
+                NoteKind::Excludes1 => n.excludes1.push(note),
+                NoteKind::Excludes2 => n.excludes2.push(note),
+                NoteKind::CodeFirst => n.code_first.push(note),
+                NoteKind::UseAdditionalCode => n.use_additional.push(note),
+                NoteKind::CodeAlso => n.code_also.push(note),
+                NoteKind::Notes => n.other.push(note),
+            }
+        }
+        n
+    }
+
+    /// The text of an Excludes1 note of `a` (or of its ancestors, section or chapter) that
+    /// references `b`, if any.
+    pub fn excludes1_conflict(&self, a: &str, b: &str) -> Option<&str> {
+        self.notes(a).excludes1.into_iter().find(|n| n.covers(b)).map(|n| n.text)
+    }
+
+    /// Ranked full-text search over descriptions and inclusion terms.
+    pub fn search(&self, words: &str, limit: usize) -> Vec<SearchHit> {
+        let idx = self.search.get_or_init(|| crate::search::Index::build(self));
+        idx.query(self, words, limit)
+    }
+
+    pub(crate) fn search_docs(&self) -> impl Iterator<Item = (usize, String, Vec<&str>)> + '_ {
+        (0..self.keys.len()).map(move |i| {
+            let code = to_str(self.keys[i]);
+            let incl: Vec<&str> =
+                self.own_notes(i).into_iter().filter(|n| n.kind == NoteKind::InclusionTerm).map(|n| n.text).collect();
+            (i, code, incl)
+        })
+    }
+    pub(crate) fn code_at(&self, i: usize) -> String {
+        to_str(self.keys[i])
+    }
+    pub(crate) fn desc_at(&self, i: usize) -> Option<String> {
+        self.text(u32_at(self.rec(i), 4))
+    }
+    pub(crate) fn latest_valid(&self, i: usize) -> bool {
+        self.periods_of(i).any(|p| p.to == OPEN || p.to >= self.covered_through)
+    }
+
+    /// Rebuild the owned model (for the builder).
+    pub(crate) fn to_model(&self) -> CmModel {
+        let mut m = CmModel {
+            covered_through: self.covered_through,
+            releases: self.releases.clone(),
+            age: self.age.clone(),
+            discharge: self.discharge.clone(),
+            ..Default::default()
+        };
+        let own = |off: u32| -> Vec<(NoteKind, String)> {
+            let mut v = Vec::new();
+            self.decode_notes(off, "", &mut v);
+            v.into_iter().map(|n| (n.kind, n.text.to_string())).collect()
+        };
+        m.chapters = self
+            .chapters
+            .iter()
+            .map(|c| ChapterM { number: c.0, title: self.text(c.1).unwrap_or_default(), notes: own(c.2) })
+            .collect();
+        m.sections = self
+            .sections
+            .iter()
+            .map(|s| SectionM {
+                id: s.0.clone(),
+                title: self.text(s.1).unwrap_or_default(),
+                chapter: s.2,
+                notes: own(s.3),
+            })
+            .collect();
+        m.seven = self.seven.iter().map(|s| s.chars.clone()).collect();
+        let mut codes = BTreeMap::new();
+        for i in 0..self.keys.len() {
+            let r = self.rec(i);
+            let s = u16_at(r, 16);
+            let sv = u16_at(r, 18);
+            codes.insert(
+                to_str(self.keys[i]),
+                CmEntry {
+                    periods: self.periods_of(i).collect(),
+                    desc: self.text(u32_at(r, 4)),
+                    tree: match r[22] {
+                        1 => TreeKind::Leaf,
+                        2 => TreeKind::Node,
+                        _ => TreeKind::NotInTree,
+                    },
+                    parent: self.parent_idx(i).map(|p| to_str(self.keys[p])),
+                    chapter: r[21],
+                    section: (s != u16::MAX).then_some(s),
+                    seven: (sv != u16::MAX).then_some(sv),
+                    notes: own(u32_at(r, 8)),
+                },
+            );
+        }
+        m.codes = codes;
+        m
+    }
+}

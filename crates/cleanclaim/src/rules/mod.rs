@@ -9,11 +9,20 @@ use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::report::{Finding, Severity};
 
+mod claim_dates;
 mod claim_dates_order;
+mod claim_duplicate_line;
+mod claim_dx_count;
+mod claim_frequency;
 mod claim_npi_check_digit;
+mod claim_required_field;
 mod claim_total_mismatch;
+mod dx_duplicate;
+mod icd_version_mismatch;
+mod line_charge_invalid;
 mod line_pointer_invalid;
 mod line_units_invalid;
+mod proc_format;
 
 /// Which claim types a rule runs on.
 pub const ALL_TYPES: &[ClaimType] = &[ClaimType::Professional, ClaimType::Inpatient, ClaimType::Outpatient];
@@ -94,11 +103,20 @@ impl<'a> Sink<'a> {
 /// Every rule, in catalogue order (the order findings are reported in).
 pub fn catalogue() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
+        &claim_required_field::RequiredField,
         &claim_npi_check_digit::NpiCheckDigit,
         &claim_total_mismatch::TotalMismatch,
         &claim_dates_order::DatesOrder,
+        &claim_dates::Dates,
+        &claim_frequency::Frequency,
+        &claim_dx_count::DxCount,
+        &claim_duplicate_line::DuplicateLine,
         &line_units_invalid::UnitsInvalid,
+        &line_charge_invalid::ChargeInvalid,
         &line_pointer_invalid::PointerInvalid,
+        &proc_format::ProcFormat,
+        &icd_version_mismatch::VersionMismatch,
+        &dx_duplicate::DxDuplicate,
     ];
     RULES
 }

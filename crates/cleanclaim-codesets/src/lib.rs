@@ -311,3 +311,15 @@ pub mod generate {
     pub use crate::model::{apply_listing, coalesce, merge_periods};
     pub use crate::pcs::encode as encode_icd10pcs;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_roundtrip_is_exact() {
+        let e = CodeSets::embedded();
+        assert_eq!(cm::encode(&e.cm.to_model()), CM_BIN);
+        assert_eq!(pcs::encode(&e.pcs.to_model()), PCS_BIN);
+    }
+}

@@ -55,8 +55,12 @@ fn notes_of(n: roxmltree::Node) -> Vec<(NoteKind, String)> {
 
 pub fn parse(text: &str, file: &str) -> Result<Tabular, CodeSetError> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
-        let p = e.pos();
-        CodeSetError::new(file, p.row as usize, format!("XML error: {e}"))
+        // roxmltree reports end-of-stream at 1:1; a truncated file ends at its last line.
+        let line = match e {
+            roxmltree::Error::UnexpectedEndOfStream => text.lines().count(),
+            _ => e.pos().row as usize,
+        };
+        CodeSetError::new(file, line, format!("XML error: {e} (truncated or malformed file)"))
     })?;
     let line = |n: roxmltree::Node| doc.text_pos_at(n.range().start).row as usize;
     let root = doc.root_element();

@@ -1,0 +1,176 @@
+//! JS values <-> core types.
+
+use std::collections::HashMap;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::{Failure, Res};
+
+/// How bad a finding is.
+#[napi(string_enum = "lowercase")]
+#[derive(Debug)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<cleanclaim::Severity> for Severity {
+    fn from(s: cleanclaim::Severity) -> Severity {
+        match s {
+            cleanclaim::Severity::Error => Severity::Error,
+            cleanclaim::Severity::Warning => Severity::Warning,
+            cleanclaim::Severity::Info => Severity::Info,
+        }
+    }
+}
+
+/// One problem found on a claim.
+#[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(Debug)]
+pub struct Finding {
+    /// Stable rule id, e.g. `line.pointer_invalid`.
+    pub rule: String,
+    /// Severity after option overrides.
+    pub severity: Severity,
+    /// Field path, e.g. `lines[2].pointers[0]` (0-based indices).
+    pub path: String,
+    /// What is wrong and how to fix it. Never contains patient data.
+    pub message: String,
+    /// 1-based service line number, or null when the finding is not about a line.
+    pub line: Option<u32>,
+}
+
+/// The result of checking one claim (the report JSON model).
+#[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(Debug)]
+pub struct Report {
+    /// The claim id (CLM01).
+    #[napi(js_name = "claim_id")]
+    pub claim_id: Option<String>,
+    /// True when no finding has severity `error`.
+    pub ok: bool,
+    /// Findings in rule-catalogue order.
+    pub findings: Vec<Finding>,
+}
+
+impl From<cleanclaim::Report> for Report {
+    fn from(r: cleanclaim::Report) -> Report {
+        Report {
+            claim_id: r.claim_id,
+            ok: r.ok,
+            findings: r
+                .findings
+                .into_iter()
+                .map(|f| Finding {
+                    rule: f.rule,
+                    severity: f.severity.into(),
+                    path: f.path,
+                    message: f.message,
+                    line: f.line,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Options for `new Engine(options)`.
+#[napi(object, object_to_js = false)]
+#[derive(Debug)]
+pub struct EngineOptions {
+    /// "Today" as `YYYY-MM-DD`, for reproducible dates-in-the-future checks.
+    pub as_of: Option<String>,
+    /// Rule ids to turn off.
+    pub disable: Option<Vec<String>>,
+    /// Rule ids that are off by default to turn on.
+    pub enable: Option<Vec<String>>,
+    /// Severity overrides by rule id.
+    #[napi(ts_type = "Record<string, Severity>")]
+    pub severity: Option<HashMap<String, String>>,
+    /// A built-in profile name. Not supported by the core yet: setting it throws
+    /// `CLEANCLAIM_CONFIG`.
+    pub profile: Option<String>,
+}
+
+fn is_nullish(v: &Unknown) -> Res<bool> {
+    let t = v.get_type().map_err(|_| Failure::config("options: unreadable value"))?;
+    Ok(matches!(t, ValueType::Undefined | ValueType::Null))
+}
+
+pub fn options_to_engine(options: Option<Unknown>) -> Res<cleanclaim::Engine> {
+    let mut b = cleanclaim::Engine::builder();
+    let Some(options) = options else {
+        return Ok(b.build()?);
+    };
+    if is_nullish(&options)? {
+        return Ok(b.build()?);
+    }
+    let o = unsafe { EngineOptions::from_napi_value(options.env(), options.raw()) }
+        .map_err(|e| Failure::config(format!("options: {}", e.reason)))?;
+    if let Some(p) = o.profile {
+        // Rejected rather than ignored: silently running another rule set is worse.
+        return Err(Failure::config(format!(
+            "profiles are not supported by this version of the engine (profile `{p}`)"
+        )));
+    }
+    if let Some(d) = o.as_of {
+        let date = cleanclaim::Date::parse(&d).map_err(|e| Failure::config(format!("asOf: {e}")))?;
+        b = b.as_of(date);
+    }
+    for id in o.enable.iter().flatten() {
+        b = b.enable(id);
+    }
+    for id in o.disable.iter().flatten() {
+        b = b.disable(id);
+    }
+    for (id, s) in o.severity.iter().flatten() {
+        let s = cleanclaim::Severity::parse(s).ok_or_else(|| {
+            Failure::config(format!("severity for `{id}`: expected \"error\", \"warning\" or \"info\""))
+        })?;
+        b = b.severity(id, s);
+    }
+    Ok(b.build()?)
+}
+
+/// The claim's JSON text: a string as given, anything else through `JSON.stringify`, so the
+/// core reads objects exactly as it reads files (same field names, same error messages).
+pub fn claim_text(env: &Env, claim: Unknown) -> Res<String> {
+    let t = claim.get_type().map_err(|_| Failure::invalid("claim", "unreadable value"))?;
+    match t {
+        ValueType::String => unsafe { String::from_napi_value(env.raw(), claim.raw()) }
+            .map_err(|_| Failure::invalid("claim", "unreadable string")),
+        ValueType::Undefined | ValueType::Function | ValueType::Symbol => {
+            Err(Failure::invalid("claim", "expected a claim object or its JSON text"))
+        }
+        _ => {
+            let json: napi::JSON = env
+                .get_global()
+                .and_then(|g| g.get_named_property_unchecked("JSON"))
+                .map_err(|_| Failure::invalid("claim", "JSON is not available"))?;
+            // The JS exception text is dropped: it can name a value (e.g. a BigInt).
+            json.stringify(claim).map_err(|_| {
+                Failure::invalid("claim", "cannot be written as JSON (a BigInt, a cycle or a throwing toJSON)")
+            })
+        }
+    }
+}
+
+/// Each element's JSON text; the argument must be an array.
+pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
+    let not_array = || Failure::invalid("claims", "expected an array of claims");
+    if !claims.is_array().map_err(|_| not_array())? {
+        return Err(not_array());
+    }
+    let arr = unsafe { Array::from_napi_value(env.raw(), claims.raw()) }.map_err(|_| not_array())?;
+    let mut out = Vec::with_capacity(arr.len() as usize);
+    for i in 0..arr.len() {
+        let item: Unknown = arr
+            .get(i)
+            .ok()
+            .flatten()
+            .ok_or_else(|| Failure::invalid("claims", "unreadable element").at_index(i as usize))?;
+        out.push(claim_text(env, item).map_err(|e| e.at_index(i as usize))?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,101 @@
+//! Node binding for cleanclaim (npm package `cleanclaim`): converts JS values to the core's
+//! types and core errors to JS errors, nothing more.
+//!
+//! Naming: the claim and the report are the shared JSON model and keep its snake_case names
+//! (`claim_id`, `total_charge`), so `JSON.stringify(report)` is the report JSON every other
+//! front end writes; the JS API itself (methods, engine options) is camelCase.
+
+mod convert;
+mod errors;
+mod tasks;
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::convert::{Report, claim_text, claim_texts, options_to_engine};
+use crate::errors::{Res, guard, guard_js};
+use crate::tasks::{CheckMany, CheckOne, PanicTask};
+
+/// A configured rule set. Immutable: one engine serves any number of concurrent checks.
+#[napi]
+#[derive(Debug)]
+pub struct Engine {
+    inner: Arc<cleanclaim::Engine>,
+}
+
+#[napi]
+impl Engine {
+    /// Builds an engine; unknown rule ids, bad severities or a bad `asOf` throw
+    /// `CLEANCLAIM_CONFIG`.
+    #[napi(constructor, ts_args_type = "options?: EngineOptions | null")]
+    pub fn new(env: Env, options: Option<Unknown>) -> Result<Engine> {
+        guard_js(&env, || Ok(Engine { inner: Arc::new(options_to_engine(options)?) }))
+    }
+
+    /// Checks one claim (an object in the claim JSON model, or its JSON text).
+    #[napi(ts_args_type = "claim: Claim | string")]
+    pub fn check(&self, env: Env, claim: Unknown) -> Result<Report> {
+        guard_js(&env, || {
+            let claim = cleanclaim::parse_claim(&claim_text(&env, claim)?)?;
+            Ok(Report::from(self.inner.check(&claim)))
+        })
+    }
+
+    /// Checks claims on every core; reports come back in input order. A claim that cannot be
+    /// read throws, with `index` set to its position.
+    #[napi(ts_args_type = "claims: Array<Claim | string>")]
+    pub fn check_many(&self, env: Env, claims: Unknown) -> Result<Vec<Report>> {
+        guard_js(&env, || {
+            let claims = tasks::parse_many(claim_texts(&env, claims)?)?;
+            Ok(self.inner.check_many(&claims).into_iter().map(Report::from).collect())
+        })
+    }
+
+    /// Parses JSON text holding one claim, an array of claims or JSON lines, and checks every
+    /// claim.
+    #[napi]
+    pub fn check_json(&self, env: Env, text: String) -> Result<Vec<Report>> {
+        guard_js(&env, || Ok(self.inner.check_json(&text)?.into_iter().map(Report::from).collect()))
+    }
+
+    /// `check` on the libuv thread pool. Never throws: unusable input rejects.
+    #[napi(ts_args_type = "claim: Claim | string", ts_return_type = "Promise<Report>")]
+    pub fn check_async(&self, env: Env, claim: Unknown) -> AsyncTask<CheckOne> {
+        let input = guard(|| claim_text(&env, claim));
+        AsyncTask::new(CheckOne::new(self.inner.clone(), input))
+    }
+
+    /// `checkMany` on the libuv thread pool. Never throws: unusable input rejects.
+    #[napi(ts_args_type = "claims: Array<Claim | string>", ts_return_type = "Promise<Array<Report>>")]
+    pub fn check_many_async(&self, env: Env, claims: Unknown) -> AsyncTask<CheckMany> {
+        let input = guard(|| claim_texts(&env, claims));
+        AsyncTask::new(CheckMany::claims(self.inner.clone(), input))
+    }
+
+    /// `checkJson` on the libuv thread pool. Never throws: unusable input rejects.
+    #[napi(ts_return_type = "Promise<Array<Report>>")]
+    pub fn check_json_async(&self, text: String) -> AsyncTask<CheckMany> {
+        AsyncTask::new(CheckMany::json(self.inner.clone(), text))
+    }
+}
+
+/// The version of the cleanclaim core this binding was built with.
+#[napi]
+pub fn version() -> &'static str {
+    cleanclaim::VERSION
+}
+
+/// Test hook: panics inside the same guard every export uses, to prove a panic becomes a
+/// `CLEANCLAIM_INTERNAL` error instead of aborting Node. Not part of the typed API.
+#[napi(js_name = "__panicForTests", skip_typescript)]
+pub fn panic_for_tests(env: Env) -> Result<()> {
+    guard_js(&env, || -> Res<()> { panic!("deliberate panic for tests") })
+}
+
+/// Test hook: the same as `__panicForTests`, inside an async task's `compute`.
+#[napi(js_name = "__panicForTestsAsync", skip_typescript)]
+pub fn panic_for_tests_async() -> AsyncTask<PanicTask> {
+    AsyncTask::new(PanicTask)
+}

@@ -1,0 +1,128 @@
+//! Async variants: parsing and checking run in `compute` on the libuv thread pool, so the
+//! event loop only converts the JS input and the reports.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+
+use crate::convert::Report;
+use crate::errors::{Failure, Res, guard};
+
+pub fn parse_many(texts: Vec<String>) -> Res<Vec<cleanclaim::Claim>> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| cleanclaim::parse_claim(t).map_err(|e| Failure::from(e).at_index(i)))
+        .collect()
+}
+
+fn settle<T>(env: &Env, out: &mut Option<Res<T>>) -> napi::Result<T> {
+    match out.take() {
+        Some(Ok(v)) => Ok(v),
+        Some(Err(f)) => Err(f.into_napi(env)),
+        None => Err(Failure::from(cleanclaim::Error::Internal("async task settled twice".to_owned())).into_napi(env)),
+    }
+}
+
+/// One claim.
+pub struct CheckOne {
+    engine: Arc<cleanclaim::Engine>,
+    input: Option<Res<String>>,
+}
+
+impl CheckOne {
+    pub fn new(engine: Arc<cleanclaim::Engine>, input: Res<String>) -> CheckOne {
+        CheckOne { engine, input: Some(input) }
+    }
+}
+
+// Inputs are claims (patient data): Debug names the task only.
+impl std::fmt::Debug for CheckOne {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckOne")
+    }
+}
+
+impl std::fmt::Debug for CheckMany {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckMany")
+    }
+}
+
+impl Task for CheckOne {
+    // The failure is carried as a value: `compute` may only return napi's status errors, which
+    // would lose the code.
+    type Output = Option<Res<cleanclaim::Report>>;
+    type JsValue = Report;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let input = self.input.take();
+        let engine = &self.engine;
+        Ok(Some(guard(|| {
+            let text =
+                input.ok_or_else(|| Failure::from(cleanclaim::Error::Internal("task ran twice".to_owned())))??;
+            Ok(engine.check(&cleanclaim::parse_claim(&text)?))
+        })))
+    }
+
+    fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<Report> {
+        settle(&env, &mut output).map(Report::from)
+    }
+}
+
+enum ManyInput {
+    Claims(Res<Vec<String>>),
+    Json(String),
+}
+
+/// An array of claims, or JSON text with any number of claims.
+pub struct CheckMany {
+    engine: Arc<cleanclaim::Engine>,
+    input: Option<ManyInput>,
+}
+
+impl CheckMany {
+    pub fn claims(engine: Arc<cleanclaim::Engine>, input: Res<Vec<String>>) -> Self {
+        CheckMany { engine, input: Some(ManyInput::Claims(input)) }
+    }
+
+    pub fn json(engine: Arc<cleanclaim::Engine>, text: String) -> Self {
+        CheckMany { engine, input: Some(ManyInput::Json(text)) }
+    }
+}
+
+impl Task for CheckMany {
+    type Output = Option<Res<Vec<cleanclaim::Report>>>;
+    type JsValue = Vec<Report>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let input = self.input.take();
+        let engine = &self.engine;
+        Ok(Some(guard(|| match input {
+            Some(ManyInput::Claims(texts)) => Ok(engine.check_many(&parse_many(texts?)?)),
+            Some(ManyInput::Json(text)) => Ok(engine.check_json(&text)?),
+            None => Err(cleanclaim::Error::Internal("task ran twice".to_owned()).into()),
+        })))
+    }
+
+    fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<Vec<Report>> {
+        settle(&env, &mut output).map(|v| v.into_iter().map(Report::from).collect())
+    }
+}
+
+/// Panics in `compute`, for the panic-boundary test.
+#[derive(Debug)]
+pub struct PanicTask;
+
+impl Task for PanicTask {
+    type Output = Option<Res<()>>;
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(Some(guard(|| -> Res<()> { panic!("deliberate panic for tests") })))
+    }
+
+    fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<()> {
+        settle(&env, &mut output)
+    }
+}

@@ -38,9 +38,7 @@ impl TxKind {
     pub fn from_version(v: &str) -> Option<TxKind> {
         Some(match v {
             "005010X222A1" | "005010X222A2" | "005010X222" => TxKind::Professional837,
-            "005010X223A1" | "005010X223A2" | "005010X223A3" | "005010X223" => {
-                TxKind::Institutional837
-            }
+            "005010X223A1" | "005010X223A2" | "005010X223A3" | "005010X223" => TxKind::Institutional837,
             "005010X221A1" | "005010X221" => TxKind::Remittance835,
             "005010X231A1" | "005010X231" => TxKind::Ack999,
             "005010X214" => TxKind::ClaimAck277,
@@ -127,13 +125,7 @@ enum Which {
 }
 
 fn envelope_finding(rule: &'static str, loc: Location, message: String) -> Finding {
-    Finding {
-        rule,
-        severity: Severity::Error,
-        path: String::new(),
-        message,
-        location: Some(loc),
-    }
+    Finding { rule, severity: Severity::Error, path: String::new(), message, location: Some(loc) }
 }
 
 impl<R: Read> Envelope<R> {
@@ -210,10 +202,7 @@ impl<R: Read> Envelope<R> {
                         None
                     };
                     if let Some(what) = what {
-                        let loc = Location {
-                            segment_in_file: self.tok.segment_count(),
-                            ..Location::default()
-                        };
+                        let loc = Location { segment_in_file: self.tok.segment_count(), ..Location::default() };
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
                             Some(loc),
@@ -225,10 +214,7 @@ impl<R: Read> Envelope<R> {
                 Err(e) => {
                     if matches!(
                         e.kind,
-                        ErrorKind::BadIsa
-                            | ErrorKind::NotX12
-                            | ErrorKind::SegmentTooLong
-                            | ErrorKind::Io
+                        ErrorKind::BadIsa | ErrorKind::NotX12 | ErrorKind::SegmentTooLong | ErrorKind::Io
                     ) {
                         self.done = true;
                     } else if self.tx.is_some() {
@@ -258,10 +244,7 @@ impl<R: Read> Envelope<R> {
                         ));
                     }
                     self.saw_isa = true;
-                    self.isa = Some(Isa {
-                        control: seg.s(13).trim().to_string(),
-                        groups: 0,
-                    });
+                    self.isa = Some(Isa { control: seg.s(13).trim().to_string(), groups: 0 });
                     return Ok(Some((0, Which::None)));
                 }
                 b"IEA" => {
@@ -271,27 +254,12 @@ impl<R: Read> Envelope<R> {
                         self.gs = None;
                         self.isa = None;
                         self.skipping = false;
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "IEA before GE/SE closed the group",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "IEA before GE/SE closed the group"));
                     }
                     let Some(isa) = self.isa.take() else {
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "IEA without ISA",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "IEA without ISA"));
                     };
-                    check_count(
-                        &mut self.findings,
-                        "x12.envelope.iea_count",
-                        &seg,
-                        1,
-                        isa.groups,
-                        "functional groups",
-                    );
+                    check_count(&mut self.findings, "x12.envelope.iea_count", &seg, 1, isa.groups, "functional groups");
                     if seg.s(2).trim() != isa.control {
                         self.findings.push(envelope_finding(
                             "x12.envelope.iea_control",
@@ -304,11 +272,7 @@ impl<R: Read> Envelope<R> {
                 b"GS" => {
                     let loc = seg.loc(0, 0);
                     let Some(isa) = self.isa.as_mut() else {
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "GS outside an ISA interchange",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "GS outside an ISA interchange"));
                     };
                     if self.gs.is_some() || self.tx.is_some() {
                         self.gs = None;
@@ -321,11 +285,7 @@ impl<R: Read> Envelope<R> {
                         ));
                     }
                     isa.groups += 1;
-                    self.gs = Some(Gs {
-                        control: seg.s(6).to_string(),
-                        version: seg.s(8).to_string(),
-                        sets: 0,
-                    });
+                    self.gs = Some(Gs { control: seg.s(6).to_string(), version: seg.s(8).to_string(), sets: 0 });
                     return Ok(Some((0, Which::None)));
                 }
                 b"GE" => {
@@ -341,20 +301,9 @@ impl<R: Read> Envelope<R> {
                         ));
                     }
                     let Some(gs) = self.gs.take() else {
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "GE without GS",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "GE without GS"));
                     };
-                    check_count(
-                        &mut self.findings,
-                        "x12.envelope.ge_count",
-                        &seg,
-                        1,
-                        gs.sets,
-                        "transaction sets",
-                    );
+                    check_count(&mut self.findings, "x12.envelope.ge_count", &seg, 1, gs.sets, "transaction sets");
                     if seg.s(2) != gs.control {
                         self.findings.push(envelope_finding(
                             "x12.envelope.ge_control",
@@ -367,11 +316,7 @@ impl<R: Read> Envelope<R> {
                 b"ST" => {
                     let loc = seg.loc(0, 1);
                     let Some(gs) = self.gs.as_mut() else {
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "ST outside a GS functional group",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "ST outside a GS functional group"));
                     };
                     if self.tx.is_some() {
                         self.tx = None;
@@ -385,16 +330,8 @@ impl<R: Read> Envelope<R> {
                     gs.sets += 1;
                     self.ordinal += 1;
                     self.in_set = 1;
-                    let version = if seg.s(3).is_empty() {
-                        gs.version.clone()
-                    } else {
-                        seg.s(3).to_string()
-                    };
-                    let isa_control = self
-                        .isa
-                        .as_ref()
-                        .map(|i| i.control.clone())
-                        .unwrap_or_default();
+                    let version = if seg.s(3).is_empty() { gs.version.clone() } else { seg.s(3).to_string() };
+                    let isa_control = self.isa.as_ref().map(|i| i.control.clone()).unwrap_or_default();
                     let st01 = seg.s(1);
                     let kind = match TxKind::from_version(&version) {
                         Some(k) if k.st01() == st01 => k,
@@ -404,20 +341,14 @@ impl<R: Read> Envelope<R> {
                             return Err(X12Error::new(
                                 ErrorKind::Envelope,
                                 Some(seg.loc(1, 1)),
-                                format!(
-                                    "ST01 is {st01} but version {version} is a {} implementation",
-                                    k.st01()
-                                ),
+                                format!("ST01 is {st01} but version {version} is a {} implementation", k.st01()),
                             ));
                         }
                         None => {
                             self.skipping = true;
                             self.tx = Some(placeholder_tx(st01, &version));
-                            let printable: String = version
-                                .chars()
-                                .filter(|c| c.is_ascii_alphanumeric())
-                                .take(20)
-                                .collect();
+                            let printable: String =
+                                version.chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
                             return Err(X12Error::new(
                                 ErrorKind::UnsupportedVersion,
                                 Some(seg.loc(if seg.s(3).is_empty() { 0 } else { 3 }, 1)),
@@ -440,11 +371,7 @@ impl<R: Read> Envelope<R> {
                 b"SE" => {
                     let loc = seg.loc(0, self.in_set + 1);
                     let Some(tx) = self.tx.take() else {
-                        return Err(X12Error::new(
-                            ErrorKind::Envelope,
-                            Some(loc),
-                            "SE without ST",
-                        ));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "SE without ST"));
                     };
                     self.in_set += 1;
                     let skipped = std::mem::replace(&mut self.skipping, false);
@@ -521,22 +448,14 @@ fn check_count(
     // Parse without allocating anything proportional to the claimed count.
     let ok = claimed.len() <= 20 && claimed.parse::<u64>().ok() == Some(actual);
     if !ok {
-        let shown: String = claimed
-            .chars()
-            .filter(|c| c.is_ascii_digit())
-            .take(20)
-            .collect();
+        let shown: String = claimed.chars().filter(|c| c.is_ascii_digit()).take(20).collect();
         findings.push(envelope_finding(
             rule,
             seg.loc(1, in_set),
             format!(
                 "{}01 says {} {what}, found {actual}",
                 seg.id_str(),
-                if shown.is_empty() {
-                    "no number of".to_string()
-                } else {
-                    shown
-                }
+                if shown.is_empty() { "no number of".to_string() } else { shown }
             ),
         ));
     }

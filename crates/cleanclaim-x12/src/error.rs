@@ -140,12 +140,7 @@ pub struct X12Error {
 impl X12Error {
     /// A new error.
     pub fn new(kind: ErrorKind, location: Option<Location>, reason: impl Into<String>) -> X12Error {
-        X12Error {
-            kind,
-            location: location.map(Box::new),
-            reason: reason.into(),
-            source: None,
-        }
+        X12Error { kind, location: location.map(Box::new), reason: reason.into(), source: None }
     }
 
     /// Stable code string, as `cleanclaim::Error::code()` uses: always `x12` (or `io`, `json`).
@@ -162,12 +157,7 @@ impl X12Error {
     pub fn with_file(mut self, file: &str) -> X12Error {
         match &mut self.location {
             Some(l) => l.file = Some(file.to_string()),
-            None => {
-                self.location = Some(Box::new(Location {
-                    file: Some(file.to_string()),
-                    ..Location::default()
-                }))
-            }
+            None => self.location = Some(Box::new(Location { file: Some(file.to_string()), ..Location::default() })),
         }
         self
     }
@@ -181,12 +171,7 @@ impl X12Error {
 impl From<std::io::Error> for X12Error {
     fn from(e: std::io::Error) -> X12Error {
         let reason = format!("read failed ({:?})", e.kind());
-        X12Error {
-            kind: ErrorKind::Io,
-            location: None,
-            reason,
-            source: Some(e),
-        }
+        X12Error { kind: ErrorKind::Io, location: None, reason, source: Some(e) }
     }
 }
 

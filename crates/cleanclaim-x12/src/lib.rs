@@ -22,3 +22,11 @@ mod structure;
 
 pub use r837::{ParsedClaim, Reader837, read_837, read_837_all, read_837_bytes};
 pub use sourcemap::{SourceMap, SourceRef};
+pub mod acks;
+pub mod r835;
+
+pub use acks::{Ack999, ClaimAck277, ClaimDisposition, read_277ca, read_999};
+pub use r835::{ClaimPayment, LinePayment, Remittance, read_835, read_835_bytes};
+pub mod w837;
+
+pub use w837::{EnvelopeOptions, EnvelopeParty, write_837, write_837_vec};

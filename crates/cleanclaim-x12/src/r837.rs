@@ -193,29 +193,23 @@ impl<'a, 'b> At<'a, 'b> {
     fn new(item: &'a Item<'b>, loop_id: &'static str) -> At<'a, 'b> {
         let mut seg = item.seg;
         let composite = match seg.id() {
-            b"SV1" | b"SV2" | b"HI" => Some(if seg.is(b"SV2") { 2 } else { 1 }),
+            b"SV1" | b"HI" => Some(1),
+            b"SV2" => Some(2),
+            b"CLM" => Some(5),
             _ => None,
         };
         let mut alt_component = None;
         if let Some(n) = composite {
             let el = seg.el(n);
             if !el.contains(&seg.delims.component)
-                && let Some(&alt) = el
-                    .iter()
-                    .take(4)
-                    .find(|b| matches!(b, b'>' | b'<' | b'|' | b'\\' | b'}' | b'^'))
+                && let Some(&alt) = el.iter().take(4).find(|b| matches!(b, b'>' | b'<' | b'|' | b'\\' | b'}' | b'^'))
                 && Some(alt) != seg.delims.repetition
             {
                 seg.delims.component = alt;
                 alt_component = Some(alt);
             }
         }
-        At {
-            item,
-            seg,
-            loop_id,
-            alt_component,
-        }
+        At { item, seg, loop_id, alt_component }
     }
 
     fn seg(&self) -> &Segment<'b> {
@@ -242,31 +236,12 @@ impl<'a, 'b> At<'a, 'b> {
         l
     }
 
-    fn err(
-        &self,
-        kind: ErrorKind,
-        element: u16,
-        component: u16,
-        reason: impl Into<String>,
-    ) -> X12Error {
+    fn err(&self, kind: ErrorKind, element: u16, component: u16, reason: impl Into<String>) -> X12Error {
         X12Error::new(kind, Some(self.loc(element, component)), reason)
     }
 
-    fn finding(
-        &self,
-        rule: &'static str,
-        sev: Severity,
-        path: &str,
-        element: u16,
-        msg: String,
-    ) -> Finding {
-        Finding {
-            rule,
-            severity: sev,
-            path: path.to_string(),
-            message: msg,
-            location: Some(self.loc(element, 0)),
-        }
+    fn finding(&self, rule: &'static str, sev: Severity, path: &str, element: u16, msg: String) -> Finding {
+        Finding { rule, severity: sev, path: path.to_string(), message: msg, location: Some(self.loc(element, 0)) }
     }
 }
 
@@ -277,43 +252,27 @@ fn static_id(id: &[u8]) -> &'static str {
         };
     }
     ids!(
-        "CLM", "SV1", "SV2", "HI", "DTP", "NM1", "N3", "N4", "REF", "DMG", "SBR", "PAT", "PRV",
-        "CL1", "AMT", "LX", "SVD", "HL", "ST", "SE", "BHT", "PER"
+        "CLM", "SV1", "SV2", "HI", "DTP", "NM1", "N3", "N4", "REF", "DMG", "SBR", "PAT", "PRV", "CL1", "AMT", "LX",
+        "SVD", "HL", "ST", "SE", "BHT", "PER"
     )
 }
 
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
-    if t.is_empty() {
-        None
-    } else {
-        Some(t.to_string())
-    }
+    if t.is_empty() { None } else { Some(t.to_string()) }
 }
 
 fn code(s: &str) -> String {
     let t = s.trim();
-    if t.bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         t.to_string()
     } else {
-        t.chars()
-            .filter(|c| *c != '.' && !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect()
+        t.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
     }
 }
 
 fn parse_date(at: &At<'_, '_>, s: &str, element: u16) -> Result<Date, X12Error> {
-    Date::parse(s).map_err(|_| {
-        at.err(
-            ErrorKind::BadElement,
-            element,
-            0,
-            "not a valid CCYYMMDD date",
-        )
-    })
+    Date::parse(s).map_err(|_| at.err(ErrorKind::BadElement, element, 0, "not a valid CCYYMMDD date"))
 }
 
 /// DTP03 by DTP02 format: (from, to).
@@ -330,12 +289,7 @@ fn dtp_dates(at: &At<'_, '_>) -> Result<Option<(Date, Option<Date>)>, X12Error> 
                 let d = parse_date(at, v, 3)?;
                 Ok(Some((d, Some(d))))
             }
-            None => Err(at.err(
-                ErrorKind::BadElement,
-                3,
-                0,
-                "RD8 date range must be CCYYMMDD-CCYYMMDD",
-            )),
+            None => Err(at.err(ErrorKind::BadElement, 3, 0, "RD8 date range must be CCYYMMDD-CCYYMMDD")),
         },
         _ => Ok(None),
     }
@@ -361,11 +315,7 @@ fn name_of(seg: &Segment<'_>) -> Option<String> {
 }
 
 fn nm1_id(seg: &Segment<'_>, qual: &[u8]) -> Option<String> {
-    if seg.el(8) == qual {
-        opt(seg.s(9))
-    } else {
-        None
-    }
+    if seg.el(8) == qual { opt(seg.s(9)) } else { None }
 }
 
 fn n3(addr: &mut Option<Address>, seg: &Segment<'_>) {
@@ -385,17 +335,9 @@ fn n4(addr: &mut Option<Address>, seg: &Segment<'_>) {
     a.postal_code = opt(seg.s(3));
 }
 
-fn provider_nm1(
-    at: &At<'_, '_>,
-    src: &mut Vec<SourceRef>,
-    prefix: &'static [&'static str; 2],
-) -> Provider {
+fn provider_nm1(at: &At<'_, '_>, src: &mut Vec<SourceRef>, prefix: &'static [&'static str; 2]) -> Provider {
     let seg = at.seg();
-    let p = Provider {
-        npi: nm1_id(seg, b"XX"),
-        name: name_of(seg),
-        ..Provider::default()
-    };
+    let p = Provider { npi: nm1_id(seg, b"XX"), name: name_of(seg), ..Provider::default() };
     src.push(at.r(prefix[0], [0, 0], 3, 0));
     if p.npi.is_some() {
         src.push(at.r(prefix[1], [0, 0], 9, 0));
@@ -404,17 +346,9 @@ fn provider_nm1(
 }
 
 fn person_nm1(seg: &Segment<'_>) -> Person {
-    let name = PersonName {
-        last: opt(seg.s(3)),
-        first: opt(seg.s(4)),
-        middle: opt(seg.s(5)),
-    };
+    let name = PersonName { last: opt(seg.s(3)), first: opt(seg.s(4)), middle: opt(seg.s(5)) };
     Person {
-        name: if name.last.is_some() || name.first.is_some() {
-            Some(name)
-        } else {
-            None
-        },
+        name: if name.last.is_some() || name.first.is_some() { Some(name) } else { None },
         member_id: nm1_id(seg, b"MI").or_else(|| nm1_id(seg, b"II")),
         ..Person::default()
     }
@@ -434,40 +368,21 @@ fn dmg(at: &At<'_, '_>, p: &mut Person) -> Result<(), X12Error> {
     Ok(())
 }
 
-fn money(
-    at: &At<'_, '_>,
-    element: u16,
-    component: u16,
-    v: &[u8],
-    required: bool,
-) -> Result<Option<Money>, X12Error> {
+fn money(at: &At<'_, '_>, element: u16, component: u16, v: &[u8], required: bool) -> Result<Option<Money>, X12Error> {
     if v.is_empty() {
         if required {
-            return Err(at.err(
-                ErrorKind::MissingElement,
-                element,
-                component,
-                "required amount is missing",
-            ));
+            return Err(at.err(ErrorKind::MissingElement, element, component, "required amount is missing"));
         }
         return Ok(None);
     }
-    cents(v).map(|c| Some(Money::from_cents(c))).ok_or_else(|| {
-        at.err(
-            ErrorKind::BadElement,
-            element,
-            component,
-            "not a valid decimal amount",
-        )
-    })
+    cents(v)
+        .map(|c| Some(Money::from_cents(c)))
+        .ok_or_else(|| at.err(ErrorKind::BadElement, element, component, "not a valid decimal amount"))
 }
 
 fn quantity(at: &At<'_, '_>, element: u16, v: &[u8]) -> Result<f64, X12Error> {
     let s = std::str::from_utf8(v).unwrap_or("");
-    let ok = !s.is_empty()
-        && s.len() <= 15
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+    let ok = !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
     match s.parse::<f64>() {
         Ok(q) if ok && q.is_finite() => Ok(q),
         _ => Err(at.err(ErrorKind::BadElement, element, 0, "not a valid quantity")),
@@ -492,18 +407,11 @@ fn step(
                     return Err(item.error(
                         ErrorKind::UnexpectedSegment,
                         1,
-                        format!(
-                            "transaction set {} is not an 837 claim (kind {other:?})",
-                            info.kind.st01()
-                        ),
+                        format!("transaction set {} is not an 837 claim (kind {other:?})", info.kind.st01()),
                     ));
                 }
             };
-            let hl = if kind == ClaimKind::Professional {
-                &PROFESSIONAL
-            } else {
-                &INSTITUTIONAL
-            };
+            let hl = if kind == ClaimKind::Professional { &PROFESSIONAL } else { &INSTITUTIONAL };
             *tx_slot = Some(Tx {
                 kind,
                 structure: Structure::new(hl, seg),
@@ -546,8 +454,7 @@ fn step(
 }
 
 const TOP_LEVEL: &[&str] = &[
-    "HEADER", "1000A", "1000B", "2000A", "2010AA", "2010AB", "2010AC", "2000B", "2010BA", "2010BB",
-    "2000C", "2010CA",
+    "HEADER", "1000A", "1000B", "2000A", "2010AA", "2010AB", "2010AC", "2000B", "2010BA", "2010BB", "2000C", "2010CA",
 ];
 
 impl Tx {
@@ -640,29 +547,23 @@ impl Tx {
             ("2000A", b"PRV") => {
                 if seg.el(1) == b"BI" || seg.el(1) == b"PT" {
                     ctx.billing.taxonomy = opt(seg.s(3));
-                    ctx.billing_src
-                        .push(at.r("billing_provider.taxonomy", [0, 0], 3, 0));
+                    ctx.billing_src.push(at.r("billing_provider.taxonomy", [0, 0], 3, 0));
                 }
             }
             ("2010AA", b"NM1") => {
                 let taxonomy = ctx.billing.taxonomy.take();
-                ctx.billing = provider_nm1(
-                    at,
-                    &mut ctx.billing_src,
-                    &["billing_provider.name", "billing_provider.npi"],
-                );
+                ctx.billing =
+                    provider_nm1(at, &mut ctx.billing_src, &["billing_provider.name", "billing_provider.npi"]);
                 ctx.billing.taxonomy = taxonomy;
             }
             ("2010AA", b"N3") => {
                 n3(&mut ctx.billing.address, seg);
-                ctx.billing_src
-                    .push(at.r("billing_provider.address", [0, 0], 1, 0));
+                ctx.billing_src.push(at.r("billing_provider.address", [0, 0], 1, 0));
             }
             ("2010AA", b"N4") => n4(&mut ctx.billing.address, seg),
             ("2010AA", b"REF") if matches!(seg.el(1), b"EI" | b"SY") => {
                 ctx.billing.tax_id = opt(seg.s(2));
-                ctx.billing_src
-                    .push(at.r("billing_provider.tax_id", [0, 0], 2, 0));
+                ctx.billing_src.push(at.r("billing_provider.tax_id", [0, 0], 2, 0));
             }
             ("2000B", b"HL") => {
                 ctx.subscriber = Person::default();
@@ -677,15 +578,11 @@ impl Tx {
                 ctx.subscriber.group_number = opt(seg.s(3));
                 ctx.subscriber.relationship = opt(seg.s(2));
                 if ctx.subscriber.group_number.is_some() {
-                    ctx.sub_src
-                        .push(at.r("subscriber.group_number", [0, 0], 3, 0));
+                    ctx.sub_src.push(at.r("subscriber.group_number", [0, 0], 3, 0));
                 }
             }
             ("2010BA", b"NM1") => {
-                let keep = (
-                    ctx.subscriber.group_number.take(),
-                    ctx.subscriber.relationship.take(),
-                );
+                let keep = (ctx.subscriber.group_number.take(), ctx.subscriber.relationship.take());
                 ctx.subscriber = person_nm1(seg);
                 (ctx.subscriber.group_number, ctx.subscriber.relationship) = keep;
                 ctx.sub_src.push(at.r("subscriber.name", [0, 0], 3, 0));
@@ -695,15 +592,11 @@ impl Tx {
             ("2010BA", b"N4") => n4(&mut ctx.subscriber.address, seg),
             ("2010BA", b"DMG") => {
                 dmg(at, &mut ctx.subscriber)?;
-                ctx.sub_src
-                    .push(at.r("subscriber.birth_date", [0, 0], 2, 0));
+                ctx.sub_src.push(at.r("subscriber.birth_date", [0, 0], 2, 0));
                 ctx.sub_src.push(at.r("subscriber.sex", [0, 0], 3, 0));
             }
             ("2010BB", b"NM1") => {
-                ctx.payer = Payer {
-                    id: opt(seg.s(9)),
-                    name: opt(seg.s(3)),
-                };
+                ctx.payer = Payer { id: opt(seg.s(9)), name: opt(seg.s(3)) };
                 ctx.sub_src.push(at.r("payer.name", [0, 0], 3, 0));
                 ctx.sub_src.push(at.r("payer.id", [0, 0], 9, 0));
             }
@@ -725,14 +618,8 @@ impl Tx {
                 ctx.patient = Some(p);
                 ctx.pat_src.push(at.r("patient.name", [0, 0], 3, 0));
             }
-            ("2010CA", b"N3") => n3(
-                &mut ctx.patient.get_or_insert_with(Person::default).address,
-                seg,
-            ),
-            ("2010CA", b"N4") => n4(
-                &mut ctx.patient.get_or_insert_with(Person::default).address,
-                seg,
-            ),
+            ("2010CA", b"N3") => n3(&mut ctx.patient.get_or_insert_with(Person::default).address, seg),
+            ("2010CA", b"N4") => n4(&mut ctx.patient.get_or_insert_with(Person::default).address, seg),
             ("2010CA", b"DMG") => {
                 dmg(at, ctx.patient.get_or_insert_with(Person::default))?;
                 ctx.pat_src.push(at.r("patient.birth_date", [0, 0], 2, 0));
@@ -752,12 +639,7 @@ impl Tx {
         let seg = at.seg();
         let id = seg.s(1).trim();
         if id.is_empty() {
-            return Err(at.err(
-                ErrorKind::MissingElement,
-                1,
-                0,
-                "CLM01 patient control number is required",
-            ));
+            return Err(at.err(ErrorKind::MissingElement, 1, 0, "CLM01 patient control number is required"));
         }
         let total = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
         let c1 = seg.cs(5, 1);
@@ -774,11 +656,7 @@ impl Tx {
                 },
             ));
         }
-        let frequency = if c3.is_empty() {
-            "1".to_string()
-        } else {
-            c3.to_string()
-        };
+        let frequency = if c3.is_empty() { "1".to_string() } else { c3.to_string() };
         let ctx = &self.ctx;
         let (subscriber, patient) = match &ctx.patient {
             Some(p) => (ctx.subscriber.clone(), Some(p.clone())),
@@ -911,11 +789,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             *slot_mut(b, slot) = Some(p);
         }
         ("2310A" | "2310B" | "2310D" | "2310F" | "2420A" | "2420C", b"PRV") => {
-            let slot = if at.loop_id.starts_with("2420") {
-                Slot::LineRendering
-            } else {
-                b.slot
-            };
+            let slot = if at.loop_id.starts_with("2420") { Slot::LineRendering } else { b.slot };
             if let Some(p) = slot_mut(b, slot).as_mut() {
                 p.taxonomy = opt(seg.s(3));
             }
@@ -939,27 +813,14 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             let qual = seg.cs(1, 1);
             let procedure = seg.cs(1, 2);
             if procedure.trim().is_empty() {
-                return Err(at.err(
-                    ErrorKind::MissingElement,
-                    1,
-                    2,
-                    "SV101-2 procedure code is required",
-                ));
+                return Err(at.err(ErrorKind::MissingElement, 1, 2, "SV101-2 procedure code is required"));
             }
             let _ = qual;
-            let modifiers: Vec<String> = (3..=6)
-                .map(|c| seg.cs(1, c))
-                .filter(|m| !m.trim().is_empty())
-                .map(code)
-                .collect();
+            let modifiers: Vec<String> =
+                (3..=6).map(|c| seg.cs(1, c)).filter(|m| !m.trim().is_empty()).map(code).collect();
             let charge = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
             let units = if seg.el(4).is_empty() {
-                return Err(at.err(
-                    ErrorKind::MissingElement,
-                    4,
-                    0,
-                    "SV104 service unit count is required",
-                ));
+                return Err(at.err(ErrorKind::MissingElement, 4, 0, "SV104 service unit count is required"));
             } else {
                 quantity(at, 4, seg.el(4))?
             };
@@ -1018,33 +879,20 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             b.src.push(at.r("lines[].place_of_service", [li, 0], 5, 0));
             b.src.push(at.r("lines[].pointers", [li, 0], 7, 0));
             for k in 0..b.claim.lines[li as usize].pointers.len() as u32 {
-                b.src
-                    .push(at.r("lines[].pointers[]", [li, k], 7, k as u16 + 1));
+                b.src.push(at.r("lines[].pointers[]", [li, k], 7, k as u16 + 1));
             }
         }
         ("2400", b"SV2") => {
             let li = b.claim.lines.len() as u32;
             let rev = seg.s(1);
             if rev.trim().is_empty() {
-                return Err(at.err(
-                    ErrorKind::MissingElement,
-                    1,
-                    0,
-                    "SV201 revenue code is required",
-                ));
+                return Err(at.err(ErrorKind::MissingElement, 1, 0, "SV201 revenue code is required"));
             }
             let procedure = seg.cs(2, 2);
-            let modifiers: Vec<String> = (3..=6)
-                .map(|c| seg.cs(2, c))
-                .filter(|m| !m.trim().is_empty())
-                .map(code)
-                .collect();
+            let modifiers: Vec<String> =
+                (3..=6).map(|c| seg.cs(2, c)).filter(|m| !m.trim().is_empty()).map(code).collect();
             let charge = money(at, 3, 0, seg.el(3), true)?.unwrap_or_default();
-            let units = if seg.el(5).is_empty() {
-                0.0
-            } else {
-                quantity(at, 5, seg.el(5))?
-            };
+            let units = if seg.el(5).is_empty() { 0.0 } else { quantity(at, 5, seg.el(5))? };
             b.claim.lines.push(ServiceLine {
                 procedure: opt(procedure).map(|p| code(&p)),
                 modifiers,
@@ -1090,15 +938,10 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 || (kind == ClaimKind::Institutional && at.loop_id == "2420C");
             if rendering {
                 let li = line_index(b);
-                let p = Provider {
-                    npi: nm1_id(seg, b"XX"),
-                    name: name_of(seg),
-                    ..Provider::default()
-                };
+                let p = Provider { npi: nm1_id(seg, b"XX"), name: name_of(seg), ..Provider::default() };
                 if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
                     l.rendering_provider = Some(p);
-                    b.src
-                        .push(at.r("lines[].rendering_provider.npi", [li, 0], 9, 0));
+                    b.src.push(at.r("lines[].rendering_provider.npi", [li, 0], 9, 0));
                 }
             }
         }
@@ -1152,19 +995,10 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
             }
         }
         if value.trim().is_empty() {
-            return Err(at.err(
-                ErrorKind::MissingElement,
-                n as u16,
-                2,
-                format!("HI{n:02}-2 code is missing"),
-            ));
+            return Err(at.err(ErrorKind::MissingElement, n as u16, 2, format!("HI{n:02}-2 code is missing")));
         }
         let poa = opt(seg.cs(n, 9));
-        let dx = |q: &str| Diagnosis {
-            code: code(value),
-            qualifier: Some(q.to_string()),
-            poa: poa.clone(),
-        };
+        let dx = |q: &str| Diagnosis { code: code(value), qualifier: Some(q.to_string()), poa: poa.clone() };
         match qual {
             "ABK" | "BK" | "ABF" | "BF" | "APR" | "PR" | "ABN" | "BN" => {
                 let i = b.claim.diagnoses.len() as u32;
@@ -1177,22 +1011,14 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
             }
             "BBR" | "BBQ" | "BR" | "BQ" => {
                 let date = match seg.cs(n, 3) {
-                    "D8" => Some(Date::parse(seg.cs(n, 4)).map_err(|_| {
-                        at.err(
-                            ErrorKind::BadElement,
-                            n as u16,
-                            4,
-                            "not a valid CCYYMMDD date",
-                        )
-                    })?),
+                    "D8" => Some(
+                        Date::parse(seg.cs(n, 4))
+                            .map_err(|_| at.err(ErrorKind::BadElement, n as u16, 4, "not a valid CCYYMMDD date"))?,
+                    ),
                     _ => None,
                 };
                 let i = b.claim.procedures.len() as u32;
-                b.claim.procedures.push(IcdProcedure {
-                    code: code(value),
-                    date,
-                    qualifier: Some(qual.to_string()),
-                });
+                b.claim.procedures.push(IcdProcedure { code: code(value), date, qualifier: Some(qual.to_string()) });
                 b.src.push(at.r("procedures[]", [i, 0], n as u16, 2));
             }
             _ => {} // condition, occurrence, value codes, DRG, anesthesia: not in the model
@@ -1281,10 +1107,7 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
                 Severity::Error,
                 "",
                 e,
-                format!(
-                    "{}{e:02} has a value{shown} outside the implementation guide's code list",
-                    seg.id_str()
-                ),
+                format!("{}{e:02} has a value{shown} outside the implementation guide's code list", seg.id_str()),
             ));
         }
     };
@@ -1292,32 +1115,19 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
         b"NM1" => bad_code(2, &[b"1", b"2"], out),
         b"DTP" => bad_code(2, &[b"D8", b"RD8", b"DT", b"TM"], out),
         b"DMG" => bad_code(3, &[b"M", b"F", b"U"], out),
-        b"SBR" => bad_code(
-            1,
-            &[
-                b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U",
-            ],
-            out,
-        ),
+        b"SBR" => bad_code(1, &[b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U"], out),
         b"SV1" => bad_code(3, &[b"UN", b"MJ"], out),
         b"SV2" => bad_code(4, &[b"UN", b"DA", b"F2", b"GR", b"ME", b"ML"], out),
         b"CLM" => {
             let q = seg.comp(5, 2);
-            let want: &[u8] = if kind == ClaimKind::Professional {
-                b"B"
-            } else {
-                b"A"
-            };
+            let want: &[u8] = if kind == ClaimKind::Professional { b"B" } else { b"A" };
             if !q.is_empty() && q != want {
                 out.push(at.finding(
                     "x12.snip2.code_value",
                     Severity::Error,
                     "",
                     5,
-                    format!(
-                        "CLM05-2 facility code qualifier must be {}",
-                        want[0] as char
-                    ),
+                    format!("CLM05-2 facility code qualifier must be {}", want[0] as char),
                 ));
             }
         }
@@ -1342,10 +1152,7 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
                 Severity::Error,
                 "",
                 e,
-                format!(
-                    "{}{e:02} is {len} characters long (maximum {max})",
-                    seg.id_str()
-                ),
+                format!("{}{e:02} is {len} characters long (maximum {max})", seg.id_str()),
             ));
         }
     }

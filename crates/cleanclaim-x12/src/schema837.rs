@@ -42,20 +42,10 @@ impl SegDef {
 }
 
 const fn s(id: &'static [u8], max: u16, req: bool) -> SegDef {
-    SegDef {
-        id,
-        quals: &[],
-        max,
-        req,
-    }
+    SegDef { id, quals: &[], max, req }
 }
 const fn q(id: &'static [u8], quals: &'static [&'static [u8]], max: u16, req: bool) -> SegDef {
-    SegDef {
-        id,
-        quals,
-        max,
-        req,
-    }
+    SegDef { id, quals, max, req }
 }
 const fn c(def: &'static LoopDef, max: u32, req: bool) -> ChildDef {
     ChildDef { def, max, req }
@@ -91,12 +81,8 @@ pub static L1000A: LoopDef = LoopDef {
     segs: &[q(b"NM1", &[b"41"], 1, true), s(b"PER", 2, false)],
     children: &[],
 };
-pub static L1000B: LoopDef = LoopDef {
-    id: "1000B",
-    name: "receiver name",
-    segs: &[q(b"NM1", &[b"40"], 1, true)],
-    children: &[],
-};
+pub static L1000B: LoopDef =
+    LoopDef { id: "1000B", name: "receiver name", segs: &[q(b"NM1", &[b"40"], 1, true)], children: &[] };
 
 macro_rules! hl_loops {
     ($a:ident, $b:ident, $cc:ident, $claim:ident) => {
@@ -104,21 +90,13 @@ macro_rules! hl_loops {
             id: "2000A",
             name: "billing provider hierarchical level",
             segs: &[s(b"HL", 1, true), s(b"PRV", 1, false), s(b"CUR", 1, false)],
-            children: &[
-                c(&L2010AA, 1, true),
-                c(&L2010AB, 1, false),
-                c(&L2010AC, 1, false),
-            ],
+            children: &[c(&L2010AA, 1, true), c(&L2010AB, 1, false), c(&L2010AC, 1, false)],
         };
         pub static $b: LoopDef = LoopDef {
             id: "2000B",
             name: "subscriber hierarchical level",
             segs: &[s(b"HL", 1, true), s(b"SBR", 1, true), s(b"PAT", 1, false)],
-            children: &[
-                c(&L2010BA, 1, true),
-                c(&L2010BB, 1, true),
-                c(&$claim, 100, false),
-            ],
+            children: &[c(&L2010BA, 1, true), c(&L2010BB, 1, true), c(&$claim, 100, false)],
         };
         pub static $cc: LoopDef = LoopDef {
             id: "2000C",
@@ -147,22 +125,13 @@ pub static L2010AA: LoopDef = LoopDef {
 pub static L2010AB: LoopDef = LoopDef {
     id: "2010AB",
     name: "pay-to address",
-    segs: &[
-        q(b"NM1", &[b"87"], 1, true),
-        s(b"N3", 1, false),
-        s(b"N4", 1, false),
-    ],
+    segs: &[q(b"NM1", &[b"87"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false)],
     children: &[],
 };
 pub static L2010AC: LoopDef = LoopDef {
     id: "2010AC",
     name: "pay-to plan name",
-    segs: &[
-        q(b"NM1", &[b"PE"], 1, true),
-        s(b"N3", 1, false),
-        s(b"N4", 1, false),
-        s(b"REF", 3, false),
-    ],
+    segs: &[q(b"NM1", &[b"PE"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 3, false)],
     children: &[],
 };
 pub static L2010BA: LoopDef = LoopDef {
@@ -181,12 +150,7 @@ pub static L2010BA: LoopDef = LoopDef {
 pub static L2010BB: LoopDef = LoopDef {
     id: "2010BB",
     name: "payer name",
-    segs: &[
-        q(b"NM1", &[b"PR"], 1, true),
-        s(b"N3", 1, false),
-        s(b"N4", 1, false),
-        s(b"REF", 6, false),
-    ],
+    segs: &[q(b"NM1", &[b"PR"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 6, false)],
     children: &[],
 };
 pub static L2010CA: LoopDef = LoopDef {
@@ -287,21 +251,12 @@ pub static L2320: LoopDef = LoopDef {
         s(b"MOA", 1, false),
     ],
     // 2330A/2330B are required by the IG, but TR3-style examples omit them: lenient.
-    children: &[
-        c(&L2330A, 1, false),
-        c(&L2330B, 1, false),
-        c(&L2330X, 10, false),
-    ],
+    children: &[c(&L2330A, 1, false), c(&L2330B, 1, false), c(&L2330X, 10, false)],
 };
 pub static L2330A: LoopDef = LoopDef {
     id: "2330A",
     name: "other subscriber name",
-    segs: &[
-        q(b"NM1", &[b"IL"], 1, true),
-        s(b"N3", 1, false),
-        s(b"N4", 1, false),
-        s(b"REF", 2, false),
-    ],
+    segs: &[q(b"NM1", &[b"IL"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 2, false)],
     children: &[],
 };
 pub static L2330B: LoopDef = LoopDef {
@@ -320,14 +275,7 @@ pub static L2330X: LoopDef = LoopDef {
     id: "2330C-I",
     name: "other payer provider",
     segs: &[
-        q(
-            b"NM1",
-            &[
-                b"DN", b"P3", b"82", b"77", b"DQ", b"85", b"71", b"72", b"ZZ", b"PE",
-            ],
-            1,
-            true,
-        ),
+        q(b"NM1", &[b"DN", b"P3", b"82", b"77", b"DQ", b"85", b"71", b"72", b"ZZ", b"PE"], 1, true),
         s(b"REF", 5, false),
     ],
     children: &[],
@@ -414,12 +362,7 @@ pub static L2410: LoopDef = LoopDef {
 pub static L2430: LoopDef = LoopDef {
     id: "2430",
     name: "line adjudication information",
-    segs: &[
-        s(b"SVD", 1, true),
-        s(b"CAS", 5, false),
-        s(b"DTP", 1, false),
-        s(b"AMT", 1, false),
-    ],
+    segs: &[s(b"SVD", 1, true), s(b"CAS", 5, false), s(b"DTP", 1, false), s(b"AMT", 1, false)],
     children: &[],
 };
 pub static L2440: LoopDef = LoopDef {
@@ -437,13 +380,5 @@ pub struct HlSet {
     pub c: &'static LoopDef,
 }
 
-pub static PROFESSIONAL: HlSet = HlSet {
-    a: &P2000A,
-    b: &P2000B,
-    c: &P2000C,
-};
-pub static INSTITUTIONAL: HlSet = HlSet {
-    a: &I2000A,
-    b: &I2000B,
-    c: &I2000C,
-};
+pub static PROFESSIONAL: HlSet = HlSet { a: &P2000A, b: &P2000B, c: &P2000C };
+pub static INSTITUTIONAL: HlSet = HlSet { a: &I2000A, b: &I2000B, c: &I2000C };

@@ -122,10 +122,7 @@ fn matches_path(r: &SourceRef, path: &str) -> bool {
             while j < p.len() && p[j].is_ascii_digit() {
                 j += 1;
             }
-            let Ok(n) = std::str::from_utf8(&p[start..j])
-                .unwrap_or("x")
-                .parse::<u32>()
-            else {
+            let Ok(n) = std::str::from_utf8(&p[start..j]).unwrap_or("x").parse::<u32>() else {
                 return false;
             };
             if n != r.idx[k.min(1)] || p.get(j) != Some(&b']') {

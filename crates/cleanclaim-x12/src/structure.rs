@@ -58,12 +58,7 @@ impl Open {
         for (i, sd) in self.def.segs.iter().enumerate() {
             if sd.req && self.counts[i] == 0 {
                 // A required slot may be filled by a sibling slot with the same id.
-                let filled = self
-                    .def
-                    .segs
-                    .iter()
-                    .enumerate()
-                    .any(|(j, o)| o.id == sd.id && self.counts[j] > 0);
+                let filled = self.def.segs.iter().enumerate().any(|(j, o)| o.id == sd.id && self.counts[j] > 0);
                 if !filled {
                     return Err(X12Error::new(
                         ErrorKind::MissingSegment,
@@ -83,11 +78,7 @@ impl Open {
             if cd.req && self.child_counts[i] == 0 {
                 let t = &cd.def.segs[0];
                 let trig = match t.quals.first() {
-                    Some(q) => format!(
-                        "{}*{}",
-                        String::from_utf8_lossy(t.id),
-                        String::from_utf8_lossy(q)
-                    ),
+                    Some(q) => format!("{}*{}", String::from_utf8_lossy(t.id), String::from_utf8_lossy(q)),
                     None => String::from_utf8_lossy(t.id).into_owned(),
                 };
                 return Err(X12Error::new(
@@ -118,13 +109,7 @@ pub struct Structure {
 impl Structure {
     /// Starts at the ST segment.
     pub fn new(hl: &'static HlSet, st: &Segment<'_>) -> Structure {
-        Structure {
-            stack: vec![Open::new(&HEADER, st, 1)],
-            hl,
-            last_hl20: None,
-            last_hl22: None,
-            findings: Vec::new(),
-        }
+        Structure { stack: vec![Open::new(&HEADER, st, 1)], hl, last_hl20: None, last_hl22: None, findings: Vec::new() }
     }
 
     fn close_to(&mut self, depth: usize) -> Result<(), X12Error> {
@@ -160,12 +145,7 @@ impl Structure {
                 }
                 b"23" => (self.hl.c, self.last_hl22.as_deref() == Some(parent)),
                 _ => {
-                    let shown: String = seg
-                        .s(3)
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric())
-                        .take(3)
-                        .collect();
+                    let shown: String = seg.s(3).chars().filter(|c| c.is_ascii_alphanumeric()).take(3).collect();
                     let mut loc = seg.loc(3, in_set);
                     loc.loop_id = Some("2000");
                     return Err(X12Error::new(
@@ -199,25 +179,14 @@ impl Structure {
         // Plain segment of the innermost loop, in order and within its repeat count.
         let cur = self.stack.last_mut().expect("header always open");
         let id = seg.id();
-        if let Some(i) = cur
-            .def
-            .segs
-            .iter()
-            .skip(1)
-            .position(|sd| sd.matches(seg))
-            .map(|i| i + 1)
-        {
+        if let Some(i) = cur.def.segs.iter().skip(1).position(|sd| sd.matches(seg)).map(|i| i + 1) {
             let first_same = cur.def.segs.iter().position(|sd| sd.id == id).unwrap_or(i);
             if first_same >= cur.pos || cur.def.segs[cur.pos].id == id {
                 cur.pos = cur.pos.max(i);
                 cur.counts[i] = cur.counts[i].saturating_add(1);
                 let sd = &cur.def.segs[i];
                 if cur.counts[i] > sd.max {
-                    let qual = if sd.quals.is_empty() {
-                        String::new()
-                    } else {
-                        format!("*{}", seg.s(1))
-                    };
+                    let qual = if sd.quals.is_empty() { String::new() } else { format!("*{}", seg.s(1)) };
                     return Err(err(
                         ErrorKind::TooManyRepeats,
                         cur.def.id,
@@ -237,12 +206,7 @@ impl Structure {
         // Trigger of a child loop of some open loop, innermost first.
         for depth in (0..self.stack.len()).rev() {
             let open = &self.stack[depth];
-            let Some(ci) = open
-                .def
-                .children
-                .iter()
-                .position(|cd| cd.def.segs[0].matches(seg))
-            else {
+            let Some(ci) = open.def.children.iter().position(|cd| cd.def.segs[0].matches(seg)) else {
                 continue;
             };
             self.close_to(depth + 1)?;
@@ -290,10 +254,7 @@ impl Structure {
         Err(err(
             ErrorKind::UnexpectedSegment,
             cur.def.id,
-            format!(
-                "segment {shown_id}{shown_q} is not expected in loop {} ({})",
-                cur.def.id, cur.def.name
-            ),
+            format!("segment {shown_id}{shown_q} is not expected in loop {} ({})", cur.def.id, cur.def.name),
         ))
     }
 

@@ -20,12 +20,7 @@ pub struct Delimiters {
 
 impl Default for Delimiters {
     fn default() -> Self {
-        Delimiters {
-            element: b'*',
-            repetition: Some(b'^'),
-            component: b':',
-            segment: b'~',
-        }
+        Delimiters { element: b'*', repetition: Some(b'^'), component: b':', segment: b'~' }
     }
 }
 
@@ -64,37 +59,21 @@ pub fn parse_isa_delimiters(bytes: &[u8]) -> Result<(Delimiters, usize), String>
     let segment = bytes[i + 1];
     let len = i + 2;
     if len != ISA_LEN {
-        return Err(format!(
-            "ISA segment is {len} characters long, must be {ISA_LEN} (fixed-width elements)"
-        ));
+        return Err(format!("ISA segment is {len} characters long, must be {ISA_LEN} (fixed-width elements)"));
     }
-    if component == element
-        || segment == element
-        || segment == component
-        || component.is_ascii_alphanumeric()
-    {
+    if component == element || segment == element || segment == component || component.is_ascii_alphanumeric() {
         return Err("ISA16 / segment terminator are not distinct delimiters".into());
     }
     if segment.is_ascii_alphanumeric() {
         return Err("segment terminator is a letter or digit".into());
     }
     let r = bytes[isa11_start];
-    let repetition =
-        if r.is_ascii_alphanumeric() || r == element || r == component || r == segment || r == b' '
-        {
-            None
-        } else {
-            Some(r)
-        };
-    Ok((
-        Delimiters {
-            element,
-            repetition,
-            component,
-            segment,
-        },
-        len,
-    ))
+    let repetition = if r.is_ascii_alphanumeric() || r == element || r == component || r == segment || r == b' ' {
+        None
+    } else {
+        Some(r)
+    };
+    Ok((Delimiters { element, repetition, component, segment }, len))
 }
 
 /// One segment: zero-copy view of its bytes plus the positions of its element separators.
@@ -113,13 +92,7 @@ pub struct Segment<'a> {
 impl std::fmt::Debug for Segment<'_> {
     /// Shows only the id and element count: element values may be patient data.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Segment({} #{}, {} elements)",
-            String::from_utf8_lossy(self.id()),
-            self.number,
-            self.len()
-        )
+        write!(f, "Segment({} #{}, {} elements)", String::from_utf8_lossy(self.id()), self.number, self.len())
     }
 }
 
@@ -242,9 +215,7 @@ pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
 fn valid_id(id: &[u8]) -> bool {
     (2..=3).contains(&id.len())
         && id[0].is_ascii_uppercase()
-        && id
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Default read chunk.
@@ -344,11 +315,7 @@ impl<R: Read> Tokenizer<R> {
     fn err(&mut self, kind: ErrorKind, reason: String, id: &[u8]) -> X12Error {
         let loc = Location {
             segment_in_file: self.number + 1,
-            segment_id: if valid_id(id) {
-                String::from_utf8_lossy(id).into_owned()
-            } else {
-                String::new()
-            },
+            segment_id: if valid_id(id) { String::from_utf8_lossy(id).into_owned() } else { String::new() },
             byte_offset: self.consumed + self.pos as u64,
             ..Location::default()
         };
@@ -358,11 +325,7 @@ impl<R: Read> Tokenizer<R> {
     /// The next segment, `Ok(None)` at end of input. After an error that loses synchronisation
     /// (bad ISA, over-long segment) the tokenizer returns `Ok(None)`.
     pub fn next_segment(&mut self) -> Result<Option<Segment<'_>>, X12Error> {
-        if self.advance()? {
-            Ok(self.current())
-        } else {
-            Ok(None)
-        }
+        if self.advance()? { Ok(self.current()) } else { Ok(None) }
     }
 
     /// The segment the last successful [`advance`](Self::advance) moved to.
@@ -387,11 +350,8 @@ impl<R: Read> Tokenizer<R> {
         loop {
             while self.pos < self.end {
                 let b = self.buf[self.pos];
-                let is_delim = self
-                    .delims
-                    .is_some_and(|d| d.element == b || d.segment == b);
-                if matches!(b, b'\r' | b'\n' | b' ' | b'\t') && !is_delim
-                    || self.delims.is_some_and(|d| d.segment == b)
+                let is_delim = self.delims.is_some_and(|d| d.element == b || d.segment == b);
+                if matches!(b, b'\r' | b'\n' | b' ' | b'\t') && !is_delim || self.delims.is_some_and(|d| d.segment == b)
                 {
                     self.pos += 1;
                 } else {
@@ -410,8 +370,7 @@ impl<R: Read> Tokenizer<R> {
             self.fill()?;
         }
         let avail = &self.buf[self.pos..self.end];
-        let starts_isa =
-            avail.len() >= 4 && &avail[..3] == b"ISA" && !avail[3].is_ascii_alphanumeric();
+        let starts_isa = avail.len() >= 4 && &avail[..3] == b"ISA" && !avail[3].is_ascii_alphanumeric();
         if starts_isa {
             match parse_isa_delimiters(avail) {
                 Ok((d, _)) => self.delims = Some(d),
@@ -423,11 +382,7 @@ impl<R: Read> Tokenizer<R> {
         }
         let Some(d) = self.delims else {
             self.failed = true;
-            let id_end = avail
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(avail.len())
-                .min(3);
+            let id_end = avail.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(avail.len()).min(3);
             let id = avail[..id_end].to_vec();
             let reason = if valid_id(&id) {
                 "the input must start with an ISA segment; found another segment first".to_string()
@@ -476,21 +431,14 @@ impl<R: Read> Tokenizer<R> {
             let reason = if id.is_empty() {
                 "segment has no identifier (starts with the element separator)".to_string()
             } else if id.len() > 3 {
-                format!(
-                    "segment identifier has {} characters (2 or 3 expected)",
-                    id.len()
-                )
+                format!("segment identifier has {} characters (2 or 3 expected)", id.len())
             } else {
                 "segment identifier must be 2–3 upper-case letters or digits, starting with a letter".to_string()
             };
             let loc = Location {
                 segment_in_file: self.number,
                 byte_offset: offset,
-                segment_id: String::from_utf8_lossy(id)
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .take(4)
-                    .collect(),
+                segment_id: String::from_utf8_lossy(id).chars().filter(|c| c.is_ascii_alphanumeric()).take(4).collect(),
                 ..Location::default()
             };
             return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::codesets::CodeSets;
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::report::{Report, Severity};
@@ -41,6 +42,8 @@ pub struct Engine {
     by_type: [Vec<Active>; 3],
     as_of: Option<Date>,
     ncci: Arc<Ncci>,
+    // None: the embedded tables (a `&'static`, so engines share them for free).
+    codes: Option<Arc<CodeSets>>,
 }
 
 impl Default for Engine {
@@ -68,10 +71,15 @@ impl Engine {
         EngineBuilder::default()
     }
 
+    /// The code sets this engine reads.
+    pub fn codes(&self) -> &CodeSets {
+        self.codes.as_deref().unwrap_or_else(|| CodeSets::embedded())
+    }
+
     /// Checks one claim.
     pub fn check(&self, claim: &Claim) -> Report {
         let claim_type = claim.claim_type();
-        let cx = Context { claim, claim_type, as_of: self.as_of.unwrap_or_else(Date::today), ncci: &self.ncci };
+        let cx = Context::new(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(claim_type)] {
             a.rule.check(&cx, &mut Sink::new(&mut findings, a.rule.meta().id, a.severity));
@@ -115,6 +123,7 @@ pub struct EngineBuilder {
     severity: HashMap<String, Severity>,
     as_of: Option<Date>,
     ncci: Option<Arc<Ncci>>,
+    codes: Option<Arc<CodeSets>>,
 }
 
 impl EngineBuilder {
@@ -148,6 +157,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Uses these code sets instead of the embedded ones (e.g. with a newer release loaded
+    /// through [`CodeSets::builder`]).
+    pub fn codesets(mut self, codes: CodeSets) -> Self {
+        self.codes = Some(Arc::new(codes));
+        self
+    }
+
     /// Builds the engine; an unknown rule id is a configuration error.
     pub fn build(self) -> Result<Engine, Error> {
         for id in self.enable.iter().chain(&self.disable).chain(self.severity.keys()) {
@@ -168,7 +184,7 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, severity });
             }
         }
-        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default() })
+        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default(), codes: self.codes })
     }
 }
 

@@ -132,6 +132,13 @@ pub(crate) fn scrub_serde_message(msg: &str) -> String {
             out.replace_range(i..start + len + 1, "a number");
         }
     }
+    // An enum field (e.g. `sex`) given free text: serde quotes the text, which may be anything.
+    let kind = "unknown variant `";
+    if let Some(i) = out.find(kind)
+        && let Some(len) = out[i + kind.len()..].find('`')
+    {
+        out.replace_range(i..i + kind.len() + len + 1, "unknown variant");
+    }
     out
 }
 
@@ -146,5 +153,7 @@ mod tests {
         let m = scrub_serde_message("invalid type: integer `19700101`, expected a string");
         assert_eq!(m, "invalid type: a number, expected a string");
         assert!(!m.contains("1970"));
+        let m = scrub_serde_message("unknown variant `Smith`, expected one of `M`, `F`, `U`");
+        assert_eq!(m, "unknown variant, expected one of `M`, `F`, `U`");
     }
 }

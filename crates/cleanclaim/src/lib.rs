@@ -21,6 +21,8 @@
 //! `docs/claim.schema.json`.
 
 pub mod codes;
+/// The embedded, date-versioned code sets (ICD-10-CM, ICD-10-PCS, HCPCS) the rules read.
+pub use cleanclaim_codesets as codesets;
 mod date;
 mod engine;
 mod error;

@@ -5,6 +5,7 @@
 //! claim allocates nothing unless something is found.
 
 use crate::Date;
+use crate::codesets::{CodeSets, DxStatus};
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::report::{Finding, Severity};
@@ -17,12 +18,33 @@ mod claim_frequency;
 mod claim_npi_check_digit;
 mod claim_required_field;
 mod claim_total_mismatch;
+mod dx_age_conflict;
+mod dx_code_first_missing;
 mod dx_duplicate;
+mod dx_excludes1;
+mod dx_external_cause_first;
+mod dx_invalid;
+mod dx_manifestation_first;
+mod dx_not_billable;
+mod dx_questionable_admission;
+mod dx_requires_secondary;
+mod dx_seventh_character;
+mod dx_sex_conflict;
+mod dx_unacceptable_principal;
+mod dx_unspecified;
 mod icd_version_mismatch;
 mod line_charge_invalid;
 mod line_pointer_invalid;
 mod line_units_invalid;
+mod modifier_invalid;
+mod pos_invalid;
 mod proc_format;
+mod proc_invalid;
+mod px_invalid;
+mod px_limited_coverage;
+mod px_los_inconsistent;
+mod px_noncovered;
+mod px_sex_conflict;
 
 /// Which claim types a rule runs on.
 pub const ALL_TYPES: &[ClaimType] = &[ClaimType::Professional, ClaimType::Inpatient, ClaimType::Outpatient];
@@ -69,6 +91,46 @@ pub struct Context<'a> {
     pub as_of: Date,
     /// NCCI tables (empty unless the user loaded some).
     pub ncci: &'a Ncci,
+    /// Code sets.
+    pub codes: &'a CodeSets,
+    /// The date code sets are read on ([`Claim::controlling_date`]).
+    pub date: Option<Date>,
+    /// Status of each of `claim.diagnoses` on `date`, looked up once for every rule; `None`
+    /// for ICD-9 codes or when the claim has no date.
+    pub dx_status: Vec<Option<DxStatus>>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the context, looking up each diagnosis once.
+    pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
+        let date = claim.controlling_date();
+        let dx_status = claim
+            .diagnoses
+            .iter()
+            .map(|d| match date {
+                Some(date) if !d.is_icd9() => Some(codes.icd10cm().status(&d.code, date.ymd())),
+                _ => None,
+            })
+            .collect();
+        Context { claim, claim_type: claim.claim_type(), as_of, ncci, codes, date, dx_status }
+    }
+
+    /// MCE flags of diagnosis `i` when it is valid on the claim's date.
+    pub fn dx_flags(&self, i: usize) -> Option<crate::codesets::DxFlags> {
+        match self.dx_status.get(i) {
+            Some(Some(DxStatus::Valid(f))) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// The patient's age in whole years at the start of care (admission, statement start or
+    /// first line date), when both dates are known.
+    pub fn age(&self) -> Option<u32> {
+        let c = self.claim;
+        let born = c.patient().birth_date?;
+        let start = c.admission_date.or(c.statement_from).or_else(|| c.lines.iter().filter_map(|l| l.date).min())?;
+        Some(born.age_on(start))
+    }
 }
 
 /// Collects a rule's findings, stamping its id and severity.
@@ -116,7 +178,28 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &line_pointer_invalid::PointerInvalid,
         &proc_format::ProcFormat,
         &icd_version_mismatch::VersionMismatch,
+        &proc_invalid::ProcInvalid,
+        &modifier_invalid::ModifierInvalid,
+        &pos_invalid::PosInvalid,
+        &dx_invalid::DxInvalid,
+        &dx_not_billable::DxNotBillable,
+        &dx_seventh_character::DxSeventhCharacter,
         &dx_duplicate::DxDuplicate,
+        &dx_manifestation_first::DxManifestationFirst,
+        &dx_external_cause_first::DxExternalCauseFirst,
+        &dx_unacceptable_principal::DxUnacceptablePrincipal,
+        &dx_requires_secondary::DxRequiresSecondary,
+        &dx_questionable_admission::DxQuestionableAdmission,
+        &dx_age_conflict::DxAgeConflict,
+        &dx_sex_conflict::DxSexConflict,
+        &dx_excludes1::DxExcludes1,
+        &dx_code_first_missing::DxCodeFirstMissing,
+        &dx_unspecified::DxUnspecified,
+        &px_invalid::PxInvalid,
+        &px_sex_conflict::PxSexConflict,
+        &px_noncovered::PxNoncovered,
+        &px_limited_coverage::PxLimitedCoverage,
+        &px_los_inconsistent::PxLosInconsistent,
     ];
     RULES
 }
@@ -138,6 +221,11 @@ pub(crate) mod testing {
             .expect("example parses")
     }
 
+    /// A clean inpatient claim (type of bill 111) with an ICD-10-PCS procedure.
+    pub fn inpatient_claim() -> Claim {
+        serde_json::from_str(include_str!("../../../../examples/claims/clean-inpatient.json")).expect("example parses")
+    }
+
     /// Runs one rule on a claim and returns its findings.
     pub fn run(rule: &dyn Rule, claim: &Claim) -> Vec<Finding> {
         run_with(rule, claim, &Ncci::empty())
@@ -146,7 +234,7 @@ pub(crate) mod testing {
     /// Runs one rule on a claim with NCCI tables.
     pub fn run_with(rule: &dyn Rule, claim: &Claim, ncci: &Ncci) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let cx = Context { claim, claim_type: claim.claim_type(), as_of: Date::new(2026, 11, 30).unwrap(), ncci };
+        let cx = Context::new(claim, Date::new(2026, 11, 30).unwrap(), ncci, CodeSets::embedded());
         let meta = rule.meta();
         if meta.applies_to.contains(&cx.claim_type) {
             rule.check(&cx, &mut Sink::new(&mut findings, meta.id, meta.severity));

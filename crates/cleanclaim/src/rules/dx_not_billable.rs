@@ -1,0 +1,71 @@
+//! `dx.not_billable`: a diagnosis is a category or subcategory header, not a billable code;
+//! the message lists the valid completions.
+//!
+//! Example: `E11` (type 2 diabetes) is a header; E11.00, E11.9, E11.65, … are billable.
+
+use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
+use crate::codes::dotted;
+use crate::codesets::DxStatus;
+use crate::report::Severity;
+
+/// See the module documentation.
+#[derive(Debug)]
+pub struct DxNotBillable;
+
+static META: RuleMeta = RuleMeta {
+    id: "dx.not_billable",
+    severity: Severity::Error,
+    applies_to: ALL_TYPES,
+    summary: "A diagnosis is a header code with more specific codes under it; lists the valid completions",
+    source: "ICD-10-CM Official Guidelines I.B.2 (code to the highest specificity); CMS order file header flag 0",
+    default_enabled: true,
+};
+
+/// Completions listed in a message; the rest are counted.
+const SHOWN: usize = 12;
+
+impl Rule for DxNotBillable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        let Some(date) = cx.date else { return };
+        for (i, st) in cx.dx_status.iter().enumerate() {
+            let Some(DxStatus::Header { billable_children }) = st else { continue };
+            let code = &cx.claim.diagnoses[i].code;
+            let all = cx.codes.icd10cm().completions(code, date.ymd());
+            let shown: Vec<String> = all.iter().take(SHOWN).map(|c| dotted(c)).collect();
+            let more = if all.len() > SHOWN { format!(" and {} more", all.len() - SHOWN) } else { String::new() };
+            out.claim(
+                format!("diagnoses[{i}].code"),
+                format!(
+                    "{} is a header, not billable; code one of its {billable_children} billable codes: {}{more}",
+                    dotted(code),
+                    shown.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Diagnosis;
+    use crate::rules::testing::{base_claim, run};
+
+    #[test]
+    fn billable_codes_pass() {
+        assert!(run(&DxNotBillable, &base_claim()).is_empty());
+    }
+
+    #[test]
+    fn a_category_header_lists_completions() {
+        let mut c = base_claim();
+        c.diagnoses[0] = Diagnosis::new("E11");
+        let f = run(&DxNotBillable, &c);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("E11.00") && f[0].message.contains("87 billable"), "{}", f[0].message);
+    }
+}

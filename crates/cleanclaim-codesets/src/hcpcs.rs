@@ -59,7 +59,9 @@ pub struct HcpcsInfo {
 pub struct Hcpcs {
     pub(crate) year: u16,
     pub(crate) source: String,
-    pub(crate) rows: Vec<HcpcsRow>,
+    /// Encoded rows (embedded tables), decoded on first use into `rows`.
+    raw: &'static [u8],
+    rows: std::sync::OnceLock<Vec<HcpcsRow>>,
     pub(crate) stale: bool,
 }
 
@@ -74,7 +76,7 @@ pub(crate) fn current_year() -> u16 {
 }
 
 impl Hcpcs {
-    pub(crate) fn from_bytes(data: &[u8]) -> Result<Self, crate::CodeSetError> {
+    pub(crate) fn from_bytes(data: &'static [u8]) -> Result<Self, crate::CodeSetError> {
         let s = sections(data, MAGIC).ok_or_else(bad)?;
         if s.len() != 2 {
             return Err(bad());
@@ -83,7 +85,23 @@ impl Hcpcs {
         let mut pos = 0;
         let year = get_varint(meta, &mut pos).ok_or_else(bad)? as u16;
         let source = get_str(meta, &mut pos).ok_or_else(bad)?.to_string();
-        let b = &data[s[1].clone()];
+
+        Ok(Hcpcs { year, source, stale: year < current_year(), raw: &data[s[1].clone()], rows: Default::default() })
+    }
+
+    fn rows(&self) -> &[HcpcsRow] {
+        self.rows.get_or_init(|| decode_rows(self.raw).unwrap_or_default())
+    }
+
+    pub(crate) fn from_rows(year: u16, source: String, mut rows: Vec<HcpcsRow>) -> Self {
+        rows.sort_by(|a, b| (a.kind as u8, &a.code).cmp(&(b.kind as u8, &b.code)));
+        Hcpcs { year, source, stale: year < current_year(), raw: &[], rows: rows.into() }
+    }
+}
+
+fn decode_rows(b: &[u8]) -> Option<Vec<HcpcsRow>> {
+    let bad = || ();
+    let r = (|| -> Result<Vec<HcpcsRow>, ()> {
         let mut pos = 0;
         let n = get_varint(b, &mut pos).ok_or_else(bad)?;
         let mut rows = Vec::with_capacity(n as usize);
@@ -107,17 +125,15 @@ impl Hcpcs {
             pos += 1;
             rows.push(HcpcsRow { code, kind, long, short, coverage, added, action_effective, terminated, action });
         }
-        Ok(Hcpcs { year, source, stale: year < current_year(), rows })
-    }
+        Ok(rows)
+    })();
+    r.ok()
+}
 
-    pub(crate) fn from_rows(year: u16, source: String, mut rows: Vec<HcpcsRow>) -> Self {
-        rows.sort_by(|a, b| (a.kind as u8, &a.code).cmp(&(b.kind as u8, &b.code)));
-        Hcpcs { year, source, stale: year < current_year(), rows }
-    }
-
+impl Hcpcs {
     fn find(&self, kind: HcpcsKind, code: &str) -> Option<&HcpcsRow> {
-        let i = self.rows.binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok()?;
-        Some(&self.rows[i])
+        let i = self.rows().binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok()?;
+        Some(&self.rows()[i])
     }
 
     fn info(&self, r: &HcpcsRow) -> HcpcsInfo {
@@ -165,10 +181,10 @@ impl Hcpcs {
         &self.source
     }
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.rows().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows().is_empty()
     }
 }
 

@@ -1,0 +1,74 @@
+"""DataFrame support for :meth:`cleanclaim.Engine.check_frame`.
+
+Reads columns out of pandas, polars or pyarrow tables (each imported only when such a table
+is passed), hands them to the native engine, and builds the findings table in the caller's
+library. No checking happens here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+FINDING_COLUMNS = ("claim_id", "rule", "severity", "path", "message", "line")
+
+
+def _library(table: Any) -> str:
+    mod = type(table).__module__.split(".", 1)[0]
+    if mod in ("pandas", "polars", "pyarrow"):
+        return mod
+    if isinstance(table, dict):
+        return "dict"
+    raise TypeError(
+        "check_frame expects pandas or polars DataFrames, pyarrow Tables/RecordBatches "
+        f"or dicts of lists, not {type(table).__name__}"
+    )
+
+
+def _pandas_column(series: Any) -> List[Any]:
+    # NaN/NaT/pd.NA become None; object dtype keeps Python scalars (ints stay ints).
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def columns(table: Any) -> Dict[str, List[Any]]:
+    """The table as ``{column name: list of Python values}``, with nulls as ``None``."""
+    lib = _library(table)
+    if lib == "dict":
+        return {str(k): list(v) for k, v in table.items()}
+    if lib == "pyarrow":
+        return {name: table.column(name).to_pylist() for name in table.column_names}
+    if lib == "polars":
+        return {name: table.get_column(name).to_list() for name in table.columns}
+    return {str(name): _pandas_column(table[name]) for name in table.columns}
+
+
+def _build(lib: str, cols: Dict[str, List[Any]]) -> Any:
+    if lib == "pandas":
+        import pandas as pd
+
+        frame = pd.DataFrame({k: cols[k] for k in FINDING_COLUMNS[:-1]}, dtype=object)
+        frame["line"] = pd.array(cols["line"], dtype="Int32")
+        for name in FINDING_COLUMNS[:-1]:
+            frame[name] = frame[name].astype("string")
+        return frame
+    if lib == "polars":
+        import polars as pl
+
+        schema = {name: pl.Utf8 for name in FINDING_COLUMNS[:-1]}
+        schema["line"] = pl.Int32
+        return pl.DataFrame(cols, schema=schema)
+    if lib == "pyarrow":
+        import pyarrow as pa
+
+        schema = pa.schema(
+            [(name, pa.string()) for name in FINDING_COLUMNS[:-1]] + [("line", pa.int32())]
+        )
+        return pa.table(cols, schema=schema)
+    return cols
+
+
+def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
+    """See :meth:`cleanclaim.Engine.check_frame`."""
+    lib = _library(claims)
+    _library(lines)
+    found = engine._check_columns(columns(claims), columns(lines))
+    return _build(lib, found)

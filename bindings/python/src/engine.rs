@@ -1,0 +1,334 @@
+//! `Engine`: options in, reports out. Batch calls release the GIL and run the core's parallel
+//! `check_many`.
+
+use cleanclaim::{Claim, Date, Error, Severity};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+use rayon::prelude::*;
+
+use crate::claim::PyClaim;
+use crate::convert::{claim_from_mapping, text_of};
+use crate::errors::{guard, to_pyerr, to_pyerr_at};
+use crate::report::PyReport;
+
+/// What the engine was built from; pickling rebuilds it from these.
+#[derive(Debug, Clone, Default)]
+struct Options {
+    as_of: Option<Date>,
+    disable: Vec<String>,
+    enable: Vec<String>,
+    severity: Vec<(String, Severity)>,
+    profile: Option<String>,
+}
+
+impl Options {
+    fn build(&self) -> Result<cleanclaim::Engine, Error> {
+        if self.profile.is_some() {
+            // The core has no profiles yet; silently ignoring one would give wrong answers.
+            return Err(Error::Config("profiles are not supported by this version of cleanclaim".into()));
+        }
+        let mut b = cleanclaim::Engine::builder();
+        if let Some(d) = self.as_of {
+            b = b.as_of(d);
+        }
+        for id in &self.disable {
+            b = b.disable(id);
+        }
+        for id in &self.enable {
+            b = b.enable(id);
+        }
+        for (id, s) in &self.severity {
+            b = b.severity(id, *s);
+        }
+        b.build()
+    }
+}
+
+fn config(msg: &str) -> Error {
+    Error::Config(msg.to_owned())
+}
+
+fn rule_ids(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
+    let py = arg.py();
+    // A lone string would otherwise be read as a sequence of one-letter rule ids.
+    if let Ok(s) = arg.cast::<PyString>() {
+        return Ok(vec![s.to_cow()?.into_owned()]);
+    }
+    let mut out = Vec::new();
+    let iter =
+        arg.try_iter().map_err(|_| to_pyerr(py, &config(&format!("{name}: expected an iterable of rule ids"))))?;
+    for item in iter {
+        let id: String =
+            item?.extract().map_err(|_| to_pyerr(py, &config(&format!("{name}: rule ids must be strings"))))?;
+        out.push(id);
+    }
+    Ok(out)
+}
+
+fn date_arg(arg: &Bound<'_, PyAny>) -> Result<Date, Error> {
+    let text = if let Ok(s) = arg.cast::<PyString>() {
+        s.to_cow().map(|c| c.into_owned()).ok()
+    } else {
+        arg.call_method0("isoformat").and_then(|s| s.extract::<String>()).ok().map(|s| s.chars().take(10).collect())
+    };
+    text.and_then(|t| Date::parse(&t).ok())
+        .ok_or_else(|| config("as_of: not a date (expected datetime.date or YYYY-MM-DD)"))
+}
+
+/// Checks claims. Immutable and thread-safe: share one engine across threads, and pickle it
+/// to ship it to worker processes (Spark, Dask, multiprocessing).
+///
+/// ``Engine(*, as_of=None, disable=(), enable=(), severity=None, profile=None)``
+///
+/// * ``as_of`` — "today" for date checks (``datetime.date`` or ``"YYYY-MM-DD"``); default: the
+///   real date, which makes runs on different days differ.
+/// * ``disable`` / ``enable`` — rule ids to turn off, or to turn on when off by default.
+/// * ``severity`` — ``{rule_id: "error" | "warning" | "info"}`` overrides.
+/// * ``profile`` — a built-in profile name (not supported yet: raises ``ConfigError``).
+///
+/// Raises ``ConfigError`` for an unknown rule id, severity or date.
+#[pyclass(frozen, module = "cleanclaim", name = "Engine")]
+#[derive(Debug)]
+pub struct PyEngine {
+    inner: cleanclaim::Engine,
+    opts: Options,
+}
+
+impl PyEngine {
+    pub fn core(&self) -> &cleanclaim::Engine {
+        &self.inner
+    }
+}
+
+enum Slot {
+    Ready(Claim),
+    Text(String),
+}
+
+#[pymethods]
+impl PyEngine {
+    #[new]
+    #[pyo3(signature = (*, as_of=None, disable=None, enable=None, severity=None, profile=None))]
+    fn new(
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        disable: Option<&Bound<'_, PyAny>>,
+        enable: Option<&Bound<'_, PyAny>>,
+        severity: Option<&Bound<'_, PyAny>>,
+        profile: Option<String>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let mut opts = Options { profile, ..Options::default() };
+            if let Some(d) = as_of.filter(|d| !d.is_none()) {
+                opts.as_of = Some(date_arg(d).map_err(|e| to_pyerr(py, &e))?);
+            }
+            if let Some(d) = disable {
+                opts.disable = rule_ids(d, "disable")?;
+            }
+            if let Some(e) = enable {
+                opts.enable = rule_ids(e, "enable")?;
+            }
+            if let Some(s) = severity.filter(|s| !s.is_none()) {
+                let d = s
+                    .cast::<PyDict>()
+                    .map_err(|_| to_pyerr(py, &config("severity: expected a dict {rule_id: severity}")))?;
+                for (k, v) in d.iter() {
+                    let id: String = k.extract()?;
+                    let sev: String = v.extract()?;
+                    let sev = Severity::parse(&sev).ok_or_else(|| {
+                        to_pyerr(
+                            py,
+                            &config(&format!("severity for `{id}`: expected \"error\", \"warning\" or \"info\"")),
+                        )
+                    })?;
+                    opts.severity.push((id, sev));
+                }
+            }
+            Self::from_opts(py, opts)
+        })
+    }
+
+    /// Checks one claim (a dict, JSON ``str``/``bytes`` or :class:`Claim`) → :class:`Report`.
+    ///
+    /// Raises ``InputError`` (with ``.path``, ``.line``, ``.column``) when the claim does not
+    /// fit the claim model. A claim that fails checks is a report, never an exception.
+    fn check(&self, py: Python<'_>, claim: &Bound<'_, PyAny>) -> PyResult<PyReport> {
+        guard(py, || {
+            if let Ok(c) = claim.cast::<PyClaim>() {
+                return Ok(PyReport(self.inner.check(&c.get().0)));
+            }
+            if let Some(text) = text_of(claim) {
+                let text = text?;
+                let parsed = py.detach(|| cleanclaim::parse_claim(&text));
+                let c = parsed.map_err(|e| to_pyerr(py, &e))?;
+                return Ok(PyReport(self.inner.check(&c)));
+            }
+            let c = claim_from_mapping(claim).map_err(|e| to_pyerr(py, &e))?;
+            Ok(PyReport(self.inner.check(&c)))
+        })
+    }
+
+    /// Checks many claims on every core with the GIL released; reports in input order.
+    ///
+    /// ``claims`` is any iterable of dicts, JSON ``str``/``bytes`` or :class:`Claim`. Dicts
+    /// are converted while holding the GIL; JSON text is parsed in parallel without it. An
+    /// unusable claim raises ``InputError`` with ``.index`` set to its position.
+    fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<Vec<PyReport>> {
+        guard(py, || {
+            let mut slots = Vec::with_capacity(claims.len().unwrap_or(0));
+            for (i, item) in claims.try_iter()?.enumerate() {
+                let item = item?;
+                let slot = if let Ok(c) = item.cast::<PyClaim>() {
+                    Slot::Ready(c.get().0.clone())
+                } else if let Some(text) = text_of(&item) {
+                    Slot::Text(text?)
+                } else {
+                    Slot::Ready(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?)
+                };
+                slots.push(slot);
+            }
+            let engine = &self.inner;
+            let reports = py.detach(|| {
+                let claims = slots
+                    .into_par_iter()
+                    .enumerate()
+                    .map(|(i, s)| match s {
+                        Slot::Ready(c) => Ok(c),
+                        Slot::Text(t) => cleanclaim::parse_claim(&t).map_err(|e| (i, e)),
+                    })
+                    .collect::<Result<Vec<Claim>, (usize, Error)>>()?;
+                Ok(engine.check_many(&claims))
+            });
+            match reports {
+                Ok(r) => Ok(r.into_iter().map(PyReport).collect()),
+                Err((i, e)) => Err(to_pyerr_at(py, &e, Some(i))),
+            }
+        })
+    }
+
+    /// Parses a whole document — one claim, a JSON array of claims, or JSON lines — and
+    /// checks every claim with the GIL released. ``text`` is ``str`` or UTF-8 ``bytes``.
+    fn check_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<PyReport>> {
+        guard(py, || {
+            let text = match text_of(text) {
+                Some(t) => t?,
+                None => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("check_json expects str or bytes"));
+                }
+            };
+            let engine = &self.inner;
+            py.detach(|| engine.check_json(&text))
+                .map(|r| r.into_iter().map(PyReport).collect())
+                .map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
+    /// Checks a table of claims plus a table of service lines → a findings table.
+    ///
+    /// ``claims`` and ``lines`` are pandas or polars DataFrames, pyarrow Tables/RecordBatches,
+    /// or dicts of equal-length lists. The result has the input's library type (a dict of
+    /// lists for dict input) with columns ``claim_id, rule, severity, path, message, line``.
+    ///
+    /// Claim columns (only ``claim_id`` and ``kind`` are required; nulls count as absent):
+    /// ``claim_id, kind, frequency, billing_npi, billing_tax_id, rendering_npi,
+    /// referring_npi, payer_id, member_id, birth_date, sex, place_of_service, type_of_bill,
+    /// statement_from, statement_to, admission_date, discharge_date, discharge_status,
+    /// total_charge, dx1 .. dx12``.
+    ///
+    /// Line columns: ``claim_id, line`` (1-based order within the claim), ``procedure,
+    /// modifiers`` (list or comma-separated), ``units, charge, pointers`` (list of 1-based
+    /// diagnosis numbers or comma-separated), ``date`` and optionally ``revenue_code,
+    /// unit_basis, date_to, place_of_service, rendering_npi``. Other columns are ignored.
+    /// Dates may be ``datetime.date``, timestamps or ``"YYYY-MM-DD"`` strings.
+    fn check_frame<'py>(
+        slf: &Bound<'py, Self>,
+        claims: &Bound<'py, PyAny>,
+        lines: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("cleanclaim._frame")?.call_method1("check_frame", (slf, claims, lines))
+    }
+
+    /// Column form of ``check_frame`` used by ``cleanclaim._frame``: ``dict[str, list]`` in,
+    /// ``dict[str, list]`` of findings out.
+    fn _check_columns<'py>(
+        &self,
+        py: Python<'py>,
+        claims: &Bound<'py, PyDict>,
+        lines: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let parsed = crate::frame::claims_from_columns(claims, lines)?;
+            let engine = &self.inner;
+            let reports = py.detach(|| engine.check_many(&parsed));
+            crate::frame::findings_columns(py, &reports)
+        })
+    }
+
+    /// The rules this engine runs, as ``(rule_id, severity)`` pairs in catalogue order.
+    fn rules(&self) -> Vec<(&'static str, &'static str)> {
+        self.inner.rules().into_iter().map(|(m, s)| (m.id, s.as_str())).collect()
+    }
+
+    /// The options this engine was built with, as keyword arguments for ``Engine(**...)``.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let o = &self.opts;
+        let d = PyDict::new(py);
+        d.set_item("as_of", o.as_of.map(|d| d.to_string()))?;
+        d.set_item("disable", PyTuple::new(py, &o.disable)?)?;
+        d.set_item("enable", PyTuple::new(py, &o.enable)?)?;
+        let sev = PyDict::new(py);
+        for (id, s) in &o.severity {
+            sev.set_item(id, s.as_str())?;
+        }
+        d.set_item("severity", sev)?;
+        d.set_item("profile", o.profile.as_deref())?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.opts;
+        let mut parts = Vec::new();
+        if let Some(d) = o.as_of {
+            parts.push(format!("as_of='{d}'"));
+        }
+        if !o.disable.is_empty() {
+            parts.push(format!("disable={:?}", o.disable));
+        }
+        if !o.enable.is_empty() {
+            parts.push(format!("enable={:?}", o.enable));
+        }
+        if !o.severity.is_empty() {
+            let s: Vec<String> = o.severity.iter().map(|(id, s)| format!("{id:?}: {:?}", s.as_str())).collect();
+            parts.push(format!("severity={{{}}}", s.join(", ")));
+        }
+        format!("Engine({})", parts.join(", "))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+        let py = slf.py();
+        Ok((slf.get_type().getattr("_from_options")?, (slf.get().options(py)?,)))
+    }
+
+    /// Rebuilds an engine from ``Engine.options`` (used by pickle).
+    #[staticmethod]
+    fn _from_options<'py>(py: Python<'py>, options: &Bound<'py, PyDict>) -> PyResult<Self> {
+        let get = |k: &str| -> PyResult<Option<Bound<'py, PyAny>>> { options.get_item(k) };
+        Self::new(
+            py,
+            get("as_of")?.as_ref(),
+            get("disable")?.as_ref(),
+            get("enable")?.as_ref(),
+            get("severity")?.as_ref(),
+            get("profile")?.and_then(|p| p.extract().ok()),
+        )
+    }
+}
+
+impl PyEngine {
+    fn from_opts(py: Python<'_>, opts: Options) -> PyResult<Self> {
+        let inner = opts.build().map_err(|e| to_pyerr(py, &e))?;
+        Ok(PyEngine { inner, opts })
+    }
+}

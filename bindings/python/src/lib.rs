@@ -1,0 +1,99 @@
+//! Python bindings for cleanclaim: the native half (`cleanclaim._native`) of the `cleanclaim`
+//! package. Conversions and error mapping only; every check is the core's.
+
+use std::time::Instant;
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+mod claim;
+mod convert;
+mod engine;
+mod errors;
+mod frame;
+mod report;
+
+use claim::{PyClaim, to_claim};
+use engine::PyEngine;
+use report::{PyFinding, PyReport};
+
+/// The rule catalogue: one dict per rule with ``id, severity, summary, source,
+/// default_enabled, applies_to``.
+#[pyfunction]
+fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    let out = PyList::empty(py);
+    for r in cleanclaim::rules::catalogue() {
+        let m = r.meta();
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("id", m.id)?;
+        d.set_item("severity", m.severity.as_str())?;
+        d.set_item("summary", m.summary)?;
+        d.set_item("source", m.source)?;
+        d.set_item("default_enabled", m.default_enabled)?;
+        let applies: Vec<&str> = m
+            .applies_to
+            .iter()
+            .map(|t| match t {
+                cleanclaim::ClaimType::Professional => "professional",
+                cleanclaim::ClaimType::Inpatient => "inpatient",
+                cleanclaim::ClaimType::Outpatient => "outpatient",
+            })
+            .collect();
+        d.set_item("applies_to", applies)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// Seconds per pass of the core's `check_many` on already converted claims, with no Python
+/// in the loop: the baseline the binding's overhead is measured against (bench support).
+#[pyfunction]
+fn _bench_core_check_many(
+    py: Python<'_>,
+    engine: &Bound<'_, PyEngine>,
+    claims: &Bound<'_, PyAny>,
+    repeat: usize,
+) -> PyResult<f64> {
+    let claims: Vec<cleanclaim::Claim> = claims.try_iter()?.map(|c| to_claim(&c?)).collect::<PyResult<_>>()?;
+    let e = engine.get().core();
+    Ok(py.detach(|| {
+        let t = Instant::now();
+        for _ in 0..repeat.max(1) {
+            std::hint::black_box(e.check_many(std::hint::black_box(&claims)));
+        }
+        t.elapsed().as_secs_f64() / repeat.max(1) as f64
+    }))
+}
+
+/// Seconds per call of the core's `check` on one converted claim (bench support).
+#[pyfunction]
+fn _bench_core_check(engine: &Bound<'_, PyEngine>, claim: &Bound<'_, PyAny>, n: usize) -> PyResult<f64> {
+    let c = to_claim(claim)?;
+    let e = engine.get().core();
+    let t = Instant::now();
+    for _ in 0..n.max(1) {
+        std::hint::black_box(e.check(std::hint::black_box(&c)));
+    }
+    Ok(t.elapsed().as_secs_f64() / n.max(1) as f64)
+}
+
+/// Panics inside the panic boundary, so tests can see it surface as `InternalError`.
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
+    errors::guard(py, || -> PyResult<()> { panic!("deliberate test panic") })
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("CORE_VERSION", cleanclaim::VERSION)?;
+    m.add_class::<PyEngine>()?;
+    m.add_class::<PyClaim>()?;
+    m.add_class::<PyReport>()?;
+    m.add_class::<PyFinding>()?;
+    m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(_bench_core_check_many, m)?)?;
+    m.add_function(wrap_pyfunction!(_bench_core_check, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    Ok(())
+}

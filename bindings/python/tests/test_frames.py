@@ -1,0 +1,110 @@
+"""check_frame with pandas, pyarrow, polars and plain dicts gives the same findings as check."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleanclaim
+from conftest import example_claims, flatten, frame_friendly, vector_claims
+
+COLUMNS = ["claim_id", "rule", "severity", "path", "message", "line"]
+
+
+def source_claims():
+    return [frame_friendly(c) for c in example_claims() + vector_claims()
+            if len(c.get("diagnoses", [])) <= 12]
+
+
+def expected(engine, claims):
+    rows = []
+    for c in claims:
+        r = engine.check(c)
+        rows += [(r.claim_id, f.rule, f.severity, f.path, f.message, f.line) for f in r.findings]
+    return sorted(rows, key=repr)
+
+
+def unique_ids(claims):
+    # Vectors reuse claim ids; a table needs them unique.
+    for i, c in enumerate(claims):
+        c["id"] = f"{c['id']}#{i}"
+    return claims
+
+
+def rows_of(cols):
+    return sorted(zip(*(cols[k] for k in COLUMNS)), key=repr)
+
+
+def test_dict_columns(engine) -> None:
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    out = engine.check_frame(cc, lc)
+    assert list(out) == COLUMNS
+    assert rows_of(out) == expected(engine, claims)
+
+
+def test_pandas(engine) -> None:
+    pd = pytest.importorskip("pandas")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    cdf, ldf = pd.DataFrame(cc), pd.DataFrame(lc)
+    # Real frames carry typed dates and shuffled rows.
+    for col in ("statement_from", "statement_to"):
+        cdf[col] = pd.to_datetime(cdf[col])
+    ldf = ldf.sample(frac=1.0, random_state=7)
+    out = engine.check_frame(cdf, ldf)
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == COLUMNS
+    got = sorted(
+        (None if pd.isna(r.claim_id) else r.claim_id, r.rule, r.severity, r.path, r.message,
+         None if pd.isna(r.line) else int(r.line))
+        for r in out.itertuples()
+    )
+    assert sorted(got, key=repr) == expected(engine, claims)
+
+
+def test_pyarrow(engine) -> None:
+    pa = pytest.importorskip("pyarrow")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    ct, lt = pa.table(cc), pa.table(lc)
+    out = engine.check_frame(ct, lt)
+    assert isinstance(out, pa.Table) and out.column_names == COLUMNS
+    assert out.schema.field("line").type == pa.int32()
+    assert rows_of(out.to_pydict()) == expected(engine, claims)
+    batches = engine.check_frame(ct.to_batches()[0], lt.to_batches()[0])
+    assert rows_of(batches.to_pydict()) == expected(engine, claims)
+
+
+def test_polars(engine) -> None:
+    pl = pytest.importorskip("polars")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    out = engine.check_frame(pl.DataFrame(cc, strict=False), pl.DataFrame(lc, strict=False))
+    assert isinstance(out, pl.DataFrame) and out.columns == COLUMNS
+    assert rows_of(out.to_dict(as_series=False)) == expected(engine, claims)
+
+
+def test_comma_separated_lists_and_empty_results(engine) -> None:
+    claims = unique_ids([frame_friendly(c) for c in example_claims()[:1]])
+    cc, lc = flatten(claims)
+    lc["modifiers"] = [",".join(m) for m in lc["modifiers"]]
+    lc["pointers"] = [",".join(map(str, p)) for p in lc["pointers"]]
+    out = engine.check_frame(cc, lc)
+    assert rows_of(out) == expected(engine, claims)
+    assert out["rule"] == [] or all(out[k] is not None for k in COLUMNS)
+
+
+def test_bad_tables_raise_input_errors(engine) -> None:
+    claims = unique_ids([frame_friendly(c) for c in example_claims()[:2]])
+    cc, lc = flatten(claims)
+    with pytest.raises(cleanclaim.InputError, match="no claim row|matches no claim"):
+        engine.check_frame(cc, {**lc, "claim_id": ["nope"] * len(lc["claim_id"])})
+    bad = dict(cc)
+    bad["claim_id"] = [cc["claim_id"][0]] * len(cc["claim_id"])
+    with pytest.raises(cleanclaim.InputError, match="duplicate"):
+        engine.check_frame(bad, lc)
+    bad = {**lc, "units": ["lots"] * len(lc["units"])}
+    with pytest.raises(cleanclaim.InputError) as ei:
+        engine.check_frame(cc, bad)
+    assert ei.value.row == 0 and ei.value.path == "lines[0].units"
+    with pytest.raises(TypeError):
+        engine.check_frame([1, 2], lc)

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::codesets::CodeSets;
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
+use crate::profile::{PayerRule, Profile};
 use crate::report::{Report, Severity};
 use crate::rules::{self, Context, Rule, RuleMeta, Sink};
 use crate::{Date, Error};
@@ -44,6 +45,7 @@ pub struct Engine {
     ncci: Arc<Ncci>,
     // None: the embedded tables (a `&'static`, so engines share them for free).
     codes: Option<Arc<CodeSets>>,
+    payer_rules: Vec<PayerRule>,
 }
 
 impl Default for Engine {
@@ -76,6 +78,22 @@ impl Engine {
         self.codes.as_deref().unwrap_or_else(|| CodeSets::embedded())
     }
 
+    /// Everything known about a code (ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT shape),
+    /// on `date` or across all dates.
+    pub fn lookup(&self, code: &str, date: Option<Date>) -> Option<crate::lookup::CodeLookup> {
+        crate::lookup::lookup(self.codes(), code, date)
+    }
+
+    /// Ranked ICD-10-CM search over descriptions and inclusion terms.
+    pub fn search(&self, words: &str, limit: usize) -> Vec<crate::lookup::SearchResult> {
+        crate::lookup::search(self.codes(), words, limit)
+    }
+
+    /// Whether each ICD-10-CM code is valid on `date`, in input order.
+    pub fn icd10cm_validity(&self, codes: &[&str], date: Date) -> Vec<bool> {
+        crate::lookup::icd10cm_validity(self.codes(), codes, date)
+    }
+
     /// Checks one claim.
     pub fn check(&self, claim: &Claim) -> Report {
         let claim_type = claim.claim_type();
@@ -83,6 +101,9 @@ impl Engine {
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(claim_type)] {
             a.rule.check(&cx, &mut Sink::new(&mut findings, a.rule.meta().id, a.severity));
+        }
+        for r in &self.payer_rules {
+            r.check(claim, &mut findings);
         }
         let ok = !findings.iter().any(|f| f.severity == Severity::Error);
         Report { claim_id: Some(claim.id.clone()), ok, findings }
@@ -124,6 +145,7 @@ pub struct EngineBuilder {
     as_of: Option<Date>,
     ncci: Option<Arc<Ncci>>,
     codes: Option<Arc<CodeSets>>,
+    profile: Option<Profile>,
 }
 
 impl EngineBuilder {
@@ -164,8 +186,28 @@ impl EngineBuilder {
         self
     }
 
+    /// Applies a profile: its rule selection, severities and payer rules. Calls to
+    /// `enable`/`disable`/`severity` on this builder take precedence over the profile.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
     /// Builds the engine; an unknown rule id is a configuration error.
-    pub fn build(self) -> Result<Engine, Error> {
+    pub fn build(mut self) -> Result<Engine, Error> {
+        let mut payer_rules = Vec::new();
+        if let Some(p) = self.profile.take() {
+            let sel = p.rules;
+            // Profile first, builder calls after: the later entry wins below.
+            let (enable, disable) = (std::mem::take(&mut self.enable), std::mem::take(&mut self.disable));
+            self.enable =
+                sel.enable.into_iter().filter(|e| !disable.contains(e)).chain(enable.iter().cloned()).collect();
+            self.disable = sel.disable.into_iter().filter(|d| !enable.contains(d)).chain(disable).collect();
+            for (id, sev) in sel.severity {
+                self.severity.entry(id).or_insert(sev);
+            }
+            payer_rules = p.payer_rules;
+        }
         for id in self.enable.iter().chain(&self.disable).chain(self.severity.keys()) {
             if rules::find(id).is_none() {
                 return Err(Error::Config(format!("unknown rule id `{id}` (see `cleanclaim rules`)")));
@@ -184,7 +226,7 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, severity });
             }
         }
-        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default(), codes: self.codes })
+        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default(), codes: self.codes, payer_rules })
     }
 }
 

@@ -27,9 +27,11 @@ mod date;
 mod engine;
 mod error;
 pub mod input;
+pub mod lookup;
 pub mod model;
 mod money;
 pub mod ncci;
+pub mod profile;
 mod report;
 pub mod rules;
 
@@ -39,6 +41,7 @@ pub use error::Error;
 pub use input::{parse_claim, parse_claims};
 pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex};
 pub use money::Money;
+pub use profile::Profile;
 pub use report::{Finding, Report, Severity};
 
 /// The library version (from Cargo).

@@ -1,7 +1,8 @@
 //! `dx.unspecified`: a diagnosis CMS's MCE flags as unspecified where a more specific code
 //! exists (information: payers increasingly deny unspecified codes).
 //!
-//! Example: `J18.9` (pneumonia, unspecified organism).
+//! Example: `G81.90` (hemiplegia, unspecified, affecting unspecified side): the record should
+//! say which side.
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
 use crate::codes::dotted;

@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("icd10cm_status_claim_4dx", |b| {
         b.iter(|| {
-            for code in ["E1122", "I10", "Z794", "N183"] {
+            for code in ["E1122", "I10", "Z794", "N1830"] {
                 black_box(cm.status(black_box(code), 2025_10_01));
             }
         })

@@ -147,6 +147,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let ws = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ws = ws.canonicalize().unwrap_or(ws);
     let mut corpus =
         std::env::var_os("CLEANCLAIM_CORPUS").map(PathBuf::from).unwrap_or_else(|| ws.join("../shared/corpus"));
     let mut check = false;

@@ -1,0 +1,67 @@
+//! The panic boundary and the pointer checks every entry point shares.
+//!
+//! A panic must never unwind into C (since Rust 1.81 it would abort the host process), so every
+//! `extern "C"` body runs inside [`catch_unwind`](std::panic::catch_unwind): fallible functions
+//! then return `CLEANCLAIM_ERR_PANIC`, value getters their documented NULL default.
+
+use std::ffi::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::result::{Fail, cleanclaim_result, set_last_error};
+
+/// Runs a fallible entry point: `Ok` becomes `CLEANCLAIM_OK`, a failure its code (and the
+/// thread's last-error text), a panic `CLEANCLAIM_ERR_PANIC`.
+pub(crate) fn run(f: impl FnOnce() -> Result<(), Fail>) -> cleanclaim_result {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => cleanclaim_result::CLEANCLAIM_OK,
+        Ok(Err(fail)) => fail.record(),
+        Err(_) => Fail::panic().record(),
+    }
+}
+
+/// Runs an infallible entry point (a getter or a `_free`), falling back to `default` on a panic.
+pub(crate) fn run_or<T>(default: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        set_last_error(Fail::panic().detail());
+        default
+    })
+}
+
+/// A shared reference from a handle pointer; NULL is `CLEANCLAIM_ERR_NULL_ARGUMENT`.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of type `T` that nothing mutates meanwhile.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Fail> {
+    // SAFETY: the caller promises a live, unaliased-for-writes handle when non-NULL.
+    unsafe { ptr.as_ref() }.ok_or(Fail::null(name))
+}
+
+/// A unique reference from a handle pointer; NULL is `CLEANCLAIM_ERR_NULL_ARGUMENT`.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of type `T` that no other thread uses meanwhile.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &'static str) -> Result<&'a mut T, Fail> {
+    // SAFETY: as above, and the caller promises exclusive use for the call.
+    unsafe { ptr.as_mut() }.ok_or(Fail::null(name))
+}
+
+/// Checks an out-parameter before any work is done, so a NULL one fails without side effects.
+pub(crate) fn out_arg<T>(ptr: *mut T, name: &'static str) -> Result<*mut T, Fail> {
+    if ptr.is_null() { Err(Fail::null(name)) } else { Ok(ptr) }
+}
+
+/// A `(ptr, len)` UTF-8 string argument. NULL is an error even with `len == 0`.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes that stay unchanged during the call.
+pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, len: usize, name: &'static str) -> Result<&'a str, Fail> {
+    if ptr.is_null() {
+        return Err(Fail::null(name));
+    }
+    if len > isize::MAX as usize {
+        return Err(Fail::limit(format!("`{name}` is longer than isize::MAX bytes")));
+    }
+    // SAFETY: non-NULL, length within isize::MAX, readability promised by the caller.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    std::str::from_utf8(bytes).map_err(|e| Fail::utf8(name, e.valid_up_to()))
+}

@@ -23,10 +23,57 @@ enum Command {
     Check(CheckArgs),
     /// List the rule catalogue.
     Rules {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format (`markdown` writes docs/rules.md).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
     },
+    /// Look a code up: ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT.
+    Lookup {
+        /// The code (dot optional).
+        code: String,
+        /// Date of service (YYYY-MM-DD): validity and flags on that day.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Search ICD-10-CM descriptions and inclusion terms.
+    Search {
+        /// Words, e.g. "type 2 diabetes with chronic kidney disease".
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Show the loaded code sets: releases, dates covered, staleness.
+    Codesets {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RulesFormat {
+    /// Aligned columns.
+    Text,
+    /// One JSON object per rule.
+    Jsonl,
+    /// The Markdown catalogue (docs/rules.md).
+    Markdown,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OutFormat {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -40,6 +87,13 @@ struct CheckArgs {
     /// Treat this date as today (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,
+    /// Profile: a built-in name (medicare-professional, medicare-institutional,
+    /// commercial-default) or a .toml/.json file.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Turn a rule on (repeatable).
+    #[arg(long = "enable", value_name = "RULE")]
+    enable: Vec<String>,
     /// Turn a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     disable: Vec<String>,
@@ -67,6 +121,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Rules { format } => rules(format),
+        Command::Lookup { code, date, format } => lookup(&code, date, format),
+        Command::Search { words, limit, format } => search(&words.join(" "), limit, format),
+        Command::Codesets { format } => codesets(format),
     };
     match result {
         Ok(code) => code,
@@ -77,26 +134,171 @@ fn main() -> ExitCode {
     }
 }
 
-fn rules(format: Format) -> Result<ExitCode, String> {
+fn rules(format: RulesFormat) -> Result<ExitCode, String> {
     let engine = Engine::new();
     let active: Vec<&str> = engine.rules().iter().map(|(m, _)| m.id).collect();
     let mut out = std::io::stdout().lock();
     let metas = cleanclaim::rules::catalogue().iter().map(|r| r.meta());
-    if format == Format::Text {
-        for m in metas {
-            let applies: Vec<String> = m.applies_to.iter().map(|t| format!("{t:?}").to_lowercase()).collect();
-            let off = if active.contains(&m.id) { "" } else { " (off by default)" };
-            writeln!(out, "{:<28} {:<8} {:<34} {}{off}", m.id, m.severity, applies.join(","), m.summary)
-                .map_err(|e| e.to_string())?;
+    let applies = |m: &cleanclaim::rules::RuleMeta| -> String {
+        m.applies_to.iter().map(|t| format!("{t:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
+    };
+    let text = match format {
+        RulesFormat::Text => metas
+            .map(|m| {
+                let off = if active.contains(&m.id) { "" } else { " (off by default)" };
+                format!("{:<28} {:<8} {:<36} {}{off}\n", m.id, m.severity, applies(m), m.summary)
+            })
+            .collect::<String>(),
+        RulesFormat::Jsonl => metas
+            .map(|m| {
+                let v = serde_json::json!({
+                    "id": m.id, "severity": m.severity, "applies_to": m.applies_to,
+                    "summary": m.summary, "source": m.source, "default_enabled": m.default_enabled,
+                });
+                format!("{v}\n")
+            })
+            .collect(),
+        RulesFormat::Markdown => rules_markdown(metas, &applies),
+    };
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// docs/rules.md: generated from the catalogue so it can never drift (CI diffs it).
+fn rules_markdown<'a>(
+    metas: impl Iterator<Item = &'a cleanclaim::rules::RuleMeta>,
+    applies: &dyn Fn(&cleanclaim::rules::RuleMeta) -> String,
+) -> String {
+    let mut s = String::from(
+        "# Rule catalogue\n\n\
+         Generated by `cleanclaim rules --format markdown`; CI fails when this file is stale. \
+         Rule ids are stable. Severities are defaults that profiles override \
+         (see `crates/cleanclaim/profiles/`).\n\n\
+         | id | severity | applies to | default | what it finds | source |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for m in metas {
+        let on = if m.default_enabled { "on" } else { "off" };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {on} | {} | {} |\n",
+            m.id,
+            m.severity,
+            applies(m),
+            m.summary.replace('|', "\\|"),
+            m.source.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+fn lookup(code: &str, date: Option<Date>, format: OutFormat) -> Result<ExitCode, String> {
+    let engine = Engine::new();
+    let Some(info) = engine.lookup(code, date) else {
+        if format == OutFormat::Json {
+            println!("null");
+        } else {
+            println!("{code}: not a known ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT-shaped code");
         }
+        return Ok(ExitCode::from(1));
+    };
+    if format == OutFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut o = String::new();
+    let system = format!("{:?}", info.system).to_uppercase();
+    let desc = info.description.clone().or(info.description_note.clone()).unwrap_or_default();
+    o.push_str(&format!("{} ({system})  {desc}\n", info.display));
+    let on = date.map(|d| format!(" on {d}")).unwrap_or_default();
+    o.push_str(&format!(
+        "  {}{on}{}\n",
+        if info.valid { "valid" } else { "not valid" },
+        if info.header { " (header: not billable)" } else { "" }
+    ));
+    if let Some(why) = &info.incomplete {
+        o.push_str(&format!("  {why}\n"));
+    }
+    if let Some(c) = &info.chapter {
+        o.push_str(&format!("  chapter {}: {}\n", c.id, c.title));
+    }
+    if let Some(sct) = &info.section {
+        o.push_str(&format!("  section {}: {}\n", sct.id, sct.title));
+    }
+    if let Some(p) = &info.parent {
+        o.push_str(&format!("  parent: {p}\n"));
+    }
+    if !info.children.is_empty() {
+        o.push_str(&format!("  children: {}\n", info.children.join(" ")));
+    }
+    if !info.flags.is_empty() {
+        o.push_str(&format!("  MCE flags: {}\n", info.flags.join(" ")));
+    }
+    for p in &info.valid_periods {
+        let to = p.to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+        let flags = if p.flags.is_empty() { String::new() } else { format!("  [{}]", p.flags.join(" ")) };
+        o.push_str(&format!("  valid {} .. {to}{flags}\n", p.from));
+    }
+    for (c, m) in &info.seventh_characters {
+        o.push_str(&format!("  7th character {c}: {m}\n"));
+    }
+    let n = &info.notes;
+    for (label, list) in [
+        ("inclusion term", &n.inclusion_terms),
+        ("excludes1", &n.excludes1),
+        ("excludes2", &n.excludes2),
+        ("code first", &n.code_first),
+        ("use additional code", &n.use_additional),
+        ("code also", &n.code_also),
+    ] {
+        for t in list {
+            o.push_str(&format!("  {label}: {t}\n"));
+        }
+    }
+    if let Some(r) = &info.release {
+        o.push_str(&format!("  release: {r}\n"));
+    }
+    print!("{o}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(words: &str, limit: usize, format: OutFormat) -> Result<ExitCode, String> {
+    let hits = Engine::new().search(words, limit);
+    if format == OutFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
     } else {
-        for m in metas {
-            let v = serde_json::json!({
-                "id": m.id, "severity": m.severity, "applies_to": m.applies_to,
-                "summary": m.summary, "source": m.source, "default_enabled": m.default_enabled,
-            });
-            writeln!(out, "{v}").map_err(|e| e.to_string())?;
+        for h in &hits {
+            println!("{:<9} {}{}", h.display, h.description, if h.billable { "" } else { "  (header)" });
         }
+    }
+    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn codesets(format: OutFormat) -> Result<ExitCode, String> {
+    let engine = Engine::new();
+    let s = cleanclaim::lookup::summary(engine.codes()).map_err(|e| e.to_string())?;
+    if format == OutFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&s).map_err(|e| e.to_string())?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "ICD-10-CM   {:>6} codes, valid dates {} .. {}",
+        s.icd10cm_codes, s.icd10cm_covered.0, s.icd10cm_covered.1
+    );
+    println!("            releases: {}", s.icd10cm_releases.join(", "));
+    println!(
+        "ICD-10-PCS  {:>6} codes, valid dates {} .. {}",
+        s.icd10pcs_codes, s.icd10pcs_covered.0, s.icd10pcs_covered.1
+    );
+    println!("            releases: {}", s.icd10pcs_releases.join(", "));
+    let stale =
+        if s.hcpcs_stale { " — STALE: codes added or ended since are unknown; load a current file" } else { "" };
+    println!("HCPCS       {:>6} codes and modifiers, release {}{stale}", s.hcpcs_codes, s.hcpcs_release_year);
+    println!(
+        "CPT         {}",
+        if s.cpt_loaded { "licensed file loaded" } else { "shape only (load a licensed CPT file for validity)" }
+    );
+    for f in &s.loaded {
+        println!("loaded      {f}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -112,6 +314,12 @@ struct Summary {
 
 fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let mut builder = Engine::builder();
+    if let Some(p) = &args.profile {
+        builder = builder.profile(cleanclaim::Profile::load(p).map_err(|e| e.to_string())?);
+    }
+    for e in &args.enable {
+        builder = builder.enable(e);
+    }
     for d in &args.disable {
         builder = builder.disable(d);
     }

@@ -107,3 +107,61 @@ fn rules_lists_the_catalogue() {
         assert!(text.contains(id), "{id} missing from:\n{text}");
     }
 }
+
+#[test]
+fn lookup_search_and_codesets() {
+    let out = run(&["lookup", "W21.89A", "--date", "2026-03-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("W21.89XA"), "{text}");
+
+    let out = run(&["lookup", "E11.22", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["system"], "icd10cm");
+    assert_eq!(v["display"], "E11.22");
+
+    assert_eq!(run(&["lookup", "NOTACODE"]).status.code(), Some(1));
+
+    let out = run(&["search", "type", "2", "diabetes", "with", "chronic", "kidney", "disease", "--limit", "3"]);
+    assert!(String::from_utf8_lossy(&out.stdout).lines().next().unwrap().starts_with("E11.22"));
+
+    let out = run(&["codesets", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hcpcs_release_year"], 2020);
+    assert_eq!(v["hcpcs_stale"], true);
+    let text = String::from_utf8_lossy(&run(&["codesets"]).stdout).into_owned();
+    assert!(text.contains("STALE"), "{text}");
+}
+
+#[test]
+fn profiles_change_the_findings() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let claim = dir.join("telehealth-venipuncture.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
+            .unwrap();
+    v["place_of_service"] = "02".into();
+    std::fs::write(&claim, v.to_string()).unwrap();
+    let path = claim.to_str().unwrap();
+    assert_eq!(run(&["check", AS_OF, path]).status.code(), Some(0));
+    let out = run(&["check", AS_OF, "--profile", "commercial-default", "--format", "jsonl", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("payer.telehealth_pos_not_allowed"));
+
+    let custom = dir.join("acme.toml");
+    std::fs::write(
+        &custom,
+        "name = \"acme\"\n[[payer_rules]]\nid = \"payer.acme_no_83036\"\nkind = \"forbid_code\"\ncodes = [\"83036\"]\nmessage = \"Acme does not pay 83036\"\n",
+    )
+    .unwrap();
+    let out = run(&["check", AS_OF, "--profile", custom.to_str().unwrap(), "--format", "jsonl", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("payer.acme_no_83036"));
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "name = \"bad\"\n[rules]\ndisable = [\"no.such_rule\"]\n").unwrap();
+    let out = run(&["check", "--profile", bad.to_str().unwrap(), path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no.such_rule"));
+}

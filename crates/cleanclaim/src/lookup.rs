@@ -201,6 +201,16 @@ pub fn lookup(codes: &CodeSets, raw: &str, date: Option<Date>) -> Option<CodeLoo
         out.valid_periods = periods(&info.valid_periods, |f| f.names());
         return Some(out);
     }
+    // Not a code, but maybe a near miss the coder should hear about (W21.89A → W21.89XA).
+    if crate::codes::Icd10Cm::is_shape(&code)
+        && let Some(why) = cm.explain_incomplete(&code, ymd.unwrap_or_else(|| cm.covered_through()))
+    {
+        let mut out = empty(CodeSystem::Icd10cm, code.clone(), None, false);
+        out.display = crate::codes::dotted(&code);
+        out.description_note = Some("not a code as written".into());
+        out.incomplete = Some(why.message);
+        return Some(out);
+    }
     let hcpcs = codes.hcpcs();
     let release = format!("HCPCS {}{}", hcpcs.release_year(), if hcpcs.stale() { " (stale)" } else { "" });
     if let Some(info) = hcpcs.lookup(&code) {

@@ -309,6 +309,9 @@ pub struct CodeInfo {
     pub valid_periods: Vec<Period<DxFlags>>,
     pub seventh_characters: Vec<(char, String)>,
     pub inclusion_terms: Vec<String>,
+    /// Effective instructional notes (own and inherited, nearest first) as (kind, source, text);
+    /// use [`Icd10Cm::notes`] for the resolved references.
+    pub notes: Vec<(NoteKind, String, String)>,
 }
 
 /// A search result.
@@ -803,7 +806,20 @@ impl Icd10Cm {
             Vec::new()
         };
         let notes = self.own_notes(i);
+        let eff = self.notes(code);
+        let effective: Vec<(NoteKind, String, String)> = eff
+            .includes
+            .iter()
+            .chain(&eff.excludes1)
+            .chain(&eff.excludes2)
+            .chain(&eff.code_first)
+            .chain(&eff.use_additional)
+            .chain(&eff.code_also)
+            .chain(&eff.other)
+            .map(|n| (n.kind, n.source.clone(), n.text.to_string()))
+            .collect();
         Some(CodeInfo {
+            notes: effective,
             code: code.to_string(),
             display: display(code),
             description: self.text(u32_at(r, 4)),

@@ -178,3 +178,50 @@ fn send_sync() {
     fn ok<T: Send + Sync>() {}
     ok::<CodeSets>();
 }
+
+/// Real references from the FY2026 tabular XML.
+#[test]
+fn resolved_references_from_the_xml() {
+    // I82.40 Excludes1 "... distal ... (I82.4Z-)" and "... proximal ... (I82.4Y-)", inherited by I82.409.
+    let t = cm().excludes1_conflict("I82409", "I824Z1").unwrap();
+    assert!(t.ends_with("(I82.4Z-)"), "{t}");
+    let t = cm().excludes1_conflict("I82409", "I824Y1").unwrap();
+    assert!(t.ends_with("(I82.4Y-)"), "{t}");
+    assert!(cm().excludes1_conflict("I82409", "I82411").is_none());
+    // J34.81 Excludes2 "gastrointestinal mucositis (ulcerative) (K92.81)": exactly K92.81.
+    let n = cm().notes("J3481");
+    let gi = n.excludes2.iter().find(|x| x.text.contains("(K92.81)")).unwrap();
+    assert!(gi.covers("K9281") && !gi.covers("K928") && !gi.covers("K9289"));
+    let oral = n.excludes2.iter().find(|x| x.text.contains("(K12.3-)")).unwrap();
+    assert!(oral.covers("K1231") && oral.covers("K1239") && !oral.covers("K124"));
+    assert_eq!(oral.refs.len(), 1);
+    assert_eq!((oral.refs[0].first(), oral.refs[0].last_prefix()), ("K123".to_string(), "K123".to_string()));
+    // A31 Excludes2 "tuberculosis (A15-A19)": a range of categories.
+    let tb = cm().notes("A310").excludes2.into_iter().find(|x| x.text == "tuberculosis (A15-A19)").unwrap();
+    assert_eq!(tb.source, "A31");
+    assert!(tb.covers("A150") && tb.covers("A1989") && !tb.covers("A20") && !tb.covers("A14"));
+    // E08 Code first "pancreatitis and other diseases of the pancreas (K85-K86.-)".
+    let cf = cm().notes("E0821").code_first.into_iter().find(|x| x.text.contains("K85-K86")).unwrap();
+    assert!(cf.covers("K8590") && cf.covers("K861") && !cf.covers("K87"));
+}
+
+#[test]
+fn search_examples() {
+    for (q, want) in [
+        ("type 2 diabetes with chronic kidney disease", "E1122"),
+        ("essential hypertension", "I10"),
+        ("displaced fracture of shaft of right radius initial closed", "S52321A"),
+    ] {
+        let hits = cm().search(q, 10);
+        let pos = hits.iter().position(|h| h.code == want);
+        eprintln!("{q:?}: {want} at {pos:?}; top {:?}", hits.iter().take(3).map(|h| &h.code).collect::<Vec<_>>());
+        assert!(pos.is_some_and(|p| p < 5), "{q}: {hits:#?}");
+    }
+}
+
+#[test]
+fn lookup_carries_effective_notes() {
+    let i = cm().lookup("E0822", None).unwrap();
+    assert!(i.notes.iter().any(|(k, src, t)| *k == NoteKind::Excludes1 && src == "E08" && t.contains("(E11.-)")));
+    assert!(i.notes.iter().any(|(k, src, _)| *k == NoteKind::UseAdditionalCode && src == "E0822"));
+}

@@ -14,8 +14,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** A configured rule set. Immutable: one engine serves any number of concurrent checks. */
 export declare class Engine {
   /**
-   * Builds an engine; unknown rule ids, bad severities or a bad `asOf` throw
-   * `CLEANCLAIM_CONFIG`.
+   * Builds an engine; unknown rule ids or profiles, bad severities or a bad `asOf` throw
+   * `CLEANCLAIM_CONFIG`, an unreadable profile file `CLEANCLAIM_IO`.
    */
   constructor(options?: EngineOptions | null)
   /** Checks one claim (an object in the claim JSON model, or its JSON text). */
@@ -49,8 +49,9 @@ export interface EngineOptions {
   /** Severity overrides by rule id. */
   severity?: Record<string, Severity>
   /**
-   * A built-in profile name. Not supported by the core yet: setting it throws
-   * `CLEANCLAIM_CONFIG`.
+   * A built-in profile name (`medicare-professional`, `medicare-institutional`,
+   * `commercial-default`) or the path of a `.toml` / `.json` profile file. `enable`,
+   * `disable` and `severity` override what the profile says.
    */
   profile?: string
 }

@@ -3,6 +3,9 @@
 // value; a Rust panic becomes CLEANCLAIM_INTERNAL and Node keeps running.
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
 const { binding, loadExamples, nativeAddon } = require('./helpers')
 
 const { Engine } = binding
@@ -77,7 +80,6 @@ test('bad engine options: CLEANCLAIM_CONFIG', () => {
     { asOf: '2026-02-30' },
     { asOf: 20261130 },
     { disable: 'claim.total_mismatch' },
-    { profile: 'medicare-professional' },
   ]
   for (const o of cases) {
     const e = codeOf(() => new Engine(o))
@@ -87,6 +89,22 @@ test('bad engine options: CLEANCLAIM_CONFIG', () => {
   new Engine()
   new Engine(null)
   new Engine({})
+})
+
+test('profiles: built in by name, or a file; unreadable ones throw with a code', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cleanclaim-node-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  new Engine({ profile: 'medicare-professional' })
+  const good = path.join(dir, 'good.toml')
+  fs.writeFileSync(good, 'name = "mine"\n[rules]\ndisable = ["claim.total_mismatch"]\n')
+  const defective = loadExamples().find((e) => e.file === 'defective-npi-and-total.json').text
+  const rules = new Engine({ profile: good }).check(defective).findings.map((f) => f.rule)
+  assert.ok(!rules.includes('claim.total_mismatch'), 'the profile file disabled the rule')
+  const bad = path.join(dir, 'bad.toml')
+  fs.writeFileSync(bad, 'name = "bad"\n[rules]\nenable = ["no.such_rule"]\n')
+  assert.equal(codeOf(() => new Engine({ profile: bad })).code, 'CLEANCLAIM_CONFIG')
+  // Not a built-in name, so the core reads it as a path.
+  assert.equal(codeOf(() => new Engine({ profile: path.join(dir, 'missing.toml') })).code, 'CLEANCLAIM_IO')
 })
 
 test('a failed check is a report, never an error', async () => {

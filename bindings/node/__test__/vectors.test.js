@@ -12,10 +12,8 @@ test('there are shared vectors to run', () => {
 })
 
 for (const v of vectors) {
-  // Profiles are not in the core yet; run such vectors once it has them.
-  const skip = v.profile ? `profile "${v.profile}" is not supported by the core yet` : false
-  test(`vector ${v.file}`, { skip }, async () => {
-    const engine = new Engine({ asOf: v.as_of })
+  test(`vector ${v.file}`, async () => {
+    const engine = new Engine({ asOf: v.as_of, profile: v.profile })
     const text = JSON.stringify(v.claim)
     assert.deepEqual(ruleIds(engine.check(v.claim)), v.expect, 'check(object)')
     assert.deepEqual(ruleIds(engine.check(text)), v.expect, 'check(string)')

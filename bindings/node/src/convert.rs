@@ -88,8 +88,9 @@ pub struct EngineOptions {
     /// Severity overrides by rule id.
     #[napi(ts_type = "Record<string, Severity>")]
     pub severity: Option<HashMap<String, String>>,
-    /// A built-in profile name. Not supported by the core yet: setting it throws
-    /// `CLEANCLAIM_CONFIG`.
+    /// A built-in profile name (`medicare-professional`, `medicare-institutional`,
+    /// `commercial-default`) or the path of a `.toml` / `.json` profile file. `enable`,
+    /// `disable` and `severity` override what the profile says.
     pub profile: Option<String>,
 }
 
@@ -108,11 +109,9 @@ pub fn options_to_engine(options: Option<Unknown>) -> Res<cleanclaim::Engine> {
     }
     let o = unsafe { EngineOptions::from_napi_value(options.env(), options.raw()) }
         .map_err(|e| Failure::config(format!("options: {}", e.reason)))?;
+    // First, so that the explicit options below override the profile's choices.
     if let Some(p) = o.profile {
-        // Rejected rather than ignored: silently running another rule set is worse.
-        return Err(Failure::config(format!(
-            "profiles are not supported by this version of the engine (profile `{p}`)"
-        )));
+        b = b.profile(cleanclaim::Profile::load(&p)?);
     }
     if let Some(d) = o.as_of {
         let date = cleanclaim::Date::parse(&d).map_err(|e| Failure::config(format!("asOf: {e}")))?;

@@ -27,8 +27,8 @@ pub struct Engine {
 
 #[napi]
 impl Engine {
-    /// Builds an engine; unknown rule ids, bad severities or a bad `asOf` throw
-    /// `CLEANCLAIM_CONFIG`.
+    /// Builds an engine; unknown rule ids or profiles, bad severities or a bad `asOf` throw
+    /// `CLEANCLAIM_CONFIG`, an unreadable profile file `CLEANCLAIM_IO`.
     #[napi(constructor, ts_args_type = "options?: EngineOptions | null")]
     pub fn new(env: Env, options: Option<Unknown>) -> Result<Engine> {
         guard_js(&env, || Ok(Engine { inner: Arc::new(options_to_engine(options)?) }))

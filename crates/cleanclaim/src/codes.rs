@@ -16,8 +16,22 @@ pub fn normalize(raw: &str) -> String {
     raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// A code as messages show it: as given, or cut to 16 characters when the input is not a
+/// code at all (a message must never echo a megabyte of input).
+pub fn shown(code: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 16;
+    if code.len() <= MAX {
+        return code.into();
+    }
+    let cut = (0..=MAX).rev().find(|&i| code.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…", &code[..cut]).into()
+}
+
 /// Formats a normalized ICD-10-CM code with its dot after the category (`E119` → `E11.9`).
 pub fn dotted(code: &str) -> String {
+    if code.len() > 7 {
+        return shown(code).into_owned();
+    }
     if code.len() > 3 && code.is_char_boundary(3) { format!("{}.{}", &code[..3], &code[3..]) } else { code.to_owned() }
 }
 

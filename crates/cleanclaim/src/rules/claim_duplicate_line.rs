@@ -20,6 +20,19 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
+type Key<'a> = (Option<&'a str>, Option<&'a str>, &'a [String], Option<crate::Date>, Option<&'a str>);
+
+/// What makes two lines the same service.
+fn key<'a>(c: &'a crate::Claim, l: &'a crate::ServiceLine) -> Key<'a> {
+    (
+        l.procedure.as_deref(),
+        l.revenue_code.as_deref(),
+        &l.modifiers,
+        c.line_date(l),
+        c.line_rendering(l).and_then(|p| p.npi.as_deref()),
+    )
+}
+
 impl Rule for DuplicateLine {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -27,18 +40,26 @@ impl Rule for DuplicateLine {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
-        // Lines per claim are few; a quadratic scan beats hashing here.
+        let key = |l| key(c, l);
+        // Claims have a handful of lines, where a scan beats hashing; sort when there are many
+        // so a 10,000-line claim stays O(n log n).
+        let dup_of: Vec<Option<usize>> = if c.lines.len() <= 64 {
+            (0..c.lines.len()).map(|i| c.lines[..i].iter().position(|b| key(b) == key(&c.lines[i]))).collect()
+        } else {
+            let mut order: Vec<usize> = (0..c.lines.len()).collect();
+            order.sort_by(|&x, &y| key(&c.lines[x]).cmp(&key(&c.lines[y])).then(x.cmp(&y)));
+            let mut dup_of = vec![None; c.lines.len()];
+            for w in order.windows(2) {
+                if key(&c.lines[w[0]]) == key(&c.lines[w[1]]) {
+                    dup_of[w[1]] = Some(dup_of[w[0]].unwrap_or(w[0]));
+                }
+            }
+            dup_of
+        };
         for (i, a) in c.lines.iter().enumerate() {
-            let dup = c.lines[..i].iter().position(|b| {
-                a.procedure == b.procedure
-                    && a.revenue_code == b.revenue_code
-                    && a.modifiers == b.modifiers
-                    && c.line_date(a) == c.line_date(b)
-                    && c.line_rendering(a).and_then(|p| p.npi.as_deref())
-                        == c.line_rendering(b).and_then(|p| p.npi.as_deref())
-            });
-            if let Some(j) = dup {
-                let code = a.procedure.as_deref().or(a.revenue_code.as_deref()).unwrap_or("(no code)");
+            if let Some(j) = dup_of[i] {
+                let code =
+                    crate::codes::shown(a.procedure.as_deref().or(a.revenue_code.as_deref()).unwrap_or("(no code)"));
                 out.line(i, "", format!("line {} repeats line {} ({code}, same modifiers, date and provider); bill units or use modifier 76/77/91", i + 1, j + 1));
             }
         }
@@ -65,5 +86,15 @@ mod tests {
         assert_eq!(f[0].line, Some(4));
         c.lines[3].modifiers = vec!["91".into()];
         assert!(run(&DuplicateLine, &c).is_empty());
+    }
+
+    #[test]
+    fn many_lines_use_the_sorted_path_with_the_same_answer() {
+        let mut c = base_claim();
+        let lines = c.lines.clone();
+        c.lines = (0..100).flat_map(|_| lines.clone()).collect();
+        let f = run(&DuplicateLine, &c);
+        assert_eq!(f.len(), 297);
+        assert!(f[0].message.starts_with("line 4 repeats line 1"), "{}", f[0].message);
     }
 }

@@ -4,6 +4,7 @@
 //! Example: frequency `7` without `payer_claim_control_number` is reported.
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::model::ClaimKind;
 use crate::report::Severity;
 
@@ -40,7 +41,10 @@ impl Rule for Frequency {
             ClaimKind::Institutional => INSTITUTIONAL,
         };
         if !known.contains(&f) {
-            out.claim("frequency", format!("claim frequency code `{f}` is not a valid code for this claim form"));
+            out.claim(
+                "frequency",
+                format!("claim frequency code `{}` is not a valid code for this claim form", shown(f)),
+            );
             return;
         }
         let has_ref = c.payer_claim_control_number.as_deref().is_some_and(|s| !s.trim().is_empty());

@@ -15,6 +15,7 @@ mod claim_dates_order;
 mod claim_duplicate_line;
 mod claim_dx_count;
 mod claim_frequency;
+mod claim_line_count;
 mod claim_npi_check_digit;
 mod claim_required_field;
 mod claim_total_mismatch;
@@ -36,7 +37,12 @@ mod icd_version_mismatch;
 mod line_charge_invalid;
 mod line_pointer_invalid;
 mod line_units_invalid;
+mod modifier_bilateral;
+mod modifier_conflict;
 mod modifier_invalid;
+mod ncci_addon_without_primary;
+mod ncci_mue;
+mod ncci_ptp;
 mod pos_invalid;
 mod proc_format;
 mod proc_invalid;
@@ -172,6 +178,7 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &claim_dates::Dates,
         &claim_frequency::Frequency,
         &claim_dx_count::DxCount,
+        &claim_line_count::LineCount,
         &claim_duplicate_line::DuplicateLine,
         &line_units_invalid::UnitsInvalid,
         &line_charge_invalid::ChargeInvalid,
@@ -200,6 +207,12 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &px_noncovered::PxNoncovered,
         &px_limited_coverage::PxLimitedCoverage,
         &px_los_inconsistent::PxLosInconsistent,
+        &modifier_conflict::ModifierConflict,
+        &modifier_bilateral::ModifierBilateral,
+        &ncci_ptp::NcciPtp,
+        &ncci_mue::NcciMue,
+        &ncci_addon_without_primary::AddonWithoutPrimary,
+        &ncci_addon_without_primary::AddonPayerPrimary,
     ];
     RULES
 }

@@ -7,7 +7,7 @@
 //! Example: `2S` or `250` are reported; `25`, `LT`, `XS` are not.
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
-use crate::codes::Modifier;
+use crate::codes::{Modifier, shown};
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -42,7 +42,7 @@ impl Rule for ModifierInvalid {
             for (j, m) in l.modifiers.iter().enumerate() {
                 let rest = format!(".modifiers[{j}]");
                 if !Modifier::is_shape(m) {
-                    out.line(i, &rest, format!("modifier `{m}` must be 2 letters or digits"));
+                    out.line(i, &rest, format!("modifier `{}` must be 2 letters or digits", shown(m)));
                     continue;
                 }
                 if CPT_MODIFIERS.contains(&m.as_str()) {

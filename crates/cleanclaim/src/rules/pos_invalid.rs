@@ -3,6 +3,7 @@
 //! Example: `11` (office) and `02` (telehealth) are valid; `30` is unassigned.
 
 use super::{Context, PROFESSIONAL, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::codesets::small::place_of_service;
 use crate::report::Severity;
 
@@ -27,11 +28,11 @@ impl Rule for PosInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
         if let Some(p) = c.place_of_service.as_deref().filter(|p| !p.is_empty() && place_of_service(p).is_none()) {
-            out.claim("place_of_service", format!("place of service `{p}` is not on CMS's list"));
+            out.claim("place_of_service", format!("place of service `{}` is not on CMS's list", shown(p)));
         }
         for (i, l) in c.lines.iter().enumerate() {
             if let Some(p) = l.place_of_service.as_deref().filter(|p| !p.is_empty() && place_of_service(p).is_none()) {
-                out.line(i, ".place_of_service", format!("place of service `{p}` is not on CMS's list"));
+                out.line(i, ".place_of_service", format!("place of service `{}` is not on CMS's list", shown(p)));
             }
         }
     }

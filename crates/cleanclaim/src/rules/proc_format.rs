@@ -5,7 +5,7 @@
 //! Example: `9921`, `99213-25` or `ABCDE` are reported; `99213`, `0591T`, `G0438` are not.
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
-use crate::codes::{ProcedureCode, RevenueCode};
+use crate::codes::{ProcedureCode, RevenueCode, shown};
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -38,7 +38,7 @@ impl Rule for ProcFormat {
                 );
             }
             if let Some(r) = l.revenue_code.as_deref().filter(|r| !r.is_empty() && !RevenueCode::is_shape(r)) {
-                out.line(i, ".revenue_code", format!("revenue code `{r}` must be 4 digits (e.g. 0450)"));
+                out.line(i, ".revenue_code", format!("revenue code `{}` must be 4 digits (e.g. 0450)", shown(r)));
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use super::{Context, INPATIENT, Rule, RuleMeta, Sink};
 use crate::Date;
+use crate::codes::shown;
 use crate::codesets::PcsStatus;
 use crate::report::Severity;
 
@@ -38,12 +39,16 @@ impl Rule for PxInvalid {
             }
             let why = match cx.codes.icd10pcs().status(&p.code, date.ymd()) {
                 PcsStatus::Valid(_) => continue,
-                PcsStatus::Unknown => format!("{} is not an ICD-10-PCS code", p.code),
+                PcsStatus::Unknown => format!("{} is not an ICD-10-PCS code", shown(&p.code)),
                 PcsStatus::Deleted { last_valid } => {
-                    format!("{} was deleted: last valid on {}, the discharge is on {date}", p.code, ymd(last_valid))
+                    format!(
+                        "{} was deleted: last valid on {}, the discharge is on {date}",
+                        shown(&p.code),
+                        ymd(last_valid)
+                    )
                 }
                 PcsStatus::NotYetValid { from } => {
-                    format!("{} is not yet in force on {date}: valid from {}", p.code, ymd(from))
+                    format!("{} is not yet in force on {date}: valid from {}", shown(&p.code), ymd(from))
                 }
             };
             out.claim(format!("procedures[{i}].code"), why);

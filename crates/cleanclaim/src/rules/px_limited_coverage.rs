@@ -4,6 +4,7 @@
 //! Example: a heart transplant procedure: payment depends on the center's approval.
 
 use super::{Context, INPATIENT, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -32,7 +33,7 @@ impl Rule for PxLimitedCoverage {
                     format!("procedures[{i}].code"),
                     format!(
                         "{} has limited Medicare coverage: it is paid only when performed in an approved setting",
-                        p.code
+                        shown(&p.code)
                     ),
                 );
             }

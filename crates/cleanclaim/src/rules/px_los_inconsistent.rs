@@ -4,6 +4,7 @@
 //! Example: `5A1955Z` with admission 2026-02-10 and discharge 2026-02-12.
 
 use super::{Context, INPATIENT, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -38,7 +39,7 @@ impl Rule for PxLosInconsistent {
             if cx.codes.icd10pcs().flags(&p.code, date.ymd()).is_some_and(|f| f.los()) {
                 out.claim(
                     format!("procedures[{i}].code"),
-                    format!("{} implies a stay of at least {MIN_LOS} days; the stay is {los} day(s)", p.code),
+                    format!("{} implies a stay of at least {MIN_LOS} days; the stay is {los} day(s)", shown(&p.code)),
                 );
             }
         }

@@ -6,6 +6,7 @@
 //! Example: a procedure flagged `noncovered` on an inpatient Medicare claim.
 
 use super::{Context, INPATIENT, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::codesets::{DxFlags, PcsFlags};
 use crate::report::Severity;
 
@@ -51,7 +52,7 @@ impl Rule for PxNoncovered {
             } else {
                 continue;
             };
-            out.claim(format!("procedures[{i}].code"), format!("{} {why}", p.code));
+            out.claim(format!("procedures[{i}].code"), format!("{} {why}", shown(&p.code)));
         }
     }
 }

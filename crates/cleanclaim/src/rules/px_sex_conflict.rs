@@ -6,6 +6,7 @@
 //! Example: `0UT90ZZ` (resection of uterus) on a male patient.
 
 use super::{Context, INPATIENT, Rule, RuleMeta, Sink};
+use crate::codes::shown;
 use crate::model::Sex;
 use crate::report::Severity;
 
@@ -42,7 +43,7 @@ impl Rule for PxSexConflict {
             };
             out.claim(
                 format!("procedures[{i}].code"),
-                format!("{} is a {only}-only procedure; the patient's sex differs", p.code),
+                format!("{} is a {only}-only procedure; the patient's sex differs", shown(&p.code)),
             );
         }
     }

@@ -576,6 +576,11 @@ impl Icd10Cm {
         a..b
     }
 
+    /// Normalize user input (trim, drop dots, upper-case); see [`crate::normalize`].
+    pub fn normalize(code: &str) -> Option<String> {
+        crate::import::normalize_code(code)
+    }
+
     /// Number of codes in the table (valid on any date, plus tabular headers).
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -656,11 +661,10 @@ impl Icd10Cm {
         }
         let under = self.count_valid_under(code, date, true);
         if under > 0 {
-            if let Some(i) = self.find(code)
-                && code.len() < 7
-                && self.tree(i) != 2
-                && self.seven_for(i).is_some()
-            {
+            // Not a tabular header with children of its own, and a sevenChrDef applies (from
+            // the code or its nearest listed ancestor, e.g. W21.89X → W21.89).
+            let node = self.find(code).is_some_and(|i| self.tree(i) == 2);
+            if !node && code.len() < 7 && self.nearest(code).and_then(|i| self.seven_for(i)).is_some() {
                 return DxStatus::Incomplete(IncompleteKind::NeedsSeventhCharacter);
             }
             return DxStatus::Header { billable_children: under };
@@ -705,7 +709,7 @@ impl Icd10Cm {
                 );
             }
             IncompleteKind::NeedsSeventhCharacter => {
-                let i = self.find(code)?;
+                let i = self.nearest(code)?;
                 let def = self.seven_for(i)?;
                 let pad = "X".repeat(6 - code.len());
                 for (c, m) in &def.chars {

@@ -45,6 +45,9 @@ static CM_BIN: &[u8] = include_bytes!("../data/icd10cm.bin");
 static PCS_BIN: &[u8] = include_bytes!("../data/icd10pcs.bin");
 static HCPCS_BIN: &[u8] = include_bytes!("../data/hcpcs.bin");
 
+/// `data/PROVENANCE.md` of the embedded tables: source files with sha256, generator version.
+pub const PROVENANCE: &str = include_str!("../data/PROVENANCE.md");
+
 /// The generated table files (name, bytes) embedded in this build, for `xtask --check`.
 pub fn embedded_files() -> [(&'static str, &'static [u8]); 3] {
     [("icd10cm.bin", CM_BIN), ("icd10pcs.bin", PCS_BIN), ("hcpcs.bin", HCPCS_BIN)]

@@ -81,6 +81,18 @@ fn incomplete_codes() {
     assert_eq!(x.suggestion.as_deref(), Some("W2189XA"));
     assert!(x.message.contains("W21.89XA"), "{}", x.message);
 
+    // The placeholder typed but no 7th character: W21.89X.
+    assert_eq!(cm().status("W2189X", d), DxStatus::Incomplete(IncompleteKind::NeedsSeventhCharacter));
+    let x = cm().explain_incomplete("W2189X", d).unwrap();
+    let chars: String = x.seventh_characters.iter().map(|(c, _)| *c).collect();
+    assert_eq!(chars, "ADS");
+    assert_eq!(cm().status("T360X1", d), DxStatus::Incomplete(IncompleteKind::NeedsSeventhCharacter));
+    // W21.89 itself: 7th character after one placeholder.
+    let x = cm().explain_incomplete("W2189", d).unwrap();
+    assert_eq!(x.kind, IncompleteKind::NeedsSeventhCharacter);
+    assert!(x.message.contains("placeholder X"), "{}", x.message);
+    assert!(CodeSets::embedded().info().icd10cm_releases.len() >= 3);
+    assert!(PROVENANCE.contains("sha256"));
     // A 6-character code that needs the placeholder before the 7th character: T36.0X1A.
     let x = cm().explain_incomplete("T360", d).unwrap();
     assert_eq!(x.kind, IncompleteKind::Header);

@@ -57,7 +57,7 @@ pub fn parse(text: &str, file: &str) -> Result<Tabular, CodeSetError> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         // roxmltree reports end-of-stream at 1:1; a truncated file ends at its last line.
         let line = match e {
-            roxmltree::Error::UnexpectedEndOfStream => text.lines().count(),
+            roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => text.lines().count(),
             _ => e.pos().row as usize,
         };
         CodeSetError::new(file, line, format!("XML error: {e} (truncated or malformed file)"))

@@ -181,10 +181,10 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        if self.0.cast::<PyString>().is_err() {
-            if let Some(s) = self.iso_date() {
-                return v.visit_str(&s?);
-            }
+        if self.0.cast::<PyString>().is_err()
+            && let Some(s) = self.iso_date()
+        {
+            return v.visit_str(&s?);
         }
         self.deserialize_any(v)
     }

@@ -101,7 +101,7 @@ impl PyEngine {
 }
 
 enum Slot {
-    Ready(Claim),
+    Ready(Box<Claim>),
     Text(String),
 }
 
@@ -179,11 +179,11 @@ impl PyEngine {
             for (i, item) in claims.try_iter()?.enumerate() {
                 let item = item?;
                 let slot = if let Ok(c) = item.cast::<PyClaim>() {
-                    Slot::Ready(c.get().0.clone())
+                    Slot::Ready(Box::new(c.get().0.clone()))
                 } else if let Some(text) = text_of(&item) {
                     Slot::Text(text?)
                 } else {
-                    Slot::Ready(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?)
+                    Slot::Ready(Box::new(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?))
                 };
                 slots.push(slot);
             }
@@ -193,7 +193,7 @@ impl PyEngine {
                     .into_par_iter()
                     .enumerate()
                     .map(|(i, s)| match s {
-                        Slot::Ready(c) => Ok(c),
+                        Slot::Ready(c) => Ok(*c),
                         Slot::Text(t) => cleanclaim::parse_claim(&t).map_err(|e| (i, e)),
                     })
                     .collect::<Result<Vec<Claim>, (usize, Error)>>()?;

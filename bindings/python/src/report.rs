@@ -4,6 +4,13 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+/// What `__reduce__` returns: a constructor and its arguments.
+type Reduced<'py, A> = (Bound<'py, PyAny>, A);
+/// rule, severity, path, message, line.
+type FindingParts = (String, String, String, String, Option<u32>);
+/// claim_id, ok, findings.
+type ReportParts = (Option<String>, bool, Vec<PyFinding>);
+
 /// One problem found on a claim.
 ///
 /// Attributes: ``rule`` (stable dotted id), ``severity`` (``"error"``, ``"warning"`` or
@@ -52,17 +59,15 @@ impl PyFinding {
 
     fn __repr__(&self) -> String {
         format!(
-            "Finding(rule={:?}, severity={:?}, path={:?}, line={})",
-            self.0.rule,
-            self.0.severity.as_str(),
-            self.0.path,
+            "Finding(rule={}, severity={}, path={}, line={})",
+            py_str(&self.0.rule),
+            py_str(self.0.severity.as_str()),
+            py_str(&self.0.path),
             self.0.line.map_or("None".into(), |l| l.to_string())
         )
     }
 
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, String, String, String, Option<u32>))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py, FindingParts>> {
         let f = &slf.get().0;
         Ok((
             slf.get_type().getattr("_from_parts")?,
@@ -77,6 +82,23 @@ impl PyFinding {
             .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("unknown severity"))?;
         Ok(PyFinding(cleanclaim::Finding { rule, severity, path, message, line }))
     }
+}
+
+/// A string as Python's `repr` would show it (single quotes).
+pub fn py_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 fn finding_dict<'py>(py: Python<'py>, f: &cleanclaim::Finding) -> PyResult<Bound<'py, PyDict>> {
@@ -153,9 +175,7 @@ impl PyReport {
         other.cast::<PyReport>().is_ok_and(|o| o.get().0 == self.0)
     }
 
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Option<String>, bool, Vec<PyFinding>))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py, ReportParts>> {
         let r = &slf.get().0;
         Ok((
             slf.get_type().getattr("_from_parts")?,

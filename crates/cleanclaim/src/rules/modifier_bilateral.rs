@@ -38,30 +38,42 @@ impl Rule for ModifierBilateral {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
+        // Most claims have no bilateral line: then nothing below runs (claims can have
+        // thousands of lines, so no pairwise scan without a reason).
+        let with_50: Vec<usize> = c.lines.iter().enumerate().filter(|(_, l)| bilateral(l)).map(|(i, _)| i).collect();
+        if with_50.is_empty() {
+            return;
+        }
         for (i, l) in c.lines.iter().enumerate() {
             let Some(code) = l.procedure.as_deref() else {
                 continue;
             };
-            if bilateral(l) && l.units > 1.0 {
+            let shown = if code.len() <= 8 { code } else { "the procedure" };
+            let is_50 = bilateral(l);
+            if is_50 && l.units > 1.0 {
                 out.line(
                     i,
                     ".units",
                     format!(
-                        "{code} with modifier 50 has {} units: a bilateral procedure is one line with 1 unit",
+                        "{shown} with modifier 50 has {} units: a bilateral procedure is one line with 1 unit",
                         l.units
                     ),
                 );
             }
             let date = c.line_date(l);
-            let earlier = c.lines[..i].iter().position(|k| {
-                k.procedure.as_deref() == Some(code) && c.line_date(k) == date && (bilateral(k) || bilateral(l))
-            });
+            let same = |k: usize| c.lines[k].procedure.as_deref() == Some(code) && c.line_date(&c.lines[k]) == date;
+            // An earlier line of the same code and date, one of the two with 50.
+            let earlier = if is_50 {
+                (0..i).find(|&k| same(k))
+            } else {
+                with_50.iter().copied().take_while(|&k| k < i).find(|&k| same(k))
+            };
             if let Some(k) = earlier {
                 out.line(
                     i,
                     ".procedure",
                     format!(
-                        "{code} is on line {} and line {} of the same date with modifier 50 on one of them: bill it once with 50, or on two lines with RT and LT",
+                        "{shown} is on line {} and line {} of the same date with modifier 50 on one of them: bill it once with 50, or on two lines with RT and LT",
                         k + 1,
                         i + 1
                     ),

@@ -46,7 +46,9 @@ impl Rule for ModifierConflict {
             }
             for (j, m) in mods.iter().enumerate() {
                 if mods[..j].contains(m) {
-                    out.line(i, &format!(".modifiers[{j}]"), format!("modifier {m} is repeated on this line"));
+                    // A modifier is 2 characters; never echo an oversized value.
+                    let shown = if m.len() <= 4 { m.as_str() } else { "(oversized)" };
+                    out.line(i, &format!(".modifiers[{j}]"), format!("modifier {shown} is repeated on this line"));
                     continue;
                 }
                 for &(a, b, why) in EXCLUSIVE {

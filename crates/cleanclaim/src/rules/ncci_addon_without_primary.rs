@@ -15,7 +15,8 @@
 //!   warning that the payer decides (`ncci.addon_payer_primary`).
 
 use super::{Context, Rule, RuleMeta, Sink};
-use crate::model::{Claim, ClaimType, ServiceLine};
+use crate::Date;
+use crate::model::ClaimType;
 use crate::ncci::{AocType, NCCI_CLAIM_TYPES};
 use crate::report::Severity;
 
@@ -53,78 +54,80 @@ enum Outcome {
     PayerDecides(String),
 }
 
-fn npi<'a>(c: &'a Claim, l: &'a ServiceLine) -> Option<&'a str> {
-    c.line_rendering(l).and_then(|p| p.npi.as_deref())
-}
-
 fn analyze(cx: &Context<'_>, out_missing: bool, out: &mut Sink<'_>) {
     if !cx.ncci.has_aoc() {
         return;
     }
     let c = cx.claim;
-    for (i, l) in c.lines.iter().enumerate() {
-        let (Some(code), Some(date)) = (l.procedure.as_deref(), c.line_date(l)) else {
-            continue;
-        };
-        let Some(addon) = cx.ncci.addon(code, date) else {
-            continue;
-        };
-        let others = c.lines.iter().enumerate().filter(|&(k, o)| {
-            k != i
-                && c.line_date(o) == Some(date)
-                && (cx.claim_type != ClaimType::Professional || npi(c, o) == npi(c, l))
-        });
-        let mut any_base = false;
-        let mut found = false;
-        for (_, o) in others {
-            let Some(pc) = o.procedure.as_deref() else {
+    let professional = cx.claim_type == ClaimType::Professional;
+    // Lines sorted by (date, provider, code): each date-and-provider group is a slice and each
+    // code in it a run, so every add-on code is judged once per group against the distinct
+    // codes beside it, however many lines repeat them.
+    let mut keyed: Vec<(Date, Option<&str>, &str, usize)> = c
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let npi = if professional { c.line_rendering(l).and_then(|p| p.npi.as_deref()) } else { None };
+            Some((c.line_date(l)?, npi, l.procedure.as_deref()?, i))
+        })
+        .collect();
+    keyed.sort_unstable();
+    let by = if professional { " by the same rendering provider" } else { "" };
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+        let date = group[0].0;
+        let runs: Vec<_> = group.chunk_by(|a, b| a.2 == b.2).collect();
+        for run in &runs {
+            let code = run[0].2;
+            let Some(addon) = cx.ncci.addon(code, date) else {
                 continue;
             };
-            if pc == code {
+            let others = runs.iter().map(|r| r[0].2).filter(|&pc| pc != code);
+            if others.clone().any(|pc| addon.has_primary(pc)) {
                 continue;
             }
-            if addon.has_primary(pc) {
-                found = true;
-                break;
+            let any_base = others.clone().any(|pc| !cx.ncci.is_addon(pc, date));
+            let listed = || {
+                let mut names: Vec<String> = addon.primaries().take(6).collect();
+                let n = addon.primary_count();
+                if n > 5 {
+                    names.truncate(5);
+                    format!("{}, … ({n} in all)", names.join(", "))
+                } else {
+                    names.join(", ")
+                }
+            };
+            let outcome = match addon.edit_type() {
+                AocType::Listed => Outcome::Missing(format!(
+                    "add-on code {code} has none of its primary codes ({}) on the same date{by}; CMS pays a type 1 add-on code only with a listed primary",
+                    listed()
+                )),
+                t if !any_base => Outcome::Missing(format!(
+                    "add-on code {code} is reported without any primary procedure on the same date{by} (AOC type {})",
+                    if t == AocType::PayerDefined { 2 } else { 3 }
+                )),
+                AocType::PayerDefined => Outcome::PayerDecides(format!(
+                    "add-on code {code} has no CMS-listed primary codes (AOC type 2): the payer decides whether another procedure on this date is an eligible primary"
+                )),
+                AocType::ListedAndPayer => Outcome::PayerDecides(format!(
+                    "add-on code {code} has none of its CMS-listed primary codes ({}) on the same date{by}; under AOC type 3 the payer may accept another primary",
+                    listed()
+                )),
+            };
+            let message = match outcome {
+                Outcome::Missing(m) if out_missing => m,
+                Outcome::PayerDecides(m) if !out_missing => m,
+                _ => continue,
+            };
+            for &(_, _, _, i) in *run {
+                found.push((i, message.clone()));
             }
-            any_base |= !cx.ncci.is_addon(pc, date);
         }
-        if found {
-            continue;
-        }
-        let by = if cx.claim_type == ClaimType::Professional { " by the same rendering provider" } else { "" };
-        let listed = || {
-            let mut names: Vec<String> = addon.primaries().take(6).collect();
-            let n = addon.primary_count();
-            if n > 5 {
-                names.truncate(5);
-                format!("{}, … ({n} in all)", names.join(", "))
-            } else {
-                names.join(", ")
-            }
-        };
-        let outcome = match addon.edit_type() {
-            AocType::Listed => Outcome::Missing(format!(
-                "add-on code {code} has none of its primary codes ({}) on the same date{by}; CMS pays a type 1 add-on code only with a listed primary",
-                listed()
-            )),
-            t if !any_base => Outcome::Missing(format!(
-                "add-on code {code} is reported without any primary procedure on the same date{by} (AOC type {})",
-                if t == AocType::PayerDefined { 2 } else { 3 }
-            )),
-            AocType::PayerDefined => Outcome::PayerDecides(format!(
-                "add-on code {code} has no CMS-listed primary codes (AOC type 2): the payer decides whether another procedure on this date is an eligible primary"
-            )),
-            AocType::ListedAndPayer => Outcome::PayerDecides(format!(
-                "add-on code {code} has none of its CMS-listed primary codes ({}) on the same date{by}; under AOC type 3 the payer may accept another primary",
-                listed()
-            )),
-        };
-        match outcome {
-            Outcome::Missing(m) if out_missing => out.line(i, ".procedure", m),
-            Outcome::PayerDecides(m) if !out_missing => out.line(i, ".procedure", m),
-            _ => {}
-        }
+    }
+    found.sort_by_key(|f| f.0);
+    for (i, message) in found {
+        out.line(i, ".procedure", message);
     }
 }
 

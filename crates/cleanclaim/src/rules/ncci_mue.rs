@@ -55,59 +55,59 @@ impl Rule for NcciMue {
             return;
         }
         let c = cx.claim;
-        for (i, l) in c.lines.iter().enumerate() {
-            let Some(code) = l.procedure.as_deref() else {
-                continue;
-            };
-            if in_minutes(l) {
-                continue;
-            }
+        // Lines sorted by (code, date): each run is one code on one date, so the sums of a
+        // claim with thousands of lines take one sort, not a scan per line.
+        let mut keyed: Vec<(&str, Option<crate::Date>, usize)> = c
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !in_minutes(l))
+            .filter_map(|(i, l)| Some((l.procedure.as_deref()?, c.line_date(l), i)))
+            .collect();
+        keyed.sort_unstable();
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for run in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+            let (code, date) = (run[0].0, run[0].1);
             let Some((mue, table)) = lookup(ncci, setting, code) else {
                 continue;
             };
             let why = if mue.rationale.is_empty() { String::new() } else { format!(", {}", mue.rationale) };
             if mue.mai == Mai::Line {
-                if l.units > f64::from(mue.value) {
-                    out.line(
-                        i,
-                        ".units",
-                        format!(
-                            "{} units of {code} exceed its MUE of {} per line ({}{why}; {} table)",
-                            l.units,
-                            mue.value,
-                            mue.mai.describe(),
-                            table.as_str()
-                        ),
-                    );
+                for &(_, _, i) in run {
+                    let units = c.lines[i].units;
+                    if units > f64::from(mue.value) {
+                        found.push((
+                            i,
+                            format!(
+                                "{units} units of {code} exceed its MUE of {} per line ({}{why}; {} table)",
+                                mue.value,
+                                mue.mai.describe(),
+                                table.as_str()
+                            ),
+                        ));
+                    }
                 }
                 continue;
             }
-            let date = c.line_date(l);
-            let same =
-                |k: &ServiceLine| k.procedure.as_deref() == Some(code) && c.line_date(k) == date && !in_minutes(k);
-            // The first line of a code and date reports for all of them.
-            if c.lines[..i].iter().any(same) {
-                continue;
-            }
-            let (mut units, mut n) = (0.0, 0);
-            for k in c.lines[i..].iter().filter(|k| same(k)) {
-                units += k.units;
-                n += 1;
-            }
+            let units: f64 = run.iter().map(|&(_, _, i)| c.lines[i].units).sum();
             if units > f64::from(mue.value) {
                 let on = date.map(|d| format!(" on {d}")).unwrap_or_default();
-                let lines = if n > 1 { format!(" over {n} lines") } else { String::new() };
-                out.line(
-                    i,
-                    ".units",
+                let lines = if run.len() > 1 { format!(" over {} lines", run.len()) } else { String::new() };
+                // Reported on the first line of the code and date.
+                found.push((
+                    run[0].2,
                     format!(
                         "{units} units of {code}{on}{lines} exceed its MUE of {} per date of service ({}{why}; {} table)",
                         mue.value,
                         mue.mai.describe(),
                         table.as_str()
                     ),
-                );
+                ));
             }
+        }
+        found.sort_by_key(|f| f.0);
+        for (i, message) in found {
+            out.line(i, ".units", message);
         }
     }
 }

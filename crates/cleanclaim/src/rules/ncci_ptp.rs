@@ -14,6 +14,7 @@
 //! different site).
 
 use super::{Context, Rule, RuleMeta, Sink};
+use crate::Date;
 use crate::model::{ClaimType, ServiceLine};
 use crate::ncci::{ModifierIndicator, NCCI_CLAIM_TYPES, Setting, is_anatomic_modifier, is_ptp_modifier};
 use crate::report::Severity;
@@ -31,19 +32,17 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-/// True when an NCCI-associated modifier on either line bypasses an indicator-1 edit.
-fn bypassed(a: &ServiceLine, b: &ServiceLine) -> bool {
-    let other = |l: &ServiceLine| l.modifiers.iter().any(|m| is_ptp_modifier(m) && !is_anatomic_modifier(m));
-    if other(a) || other(b) {
-        return true;
-    }
+/// True when a line carries an NCCI-associated modifier other than an anatomic one.
+fn has_distinct_service_modifier(l: &ServiceLine) -> bool {
+    l.modifiers.iter().any(|m| is_ptp_modifier(m) && !is_anatomic_modifier(m))
+}
+
+/// True when the lines' anatomic modifiers differ (two different sites). Equal sets, empty
+/// ones included, are the same site.
+fn different_sites(a: &ServiceLine, b: &ServiceLine) -> bool {
     let anatomic = |l: &ServiceLine| l.modifiers.iter().filter(|m| is_anatomic_modifier(m)).count();
-    let (na, nb) = (anatomic(a), anatomic(b));
-    if na == 0 && nb == 0 {
-        return false;
-    }
-    // Different sites: the sets differ.
-    na != nb || a.modifiers.iter().filter(|m| is_anatomic_modifier(m)).any(|m| !b.modifiers.contains(m))
+    anatomic(a) != anatomic(b)
+        || a.modifiers.iter().filter(|m| is_anatomic_modifier(m)).any(|m| !b.modifiers.contains(m))
 }
 
 impl Rule for NcciPtp {
@@ -55,60 +54,81 @@ impl Rule for NcciPtp {
         let Some(setting) = Setting::for_claim_type(cx.claim_type) else {
             return;
         };
-        if !cx.ncci.has_ptp(setting) {
+        let c = cx.claim;
+        if c.lines.len() < 2 || !cx.ncci.has_ptp(setting) {
             return;
         }
-        let c = cx.claim;
-        let same_provider = |a: &ServiceLine, b: &ServiceLine| {
-            cx.claim_type != ClaimType::Professional
-                || c.line_rendering(a).and_then(|p| p.npi.as_deref())
-                    == c.line_rendering(b).and_then(|p| p.npi.as_deref())
-        };
-        for (j, col2) in c.lines.iter().enumerate() {
-            let (Some(code2), Some(date)) = (col2.procedure.as_deref(), c.line_date(col2)) else {
+        let professional = cx.claim_type == ClaimType::Professional;
+        // Lines sorted by (date, provider, code): each date-and-provider group is a slice and
+        // each code in it a run, so a claim with thousands of lines looks up each pair of
+        // distinct codes once instead of each pair of lines.
+        let mut keyed: Vec<(Date, Option<&str>, &str, usize)> = c
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let npi = if professional { c.line_rendering(l).and_then(|p| p.npi.as_deref()) } else { None };
+                Some((c.line_date(l)?, npi, l.procedure.as_deref()?, i))
+            })
+            .collect();
+        keyed.sort_unstable();
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+            let runs: Vec<_> = group.chunk_by(|a, b| a.2 == b.2).collect();
+            if runs.len() < 2 {
                 continue;
-            };
-            for (i, col1) in c.lines.iter().enumerate() {
-                let Some(code1) = col1.procedure.as_deref() else {
-                    continue;
-                };
-                if i == j || code1 == code2 || c.line_date(col1) != Some(date) || !same_provider(col1, col2) {
-                    continue;
-                }
-                let Some(edit) = cx.ncci.ptp(setting, code1, code2, date) else {
-                    continue;
-                };
-                let how = match edit.modifier {
-                    ModifierIndicator::NotApplicable => continue,
-                    ModifierIndicator::Allowed if bypassed(col1, col2) => continue,
-                    ModifierIndicator::Allowed => {
-                        "modifier indicator 1: an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic \
-                         modifier, ...) bypasses it when the services were distinct"
-                    }
-                    ModifierIndicator::NotAllowed => "modifier indicator 0: no modifier bypasses it",
-                };
-                // One finding per column-2 line and column-1 code, however many lines repeat it.
-                let repeated = c.lines[..i].iter().enumerate().any(|(k, l)| {
-                    k != j
-                        && l.procedure.as_deref() == Some(code1)
-                        && c.line_date(l) == Some(date)
-                        && same_provider(l, col2)
-                });
-                if repeated {
-                    continue;
-                }
-                let why = if edit.rationale.is_empty() { String::new() } else { format!(" ({})", edit.rationale) };
-                out.line(
-                    j,
-                    ".procedure",
-                    format!(
-                        "{code2} is the column-2 code of NCCI PTP edit {code1}/{code2}{why} with line {} in the {} table; \
-                         it is denied on the same date of service; {how}",
-                        i + 1,
-                        setting.as_str(),
-                    ),
-                );
             }
+            let date = group[0].0;
+            for r2 in &runs {
+                for r1 in &runs {
+                    let (code1, code2) = (r1[0].2, r2[0].2);
+                    if code1 == code2 {
+                        continue;
+                    }
+                    let Some(edit) = cx.ncci.ptp(setting, code1, code2, date) else {
+                        continue;
+                    };
+                    let how = match edit.modifier {
+                        ModifierIndicator::NotApplicable => continue,
+                        ModifierIndicator::Allowed => {
+                            "modifier indicator 1: an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic \
+                             modifier, ...) bypasses it when the services were distinct"
+                        }
+                        ModifierIndicator::NotAllowed => "modifier indicator 0: no modifier bypasses it",
+                    };
+                    let why = if edit.rationale.is_empty() { String::new() } else { format!(" ({})", edit.rationale) };
+                    // An indicator-1 edit is bypassed for a column-2 line when a modifier on it, or on
+                    // any column-1 line, marks a distinct service, or when some column-1 line is at
+                    // another site. Judged per run, not per pair of lines.
+                    let first = &c.lines[r1[0].3];
+                    let col1_distinct = r1.iter().any(|&(.., i)| has_distinct_service_modifier(&c.lines[i]));
+                    let col1_one_site = r1.iter().all(|&(.., i)| !different_sites(&c.lines[i], first));
+                    for &(.., j) in *r2 {
+                        let col2 = &c.lines[j];
+                        let bypassed = col1_distinct
+                            || has_distinct_service_modifier(col2)
+                            || !col1_one_site
+                            || different_sites(first, col2);
+                        if edit.modifier == ModifierIndicator::Allowed && bypassed {
+                            continue;
+                        }
+                        found.push((
+                            j,
+                            format!(
+                                "{code2} is the column-2 code of NCCI PTP edit {code1}/{code2}{why} with line {} in the {} \
+                                 table; it is denied on the same date of service; {how}",
+                                r1[0].3 + 1,
+                                setting.as_str(),
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        // Stable: several edits on one line keep their code order.
+        found.sort_by_key(|f| f.0);
+        for (j, message) in found {
+            out.line(j, ".procedure", message);
         }
     }
 }

@@ -135,8 +135,8 @@ typedef struct cleanclaim_engine cleanclaim_engine;
  * `cleanclaim_engine_new`. Not thread-safe: configure from one thread. The engine copies what
  * it needs, so the options may be freed (or reused) right after `cleanclaim_engine_new`.
  *
- * New settings (a profile, code-set release files, NCCI tables) arrive as new setters, so
- * existing programs keep compiling and linking.
+ * New settings (code-set release files, NCCI tables) arrive as new setters, so existing
+ * programs keep compiling and linking.
  */
 typedef struct cleanclaim_options cleanclaim_options;
 
@@ -267,6 +267,21 @@ cleanclaim_result cleanclaim_options_set_severity(cleanclaim_options *opts,
                                                   uint32_t severity);
 
 /**
+ * Applies a profile: a built-in name (`medicare-professional`, `medicare-institutional`,
+ * `commercial-default`) or the path of a `.toml` / `.json` profile file, as `ptr`/`len`
+ * UTF-8. The profile's rule selection, severities and payer rules apply; the other setters
+ * take precedence over it. An unknown name or a bad file is `CLEANCLAIM_ERR_CONFIG`, an
+ * unreadable file `CLEANCLAIM_ERR_IO`, a malformed JSON one `CLEANCLAIM_ERR_JSON`; the options
+ * are then unchanged. Setting a profile again replaces the previous one.
+ *
+ * # Safety
+ * `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+ */
+cleanclaim_result cleanclaim_options_set_profile(cleanclaim_options *opts,
+                                                 const char *ptr,
+                                                 size_t len);
+
+/**
  * Builds an engine from `opts` (NULL means defaults) into `*out`. Unknown rule ids in the
  * options are `CLEANCLAIM_ERR_CONFIG` (see `cleanclaim_last_error_message` for which).
  *
@@ -313,6 +328,59 @@ cleanclaim_result cleanclaim_engine_check_many_json(const cleanclaim_engine *eng
                                                     const char *ptr,
                                                     size_t len,
                                                     cleanclaim_report_list **out);
+
+/**
+ * Looks a code up (ICD-10-CM, then ICD-10-PCS, then HCPCS/CPT and modifiers) and stores
+ * everything known about it as a JSON object in `*out` (free it with
+ * `cleanclaim_string_free`), its length in `*out_len`. `date` (`YYYY-MM-DD`, may be NULL for
+ * "any date") decides validity and flags. An unknown code is not an error: `*out` is NULL
+ * and `*out_len` 0.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `code` points to `code_len` readable bytes; `date` is
+ * NULL or points to `date_len` readable bytes; `out` and `out_len` are NULL or writable.
+ */
+cleanclaim_result cleanclaim_engine_lookup_json(const cleanclaim_engine *engine,
+                                                const char *code,
+                                                size_t code_len,
+                                                const char *date,
+                                                size_t date_len,
+                                                char **out,
+                                                size_t *out_len);
+
+/**
+ * Ranked ICD-10-CM search over descriptions and inclusion terms: stores a JSON array of at
+ * most `limit` results (`{"code", "display", "description", "billable", "score"}`, best
+ * first) in `*out` (free it with `cleanclaim_string_free`), its length in `*out_len`.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `words` points to `words_len` readable bytes; `out` and
+ * `out_len` are NULL or writable.
+ */
+cleanclaim_result cleanclaim_engine_search_json(const cleanclaim_engine *engine,
+                                                const char *words,
+                                                size_t words_len,
+                                                size_t limit,
+                                                char **out,
+                                                size_t *out_len);
+
+/**
+ * Whether each of the `count` ICD-10-CM codes in `codes` is valid (billable) on `date`
+ * (`YYYY-MM-DD`): `out[i]` answers `codes[i]`; `out` has room for `count` values. A code that
+ * is not UTF-8 is `CLEANCLAIM_ERR_INVALID_UTF8` (the detail names its index) and nothing is
+ * written.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `codes` is NULL or points to `count` views, each to
+ * readable bytes; `date` points to `date_len` readable bytes; `out` is NULL or points to
+ * `count` writable `bool`s.
+ */
+cleanclaim_result cleanclaim_engine_icd10cm_validity(const cleanclaim_engine *engine,
+                                                     const cleanclaim_str *codes,
+                                                     size_t count,
+                                                     const char *date,
+                                                     size_t date_len,
+                                                     bool *out);
 
 /**
  * True when no finding has severity error (the claim can go out). NULL gives false.

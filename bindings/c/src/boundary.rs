@@ -65,3 +65,25 @@ pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, len: usize, name: &'static 
     let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
     std::str::from_utf8(bytes).map_err(|e| Fail::utf8(name, e.valid_up_to()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_err_panic_or_the_default() {
+        assert_eq!(run(|| panic!("a bug")), cleanclaim_result::CLEANCLAIM_ERR_PANIC);
+        assert_eq!(run_or(7, || panic!("a bug")), 7);
+        assert_eq!(run(|| Ok(())), cleanclaim_result::CLEANCLAIM_OK);
+    }
+
+    #[test]
+    fn null_and_bad_utf8_arguments_fail_before_any_work() {
+        let e = unsafe { arg_str(std::ptr::null(), 0, "ptr") }.unwrap_err();
+        assert_eq!(e.record(), cleanclaim_result::CLEANCLAIM_ERR_NULL_ARGUMENT);
+        let bad = [b'a', 0xff];
+        let e = unsafe { arg_str(bad.as_ptr().cast(), 2, "ptr") }.unwrap_err();
+        assert_eq!(e.record(), cleanclaim_result::CLEANCLAIM_ERR_INVALID_UTF8);
+        assert!(out_arg(std::ptr::null_mut::<u8>(), "out").is_err());
+    }
+}

@@ -2,18 +2,20 @@
 
 use std::ffi::c_char;
 
-use cleanclaim::{Date, Engine, EngineBuilder};
+use cleanclaim::{Date, Engine, EngineBuilder, Profile};
 
 use crate::boundary::{arg_mut, arg_ref, arg_str, out_arg, run, run_or};
-use crate::report::{cleanclaim_report, cleanclaim_report_list, cleanclaim_severity};
+use crate::report::{
+    cleanclaim_report, cleanclaim_report_list, cleanclaim_severity, cleanclaim_str, json_out, to_json,
+};
 use crate::result::{Fail, cleanclaim_result};
 
 /// Engine options, filled in with the `cleanclaim_options_*` setters and read by
 /// `cleanclaim_engine_new`. Not thread-safe: configure from one thread. The engine copies what
 /// it needs, so the options may be freed (or reused) right after `cleanclaim_engine_new`.
 ///
-/// New settings (a profile, code-set release files, NCCI tables) arrive as new setters, so
-/// existing programs keep compiling and linking.
+/// New settings (code-set release files, NCCI tables) arrive as new setters, so existing
+/// programs keep compiling and linking.
 #[derive(Debug, Default)]
 pub struct cleanclaim_options {
     builder: EngineBuilder,
@@ -56,17 +58,11 @@ pub unsafe extern "C" fn cleanclaim_options_free(opts: *mut cleanclaim_options) 
     })
 }
 
-/// Applies one builder step to the options; the builder API takes `self` by value.
-///
-/// # Safety
-/// `opts` is NULL or live options used by no other thread.
-unsafe fn update(
-    opts: *mut cleanclaim_options,
-    f: impl FnOnce(EngineBuilder) -> Result<EngineBuilder, Fail>,
-) -> Result<(), Fail> {
-    let opts = unsafe { arg_mut(opts, "opts") }?;
-    opts.builder = f(std::mem::take(&mut opts.builder))?;
-    Ok(())
+impl cleanclaim_options {
+    /// Applies one builder step; the builder API takes `self` by value.
+    fn apply(&mut self, f: impl FnOnce(EngineBuilder) -> EngineBuilder) {
+        self.builder = f(std::mem::take(&mut self.builder));
+    }
 }
 
 /// Fixes "today" for date checks (e.g. dates of service in the future) so that runs are
@@ -82,9 +78,10 @@ pub unsafe extern "C" fn cleanclaim_options_set_as_of(
     len: usize,
 ) -> cleanclaim_result {
     run(|| {
-        let text = unsafe { arg_str(ptr, len, "ptr") }?;
-        let date = Date::parse(text).map_err(|e| Fail::from(cleanclaim::Error::Config(format!("as_of: {e}"))))?;
-        unsafe { update(opts, |b| Ok(b.as_of(date))) }
+        let opts = unsafe { arg_mut(opts, "opts") }?;
+        let date = parse_date(unsafe { arg_str(ptr, len, "ptr") }?, "as_of")?;
+        opts.apply(|b| b.as_of(date));
+        Ok(())
     })
 }
 
@@ -100,8 +97,10 @@ pub unsafe extern "C" fn cleanclaim_options_disable_rule(
     len: usize,
 ) -> cleanclaim_result {
     run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
         let id = unsafe { arg_str(ptr, len, "ptr") }?;
-        unsafe { update(opts, |b| Ok(b.disable(id))) }
+        opts.apply(|b| b.disable(id));
+        Ok(())
     })
 }
 
@@ -117,8 +116,10 @@ pub unsafe extern "C" fn cleanclaim_options_enable_rule(
     len: usize,
 ) -> cleanclaim_result {
     run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
         let id = unsafe { arg_str(ptr, len, "ptr") }?;
-        unsafe { update(opts, |b| Ok(b.enable(id))) }
+        opts.apply(|b| b.enable(id));
+        Ok(())
     })
 }
 
@@ -135,10 +136,35 @@ pub unsafe extern "C" fn cleanclaim_options_set_severity(
     severity: u32,
 ) -> cleanclaim_result {
     run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
         let id = unsafe { arg_str(ptr, len, "ptr") }?;
         let severity = cleanclaim_severity::from_u32(severity)
             .ok_or_else(|| Fail::out_of_range(format!("severity {severity} is not a cleanclaim_severity")))?;
-        unsafe { update(opts, |b| Ok(b.severity(id, severity.into()))) }
+        opts.apply(|b| b.severity(id, severity.into()));
+        Ok(())
+    })
+}
+
+/// Applies a profile: a built-in name (`medicare-professional`, `medicare-institutional`,
+/// `commercial-default`) or the path of a `.toml` / `.json` profile file, as `ptr`/`len`
+/// UTF-8. The profile's rule selection, severities and payer rules apply; the other setters
+/// take precedence over it. An unknown name or a bad file is `CLEANCLAIM_ERR_CONFIG`, an
+/// unreadable file `CLEANCLAIM_ERR_IO`, a malformed JSON one `CLEANCLAIM_ERR_JSON`; the options
+/// are then unchanged. Setting a profile again replaces the previous one.
+///
+/// # Safety
+/// `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_options_set_profile(
+    opts: *mut cleanclaim_options,
+    ptr: *const c_char,
+    len: usize,
+) -> cleanclaim_result {
+    run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
+        let profile = Profile::load(unsafe { arg_str(ptr, len, "ptr") }?)?;
+        opts.apply(|b| b.profile(profile));
+        Ok(())
     })
 }
 
@@ -230,6 +256,114 @@ pub unsafe extern "C" fn cleanclaim_engine_check_many_json(
         let list = cleanclaim_report_list::new(engine.inner.check_json(text)?);
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { out.write(Box::into_raw(Box::new(list))) };
+        Ok(())
+    })
+}
+
+fn parse_date(text: &str, what: &str) -> Result<Date, Fail> {
+    Date::parse(text).map_err(|e| Fail::from(cleanclaim::Error::Config(format!("{what}: {e}"))))
+}
+
+/// Looks a code up (ICD-10-CM, then ICD-10-PCS, then HCPCS/CPT and modifiers) and stores
+/// everything known about it as a JSON object in `*out` (free it with
+/// `cleanclaim_string_free`), its length in `*out_len`. `date` (`YYYY-MM-DD`, may be NULL for
+/// "any date") decides validity and flags. An unknown code is not an error: `*out` is NULL
+/// and `*out_len` 0.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `code` points to `code_len` readable bytes; `date` is
+/// NULL or points to `date_len` readable bytes; `out` and `out_len` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_lookup_json(
+    engine: *const cleanclaim_engine,
+    code: *const c_char,
+    code_len: usize,
+    date: *const c_char,
+    date_len: usize,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        let code = unsafe { arg_str(code, code_len, "code") }?;
+        let date = match date.is_null() {
+            true => None,
+            false => Some(parse_date(unsafe { arg_str(date, date_len, "date") }?, "date")?),
+        };
+        let (out, out_len) = (out_arg(out, "out")?, out_arg(out_len, "out_len")?);
+        match engine.inner.lookup(code, date) {
+            Some(found) => json_out(to_json(&found)?, out, out_len),
+            None => {
+                // SAFETY: both checked non-NULL; writable by the caller's promise.
+                unsafe {
+                    out.write(std::ptr::null_mut());
+                    out_len.write(0);
+                }
+                Ok(())
+            }
+        }
+    })
+}
+
+/// Ranked ICD-10-CM search over descriptions and inclusion terms: stores a JSON array of at
+/// most `limit` results (`{"code", "display", "description", "billable", "score"}`, best
+/// first) in `*out` (free it with `cleanclaim_string_free`), its length in `*out_len`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `words` points to `words_len` readable bytes; `out` and
+/// `out_len` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_search_json(
+    engine: *const cleanclaim_engine,
+    words: *const c_char,
+    words_len: usize,
+    limit: usize,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        let words = unsafe { arg_str(words, words_len, "words") }?;
+        let (out, out_len) = (out_arg(out, "out")?, out_arg(out_len, "out_len")?);
+        json_out(to_json(&engine.inner.search(words, limit))?, out, out_len)
+    })
+}
+
+/// Whether each of the `count` ICD-10-CM codes in `codes` is valid (billable) on `date`
+/// (`YYYY-MM-DD`): `out[i]` answers `codes[i]`; `out` has room for `count` values. A code that
+/// is not UTF-8 is `CLEANCLAIM_ERR_INVALID_UTF8` (the detail names its index) and nothing is
+/// written.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `codes` is NULL or points to `count` views, each to
+/// readable bytes; `date` points to `date_len` readable bytes; `out` is NULL or points to
+/// `count` writable `bool`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_icd10cm_validity(
+    engine: *const cleanclaim_engine,
+    codes: *const cleanclaim_str,
+    count: usize,
+    date: *const c_char,
+    date_len: usize,
+    out: *mut bool,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        if codes.is_null() {
+            return Err(Fail::null("codes"));
+        }
+        let date = parse_date(unsafe { arg_str(date, date_len, "date") }?, "date")?;
+        let out = out_arg(out, "out")?;
+        // SAFETY: non-NULL; `count` views readable by the caller's promise.
+        let views = unsafe { std::slice::from_raw_parts(codes, count) };
+        let mut list = Vec::with_capacity(count);
+        for (i, v) in views.iter().enumerate() {
+            let code = unsafe { arg_str(v.ptr, v.len, "codes[i]") }.map_err(|f| f.at_index(i))?;
+            list.push(code);
+        }
+        let valid = engine.inner.icd10cm_validity(&list, date);
+        // SAFETY: `count` writable bools by the caller's promise; the core answers each code.
+        unsafe { std::ptr::copy_nonoverlapping(valid.as_ptr(), out, valid.len().min(count)) };
         Ok(())
     })
 }

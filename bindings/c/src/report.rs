@@ -20,7 +20,7 @@ pub struct cleanclaim_str {
 }
 
 impl cleanclaim_str {
-    fn of(s: &str) -> cleanclaim_str {
+    pub(crate) fn of(s: &str) -> cleanclaim_str {
         cleanclaim_str { ptr: s.as_ptr().cast(), len: s.len() }
     }
     const ABSENT: cleanclaim_str = cleanclaim_str { ptr: std::ptr::null(), len: 0 };
@@ -182,7 +182,7 @@ pub unsafe extern "C" fn cleanclaim_report_claim_id(
 }
 
 /// Moves `json` into a C string for the caller to free with `cleanclaim_string_free`.
-fn json_out(json: String, out: *mut *mut c_char, len: *mut usize) -> Result<(), Fail> {
+pub(crate) fn json_out(json: String, out: *mut *mut c_char, len: *mut usize) -> Result<(), Fail> {
     let n = json.len();
     // serde_json escapes NUL inside strings, so the text never holds one.
     let s = CString::new(json).map_err(|_| Fail::new(cleanclaim_result::CLEANCLAIM_ERR_INTERNAL, "NUL in JSON"))?;
@@ -194,9 +194,9 @@ fn json_out(json: String, out: *mut *mut c_char, len: *mut usize) -> Result<(), 
     Ok(())
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Fail> {
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Fail> {
     serde_json::to_string(value)
-        .map_err(|e| Fail::new(cleanclaim_result::CLEANCLAIM_ERR_INTERNAL, format!("serializing a report: {e}")))
+        .map_err(|e| Fail::new(cleanclaim_result::CLEANCLAIM_ERR_INTERNAL, format!("serializing JSON: {e}")))
 }
 
 /// Serializes the report as JSON (`{"claim_id", "ok", "findings": [{"rule", "severity",

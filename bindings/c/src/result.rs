@@ -135,6 +135,11 @@ impl Fail {
     pub(crate) fn panic() -> Fail {
         Fail::new(CLEANCLAIM_ERR_PANIC, CLEANCLAIM_ERR_PANIC.text())
     }
+    /// Names the element of an array argument (`codes[i]` becomes `codes[3]`).
+    pub(crate) fn at_index(mut self, i: usize) -> Fail {
+        self.detail = self.detail.replace("[i]", &format!("[{i}]"));
+        self
+    }
     pub(crate) fn detail(self) -> String {
         self.detail
     }

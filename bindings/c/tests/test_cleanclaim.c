@@ -137,15 +137,19 @@ static char *find_vector_claim(const char *expect, size_t *len) {
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static cleanclaim_engine *engine_as_of(const char *as_of) {
+/* An engine with "today" fixed and, when `profile` is not NULL, that profile applied. */
+static cleanclaim_engine *engine_with(const char *as_of, const char *profile) {
     cleanclaim_options *opts = NULL;
     cleanclaim_engine *engine = NULL;
     if (cleanclaim_options_new(&opts) != CLEANCLAIM_OK) return NULL;
-    if (cleanclaim_options_set_as_of(opts, as_of, strlen(as_of)) == CLEANCLAIM_OK)
-        cleanclaim_engine_new(opts, &engine);
+    cleanclaim_result rc = cleanclaim_options_set_as_of(opts, as_of, strlen(as_of));
+    if (rc == CLEANCLAIM_OK && profile) rc = cleanclaim_options_set_profile(opts, profile, strlen(profile));
+    if (rc == CLEANCLAIM_OK) cleanclaim_engine_new(opts, &engine);
     cleanclaim_options_free(opts);
     return engine;
 }
+
+static cleanclaim_engine *engine_as_of(const char *as_of) { return engine_with(as_of, NULL); }
 
 static int str_eq(cleanclaim_str s, const char *c) {
     return s.ptr && s.len == strlen(c) && memcmp(s.ptr, c, s.len) == 0;
@@ -216,14 +220,7 @@ static void run_vectors(void) {
     for (size_t i = 0; i < count; i++) {
         const char *name = names[i];
         char *profile = read_vector_part(name, "profile", NULL);
-        if (profile) {
-            trim(profile);
-            printf("skip vector %s: profile \"%s\" (the C API has no profiles until the core "
-                   "does)\n", name, profile);
-            skipped++;
-            free(profile);
-            continue;
-        }
+        if (profile) trim(profile);
         size_t claim_len = 0;
         char *claim = read_vector_part(name, "claim.json", &claim_len);
         char *as_of = read_vector_part(name, "as_of", NULL);
@@ -235,7 +232,7 @@ static void run_vectors(void) {
         } else {
             trim(as_of);
             trim(expect);
-            cleanclaim_engine *engine = engine_as_of(as_of);
+            cleanclaim_engine *engine = engine_with(as_of, profile);
             cleanclaim_report *report = NULL;
             CHECK(engine != NULL);
             CHECK_RC(cleanclaim_engine_check_json(engine, claim, claim_len, &report), CLEANCLAIM_OK);
@@ -258,6 +255,7 @@ static void run_vectors(void) {
         free(claim);
         free(as_of);
         free(expect);
+        free(profile);
     }
     free_names(names);
 }
@@ -619,6 +617,66 @@ static void test_error_messages(void) {
     free(exact);
 }
 
+static void test_profiles(void) {
+    cleanclaim_options *opts = NULL;
+    cleanclaim_engine *engine = NULL;
+    CHECK_RC(cleanclaim_options_new(&opts), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_options_set_profile(NULL, "x", 1), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_options_set_profile(opts, NULL, 0), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_options_set_profile(opts, "\xff", 1), CLEANCLAIM_ERR_INVALID_UTF8);
+    CHECK_RC(cleanclaim_options_set_profile(opts, "no-such-profile", 15), CLEANCLAIM_ERR_IO);
+    CHECK_RC(cleanclaim_options_set_profile(opts, "/nonexistent/p.toml", 19), CLEANCLAIM_ERR_IO);
+    static const char name[] = "commercial-default";
+    CHECK_RC(cleanclaim_options_set_profile(opts, name, strlen(name)), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_engine_new(opts, &engine), CLEANCLAIM_OK);
+    CHECK(engine != NULL);
+    cleanclaim_engine_free(engine);
+    cleanclaim_options_free(opts);
+}
+
+static void test_code_lookup(void) {
+    cleanclaim_engine *engine = engine_as_of("2026-11-30");
+    char *json = (char *)&passed;
+    size_t len = 7;
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "E11.65", 6, "2026-03-02", 10, &json, &len), CLEANCLAIM_OK);
+    CHECK(json && json != (char *)&passed && strlen(json) == len);
+    CHECK(json && strstr(json, "\"display\":\"E11.65\"") && strstr(json, "\"valid\":true"));
+    if (json != (char *)&passed) cleanclaim_string_free(json);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "E11.65", 6, NULL, 0, &json, &len), CLEANCLAIM_OK);
+    cleanclaim_string_free(json);
+    /* Unknown: not an error, no JSON. */
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "QQQ.QQ", 6, NULL, 0, &json, &len), CLEANCLAIM_OK);
+    CHECK(json == NULL && len == 0);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "E11.65", 6, "2026-02-30", 10, &json, &len),
+             CLEANCLAIM_ERR_CONFIG);
+    CHECK_RC(cleanclaim_engine_lookup_json(NULL, "E11.65", 6, NULL, 0, &json, &len), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, NULL, 0, NULL, 0, &json, &len), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "\xff", 1, NULL, 0, &json, &len), CLEANCLAIM_ERR_INVALID_UTF8);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "E11.65", 6, NULL, 0, NULL, &len), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "E11.65", 6, NULL, 0, &json, NULL), CLEANCLAIM_ERR_NULL_ARGUMENT);
+
+    json = NULL;
+    CHECK_RC(cleanclaim_engine_search_json(engine, "diabetes", 8, 5, &json, &len), CLEANCLAIM_OK);
+    CHECK(json && json[0] == '[' && strlen(json) == len && strstr(json, "\"code\":\"E"));
+    cleanclaim_string_free(json);
+    CHECK_RC(cleanclaim_engine_search_json(engine, "diabetes", 8, 5, NULL, &len), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_search_json(engine, "\xc3", 1, 5, &json, &len), CLEANCLAIM_ERR_INVALID_UTF8);
+
+    cleanclaim_str codes[3] = {{"E11.65", 6}, {"E11", 3}, {"QQQ", 3}};
+    bool valid[3] = {false, true, true};
+    CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, codes, 3, "2026-03-02", 10, valid), CLEANCLAIM_OK);
+    CHECK(valid[0] == true && valid[1] == false && valid[2] == false);
+    cleanclaim_str bad[2] = {{"E11.65", 6}, {"\xff", 1}};
+    bool untouched[2] = {false, false};
+    CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, bad, 2, "2026-03-02", 10, untouched),
+             CLEANCLAIM_ERR_INVALID_UTF8);
+    CHECK(!untouched[0] && strstr(last_error_text(), "codes[1]") != NULL);
+    CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, NULL, 0, "2026-03-02", 10, valid), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, codes, 3, NULL, 0, valid), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, codes, 3, "2026-03-02", 10, NULL), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    cleanclaim_engine_free(engine);
+}
+
 /* ---- threads ---------------------------------------------------------------------------- */
 
 #define THREADS 8
@@ -773,6 +831,8 @@ int main(int argc, char **argv) {
     run_test("report accessors and JSON", test_report_accessors_and_json);
     run_test("check_many: array and JSON lines", test_check_many);
     run_test("error messages", test_error_messages);
+    run_test("profiles", test_profiles);
+    run_test("code look-up, search, validity", test_code_lookup);
     run_test("8 threads share one engine", test_threads_share_one_engine);
 
     if (skipped)

@@ -383,22 +383,30 @@ fn bchar(c: u8) -> Option<usize> {
     }
 }
 
+/// Buckets by the first three characters (the category): 36³ start offsets into the keys.
+const NB: usize = 36 * 36 * 36;
+
 #[inline]
 pub(crate) fn bucket_of(k: u64) -> Option<usize> {
     let b = k.to_be_bytes();
-    Some(bchar(b[0])? * 36 + bchar(b[1])?)
+    Some((bchar(b[0])? * 36 + bchar(b[1])?) * 36 + bchar(b[2])?)
 }
 
+/// `bucket[b]` = first key index whose category bucket is `>= b` (keys are sorted, and the
+/// bucket order equals the code order for the alphanumeric codes used here).
 pub(crate) fn build_buckets(keys: &[u64]) -> Vec<u32> {
-    let mut bucket = vec![0u32; 36 * 36 + 1];
-    let mut i = 0usize;
-    for (b, slot) in bucket.iter_mut().enumerate() {
-        while i < keys.len() && bucket_of(keys[i]).is_some_and(|x| x < b) {
-            i += 1;
+    let mut bucket = vec![u32::MAX; NB + 1];
+    for (i, &k) in keys.iter().enumerate().rev() {
+        if let Some(b) = bucket_of(k) {
+            bucket[b] = i as u32;
         }
-        *slot = i as u32;
     }
-    bucket[36 * 36] = keys.len() as u32;
+    bucket[NB] = keys.len() as u32;
+    for b in (0..NB).rev() {
+        if bucket[b] == u32::MAX {
+            bucket[b] = bucket[b + 1];
+        }
+    }
     bucket
 }
 
@@ -406,7 +414,7 @@ pub(crate) fn build_buckets(keys: &[u64]) -> Vec<u32> {
 pub(crate) fn find_key(keys: &[u64], bucket: &[u32], k: u64) -> Option<usize> {
     let b = bucket_of(k)?;
     let (lo, hi) = (bucket[b] as usize, bucket[b + 1] as usize);
-    keys[lo..hi].binary_search(&k).ok().map(|i| i + lo)
+    keys.get(lo..hi)?.binary_search(&k).ok().map(|i| i + lo)
 }
 
 pub(crate) fn to_str(k: u64) -> String {
@@ -549,13 +557,12 @@ impl Icd10Cm {
         let r = self.rec(i);
         let start = u32_at(r, 0) as usize;
         let n = r[20] as usize;
-        (start..start + n).map(move |p| {
-            let o = self.periods.start + p * 16;
-            Period {
-                from: u32_at(&self.data, o),
-                to: u32_at(&self.data, o + 4),
-                flags: DxFlags(u64_at(&self.data, o + 8) as u32),
-            }
+        let d: &[u8] = &self.data;
+        let ps = d.get(self.periods.start + start * 16..self.periods.start + (start + n) * 16).unwrap_or(&[]);
+        ps.chunks_exact(16).map(|c| Period {
+            from: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+            to: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
         })
     }
     fn valid_at(&self, i: usize, date: Ymd) -> Option<DxFlags> {

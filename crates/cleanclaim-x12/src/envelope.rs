@@ -231,7 +231,7 @@ impl<R: Read> Envelope<R> {
             let id = seg.id();
             match id {
                 b"ISA" => {
-                    let loc = seg.loc(0, 0);
+                    let loc = || seg.loc(0, 0);
                     if self.tx.is_some() || self.gs.is_some() || self.isa.is_some() {
                         self.tx = None;
                         self.gs = None;
@@ -239,7 +239,7 @@ impl<R: Read> Envelope<R> {
                         self.skipping = false;
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
-                            Some(loc),
+                            Some(loc()),
                             "ISA before the previous interchange was closed by IEA",
                         ));
                     }
@@ -248,16 +248,20 @@ impl<R: Read> Envelope<R> {
                     return Ok(Some((0, Which::None)));
                 }
                 b"IEA" => {
-                    let loc = seg.loc(0, 0);
+                    let loc = || seg.loc(0, 0);
                     if self.tx.is_some() || self.gs.is_some() {
                         self.tx = None;
                         self.gs = None;
                         self.isa = None;
                         self.skipping = false;
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "IEA before GE/SE closed the group"));
+                        return Err(X12Error::new(
+                            ErrorKind::Envelope,
+                            Some(loc()),
+                            "IEA before GE/SE closed the group",
+                        ));
                     }
                     let Some(isa) = self.isa.take() else {
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "IEA without ISA"));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc()), "IEA without ISA"));
                     };
                     check_count(&mut self.findings, "x12.envelope.iea_count", &seg, 1, isa.groups, "functional groups");
                     if seg.s(2).trim() != isa.control {
@@ -270,9 +274,9 @@ impl<R: Read> Envelope<R> {
                     return Ok(Some((0, Which::None)));
                 }
                 b"GS" => {
-                    let loc = seg.loc(0, 0);
+                    let loc = || seg.loc(0, 0);
                     let Some(isa) = self.isa.as_mut() else {
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "GS outside an ISA interchange"));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc()), "GS outside an ISA interchange"));
                     };
                     if self.gs.is_some() || self.tx.is_some() {
                         self.gs = None;
@@ -280,7 +284,7 @@ impl<R: Read> Envelope<R> {
                         self.skipping = false;
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
-                            Some(loc),
+                            Some(loc()),
                             "GS before the previous group was closed by GE",
                         ));
                     }
@@ -289,19 +293,19 @@ impl<R: Read> Envelope<R> {
                     return Ok(Some((0, Which::None)));
                 }
                 b"GE" => {
-                    let loc = seg.loc(0, 0);
+                    let loc = || seg.loc(0, 0);
                     if self.tx.is_some() {
                         self.tx = None;
                         self.skipping = false;
                         self.gs = None;
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
-                            Some(loc),
+                            Some(loc()),
                             "GE before SE closed the transaction set",
                         ));
                     }
                     let Some(gs) = self.gs.take() else {
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "GE without GS"));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc()), "GE without GS"));
                     };
                     check_count(&mut self.findings, "x12.envelope.ge_count", &seg, 1, gs.sets, "transaction sets");
                     if seg.s(2) != gs.control {
@@ -314,16 +318,20 @@ impl<R: Read> Envelope<R> {
                     return Ok(Some((0, Which::None)));
                 }
                 b"ST" => {
-                    let loc = seg.loc(0, 1);
+                    let loc = || seg.loc(0, 1);
                     let Some(gs) = self.gs.as_mut() else {
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "ST outside a GS functional group"));
+                        return Err(X12Error::new(
+                            ErrorKind::Envelope,
+                            Some(loc()),
+                            "ST outside a GS functional group",
+                        ));
                     };
                     if self.tx.is_some() {
                         self.tx = None;
                         self.skipping = false;
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
-                            Some(loc),
+                            Some(loc()),
                             "ST before SE closed the previous transaction set",
                         ));
                     }
@@ -369,9 +377,9 @@ impl<R: Read> Envelope<R> {
                     return Ok(Some((1, Which::Open)));
                 }
                 b"SE" => {
-                    let loc = seg.loc(0, self.in_set + 1);
+                    let loc = || seg.loc(0, self.in_set + 1);
                     let Some(tx) = self.tx.take() else {
-                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc), "SE without ST"));
+                        return Err(X12Error::new(ErrorKind::Envelope, Some(loc()), "SE without ST"));
                     };
                     self.in_set += 1;
                     let skipped = std::mem::replace(&mut self.skipping, false);
@@ -405,10 +413,10 @@ impl<R: Read> Envelope<R> {
                 }
                 _ => {
                     if self.tx.is_none() {
-                        let loc = seg.loc(0, 0);
+                        let loc = || seg.loc(0, 0);
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
-                            Some(loc),
+                            Some(loc()),
                             "segment outside an ST..SE transaction set",
                         ));
                     }

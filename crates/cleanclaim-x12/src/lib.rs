@@ -30,3 +30,8 @@ pub use r835::{ClaimPayment, LinePayment, Remittance, read_835, read_835_bytes};
 pub mod w837;
 
 pub use w837::{EnvelopeOptions, EnvelopeParty, write_837, write_837_vec};
+pub mod detect;
+pub mod fhir;
+
+pub use detect::{Format, detect};
+pub use fhir::{read_fhir, read_fhir_value};

@@ -45,6 +45,7 @@ pub struct Reader837<R> {
     file: Option<String>,
     done: bool,
     envelope_findings: Vec<Finding>,
+    source_map: bool,
 }
 
 /// Reads 837P/837I claims from any reader, streaming.
@@ -56,6 +57,7 @@ pub fn read_837<R: Read>(reader: R) -> Reader837<R> {
         file: None,
         done: false,
         envelope_findings: Vec::new(),
+        source_map: true,
     }
 }
 
@@ -68,6 +70,13 @@ impl<R: Read> Reader837<R> {
     /// Names the input in error locations.
     pub fn with_file_name(mut self, name: &str) -> Self {
         self.file = Some(name.to_string());
+        self
+    }
+
+    /// Skips recording where each field came from ([`ParsedClaim::origin`] stays empty): faster
+    /// when only the claims are needed.
+    pub fn without_source_map(mut self) -> Self {
+        self.source_map = false;
         self
     }
 
@@ -99,7 +108,7 @@ impl<R: Read> Reader837<R> {
                     continue;
                 }
             };
-            let result = step(&mut self.tx, &item, &mut self.queue);
+            let result = step(&mut self.tx, &item, &mut self.queue, self.source_map);
             if let Err(e) = result {
                 if let Some(tx) = self.tx.as_mut() {
                     tx.failed = true;
@@ -139,6 +148,7 @@ struct Tx {
     failed: bool,
     ctx: Ctx,
     claim: Option<Build>,
+    source_map: bool,
 }
 
 #[derive(Debug, Default)]
@@ -393,6 +403,7 @@ fn step(
     tx_slot: &mut Option<Tx>,
     item: &Item<'_>,
     queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
+    source_map: bool,
 ) -> Result<(), X12Error> {
     let seg = &item.seg;
     match seg.id() {
@@ -420,6 +431,7 @@ fn step(
                 failed: false,
                 ctx: Ctx::default(),
                 claim: None,
+                source_map,
             });
             return Ok(());
         }
@@ -452,10 +464,6 @@ fn step(
     let at = At::new(item, loop_id);
     tx.segment(&at, queue)
 }
-
-const TOP_LEVEL: &[&str] = &[
-    "HEADER", "1000A", "1000B", "2000A", "2010AA", "2010AB", "2010AC", "2000B", "2010BA", "2010BB", "2000C", "2010CA",
-];
 
 impl Tx {
     fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>) {
@@ -509,7 +517,22 @@ impl Tx {
         let seg = at.seg();
         let id = seg.id();
         // A claim ends where its 2300 loop ends.
-        if self.claim.is_some() && (TOP_LEVEL.contains(&at.loop_id) || id == b"CLM") {
+        let top_level = matches!(
+            at.loop_id,
+            "HEADER"
+                | "1000A"
+                | "1000B"
+                | "2000A"
+                | "2010AA"
+                | "2010AB"
+                | "2010AC"
+                | "2000B"
+                | "2010BA"
+                | "2010BB"
+                | "2000C"
+                | "2010CA"
+        );
+        if self.claim.is_some() && (top_level || id == b"CLM") {
             self.finish_claim(queue);
         }
         let mut findings = std::mem::take(&mut self.structure.findings);
@@ -688,11 +711,11 @@ impl Tx {
             total_charge: total,
             prior_payer_paid: None,
         };
-        let mut src = SourceMap::default();
+        let mut src = if self.source_map { SourceMap::default() } else { SourceMap::disabled() };
         for r in ctx.billing_src.iter().chain(&ctx.sub_src) {
             src.push(*r);
         }
-        if claim.patient.is_some() {
+        if claim.patient.is_some() && self.source_map {
             for r in &ctx.pat_src {
                 src.push(*r);
             }

@@ -6,12 +6,14 @@
 //! misplaced segments, out-of-order segments, missing required loops/segments and loops or
 //! segments repeated beyond the guide's maximum.
 
-use crate::token::Segment;
+use crate::token::{Segment, pack_id};
 
 /// A segment slot in a loop.
 #[derive(Debug)]
 pub struct SegDef {
     pub id: &'static [u8],
+    /// `id` packed by [`crate::token::pack_id`].
+    pub code: u32,
     /// Allowed values of element 1 (qualifier); empty = any.
     pub quals: &'static [&'static [u8]],
     pub max: u16,
@@ -36,16 +38,18 @@ pub struct LoopDef {
 }
 
 impl SegDef {
-    pub fn matches(&self, seg: &Segment<'_>) -> bool {
-        seg.id() == self.id && (self.quals.is_empty() || self.quals.contains(&seg.el(1)))
+    /// `code` is `seg.code()`, computed once by the caller.
+    #[inline]
+    pub fn matches(&self, code: u32, seg: &Segment<'_>) -> bool {
+        code == self.code && (self.quals.is_empty() || self.quals.iter().any(|q| *q == seg.el(1)))
     }
 }
 
 const fn s(id: &'static [u8], max: u16, req: bool) -> SegDef {
-    SegDef { id, quals: &[], max, req }
+    SegDef { id, code: pack_id(id), quals: &[], max, req }
 }
 const fn q(id: &'static [u8], quals: &'static [&'static [u8]], max: u16, req: bool) -> SegDef {
-    SegDef { id, quals, max, req }
+    SegDef { id, code: pack_id(id), quals, max, req }
 }
 const fn c(def: &'static LoopDef, max: u32, req: bool) -> ChildDef {
     ChildDef { def, max, req }

@@ -70,6 +70,7 @@ impl fmt::Display for SourceRef {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
     entries: Vec<SourceRef>,
+    off: bool,
 }
 
 impl fmt::Debug for SourceMap {
@@ -79,8 +80,21 @@ impl fmt::Debug for SourceMap {
 }
 
 impl SourceMap {
+    /// A map that records nothing (reading without source maps is faster).
+    pub(crate) fn disabled() -> SourceMap {
+        SourceMap { entries: Vec::new(), off: true }
+    }
+
+    #[inline]
     pub(crate) fn push(&mut self, r: SourceRef) {
-        self.entries.push(r);
+        if !self.off {
+            self.entries.push(r);
+        }
+    }
+
+    /// False when the reader was told not to record origins.
+    pub fn is_enabled(&self) -> bool {
+        !self.off
     }
 
     /// All entries, in input order.

@@ -17,19 +17,19 @@ struct Open {
     seg_number: u64,
     in_set: u32,
     offset: u64,
-    trigger: String,
+    /// Qualifier of the trigger segment (NM101 etc.), for messages.
+    qual: [u8; 3],
 }
 
 impl Open {
     fn new(def: &'static LoopDef, seg: &Segment<'_>, in_set: u32) -> Open {
         let mut counts = [0u16; MAX_SEGS];
         counts[0] = 1;
-        let q = seg.s(1);
-        let trigger = if def.segs[0].quals.is_empty() || q.len() > 3 {
-            seg.id_str().to_string()
-        } else {
-            format!("{}*{}", seg.id_str(), q)
-        };
+        let mut qual = [0u8; 3];
+        let q = seg.el(1);
+        if !def.segs[0].quals.is_empty() && q.len() <= 3 {
+            qual[..q.len()].copy_from_slice(q);
+        }
         Open {
             def,
             pos: 0,
@@ -38,8 +38,14 @@ impl Open {
             seg_number: seg.number,
             in_set,
             offset: seg.offset,
-            trigger,
+            qual,
         }
+    }
+
+    fn trigger(&self) -> String {
+        let id = String::from_utf8_lossy(self.def.segs[0].id);
+        let q: String = self.qual.iter().take_while(|&&b| b != 0).map(|&b| b as char).collect();
+        if q.is_empty() { id.into_owned() } else { format!("{id}*{q}") }
     }
 
     fn loc(&self) -> Location {
@@ -67,7 +73,7 @@ impl Open {
                             "loop {} ({}, starting with {}) is missing required segment {}",
                             self.def.id,
                             self.def.name,
-                            self.trigger,
+                            self.trigger(),
                             String::from_utf8_lossy(sd.id)
                         ),
                     ));
@@ -86,7 +92,12 @@ impl Open {
                     Some(self.loc()),
                     format!(
                         "loop {} ({}, starting with {}) is missing required loop {} ({}, {})",
-                        self.def.id, self.def.name, self.trigger, cd.def.id, cd.def.name, trig
+                        self.def.id,
+                        self.def.name,
+                        self.trigger(),
+                        cd.def.id,
+                        cd.def.name,
+                        trig
                     ),
                 ));
             }
@@ -177,11 +188,11 @@ impl Structure {
             return Ok(def.id);
         }
         // Plain segment of the innermost loop, in order and within its repeat count.
+        let code = seg.code();
         let cur = self.stack.last_mut().expect("header always open");
-        let id = seg.id();
-        if let Some(i) = cur.def.segs.iter().skip(1).position(|sd| sd.matches(seg)).map(|i| i + 1) {
-            let first_same = cur.def.segs.iter().position(|sd| sd.id == id).unwrap_or(i);
-            if first_same >= cur.pos || cur.def.segs[cur.pos].id == id {
+        if let Some(i) = cur.def.segs.iter().skip(1).position(|sd| sd.matches(code, seg)).map(|i| i + 1) {
+            let first_same = cur.def.segs.iter().position(|sd| sd.code == code).unwrap_or(i);
+            if first_same >= cur.pos || cur.def.segs[cur.pos].code == code {
                 cur.pos = cur.pos.max(i);
                 cur.counts[i] = cur.counts[i].saturating_add(1);
                 let sd = &cur.def.segs[i];
@@ -206,7 +217,7 @@ impl Structure {
         // Trigger of a child loop of some open loop, innermost first.
         for depth in (0..self.stack.len()).rev() {
             let open = &self.stack[depth];
-            let Some(ci) = open.def.children.iter().position(|cd| cd.def.segs[0].matches(seg)) else {
+            let Some(ci) = open.def.children.iter().position(|cd| cd.def.segs[0].matches(code, seg)) else {
                 continue;
             };
             self.close_to(depth + 1)?;
@@ -238,8 +249,8 @@ impl Structure {
         } else {
             String::new()
         };
-        if let Some(i) = cur.def.segs.iter().position(|sd| sd.id == id)
-            && (cur.def.segs[i].matches(seg) || cur.def.segs[i].quals.is_empty())
+        if let Some(i) = cur.def.segs.iter().position(|sd| sd.code == code)
+            && (cur.def.segs[i].matches(code, seg) || cur.def.segs[i].quals.is_empty())
         {
             let after = String::from_utf8_lossy(cur.def.segs[cur.pos].id);
             return Err(err(

@@ -111,6 +111,12 @@ impl<'a> Segment<'a> {
         std::str::from_utf8(self.id()).unwrap_or("")
     }
 
+    /// The id packed into a `u32` (see [`pack_id`]): cheap to compare.
+    #[inline]
+    pub fn code(&self) -> u32 {
+        pack_id(self.id())
+    }
+
     /// Whether the id equals `id`.
     #[inline]
     pub fn is(&self, id: &[u8]) -> bool {
@@ -193,6 +199,21 @@ impl<'a> Segment<'a> {
     }
 }
 
+/// Packs a segment id of up to 4 bytes into a `u32` (longer ids map to `u32::MAX`).
+#[inline]
+pub const fn pack_id(id: &[u8]) -> u32 {
+    if id.len() > 4 {
+        return u32::MAX;
+    }
+    let mut v = 0u32;
+    let mut i = 0;
+    while i < id.len() {
+        v = (v << 8) | id[i] as u32;
+        i += 1;
+    }
+    v
+}
+
 /// Component `c` (1-based) of a composite element.
 #[inline]
 pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
@@ -210,6 +231,56 @@ pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
         }
         i += 1;
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in every byte of `x` that is zero (exact: no carries between bytes).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HI).wrapping_add(!HI)) | x) & HI
+}
+
+/// Finds the segment terminator in `hay`, pushing the positions of element separators before
+/// it. Eight bytes at a time (SWAR). Returns `None` (with `seps` partly filled) when there is
+/// no terminator.
+#[inline]
+fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+    let bel = LO.wrapping_mul(u64::from(el));
+    let bterm = LO.wrapping_mul(u64::from(term));
+    let mut base = 0usize;
+    let mut chunks = hay.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let mut m_el = zero_bytes(w ^ bel);
+        let m_term = zero_bytes(w ^ bterm);
+        let end = if m_term != 0 {
+            let t = m_term.trailing_zeros();
+            // Keep separators strictly before the terminator.
+            m_el &= (1u64 << t) - 1;
+            Some(base + (t / 8) as usize)
+        } else {
+            None
+        };
+        while m_el != 0 {
+            seps.push((base + (m_el.trailing_zeros() / 8) as usize) as u32);
+            m_el &= m_el - 1;
+        }
+        if end.is_some() {
+            return end;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == term {
+            return Some(base + i);
+        }
+        if b == el {
+            seps.push((base + i) as u32);
+        }
+    }
+    None
 }
 
 fn valid_id(id: &[u8]) -> bool {
@@ -391,36 +462,34 @@ impl<R: Read> Tokenizer<R> {
             };
             return Err(self.err(ErrorKind::NotX12, reason, &id));
         };
-        // Find the terminator.
-        let mut scanned = 0usize;
-        let seg_len = loop {
-            if let Some(p) = memchr::memchr(d.segment, &self.buf[self.pos + scanned..self.end]) {
-                break scanned + p;
+        // One pass: element separators and the terminator.
+        let (el, term) = (d.element, d.segment);
+        self.seps.clear();
+        let seg_len = 'scan: loop {
+            if let Some(i) = scan_segment(&self.buf[self.pos..self.end], el, term, &mut self.seps) {
+                break 'scan i;
             }
-            scanned = self.end - self.pos;
-            if scanned > self.max_segment {
+            self.seps.clear();
+            if self.end - self.pos > self.max_segment {
                 self.failed = true;
                 let reason = format!("no segment terminator within {} bytes", self.max_segment);
                 return Err(self.err(ErrorKind::SegmentTooLong, reason, &[]));
             }
             if !self.fill()? {
                 // Last segment without terminator: accept it.
+                let hay = &self.buf[self.pos..self.end];
+                self.seps.extend(memchr::memchr_iter(el, hay).map(|p| p as u32));
                 break self.end - self.pos;
             }
         };
         let start = self.pos;
         let mut raw_end = start + seg_len;
         self.pos = (raw_end + 1).min(self.end);
-        // Tolerate trailing CR/LF inside the segment when the terminator is not CR/LF itself
-        // (files that end segments with "\r\n~" are rare; strip trailing whitespace).
+        // Tolerate CR/LF before the terminator.
         while raw_end > start && matches!(self.buf[raw_end - 1], b'\r' | b'\n') {
             raw_end -= 1;
         }
         let raw = &self.buf[start..raw_end];
-        self.seps.clear();
-        for p in memchr::memchr_iter(d.element, raw) {
-            self.seps.push(p as u32);
-        }
         self.number += 1;
         let offset = self.consumed + start as u64;
         let id = match self.seps.first() {
@@ -445,5 +514,50 @@ impl<R: Read> Tokenizer<R> {
         }
         self.cur = Some((start, raw_end, offset));
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swar_scan_matches_scalar() {
+        let samples: &[&[u8]] = &[
+            b"",
+            b"~",
+            b"NM1*85*2*NAME*****XX*1234567893~rest",
+            b"A*B*C*D*E*F*G*H*I*J*K*L~",
+            b"********~*",
+            b"no terminator*here*at*all",
+            b"\x80\x81*\x00\xff~",
+            b"1234567*~",
+            b"12345678~",
+        ];
+        for hay in samples {
+            let mut got = Vec::new();
+            let r = scan_segment(hay, b'*', b'~', &mut got);
+            let mut want = Vec::new();
+            let mut wr = None;
+            for (i, &b) in hay.iter().enumerate() {
+                if b == b'~' {
+                    wr = Some(i);
+                    break;
+                }
+                if b == b'*' {
+                    want.push(i as u32);
+                }
+            }
+            assert_eq!(r, wr, "{hay:?}");
+            assert_eq!(got, want, "{hay:?}");
+        }
+        // Every byte value as delimiter next to every other.
+        for d in 0..=255u8 {
+            let hay: Vec<u8> = (0..=255u8).chain([d]).collect();
+            let mut got = Vec::new();
+            let r = scan_segment(&hay, d.wrapping_add(1), d, &mut got);
+            assert_eq!(r, Some(d as usize));
+            assert!(got.iter().all(|&p| hay[p as usize] == d.wrapping_add(1) && (p as usize) < d as usize));
+        }
     }
 }

@@ -1,0 +1,60 @@
+//! Input sniffing: X12 (and which transaction), FHIR JSON, claim-model JSON.
+
+use crate::envelope::TxKind;
+use crate::token::parse_isa_delimiters;
+
+/// What an input looks like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// An X12 interchange. `kind` is `None` when the version is not supported (e.g. 4010).
+    X12 {
+        /// Transaction set kind of the first ST, when supported.
+        kind: Option<TxKind>,
+        /// GS08 / ST03 of the first transaction set (`005010X222A1`), when found.
+        version: Option<String>,
+    },
+    /// FHIR JSON (has a `resourceType`).
+    FhirJson,
+    /// The cleanclaim claim JSON (a claim object or an array of them).
+    ClaimJson,
+    /// Anything else.
+    Unknown,
+}
+
+/// Looks at the first few KiB of an input.
+pub fn detect(bytes: &[u8]) -> Format {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let b = &bytes[start..];
+    let head = &b[..b.len().min(8192)];
+    if head.starts_with(b"ISA") {
+        let Ok((d, _)) = parse_isa_delimiters(head) else {
+            return Format::X12 { kind: None, version: None };
+        };
+        let mut version = None;
+        for seg in head.split(|&c| c == d.segment).take(8) {
+            let seg = seg.trim_ascii();
+            let els: Vec<&[u8]> = seg.split(|&c| c == d.element).collect();
+            match els.first().copied() {
+                Some(b"GS") => version = els.get(8).map(|v| String::from_utf8_lossy(v).into_owned()),
+                Some(b"ST") => {
+                    if let Some(v) = els.get(3).filter(|v| !v.is_empty()) {
+                        version = Some(String::from_utf8_lossy(v).into_owned());
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let kind = version.as_deref().and_then(TxKind::from_version);
+        return Format::X12 { kind, version };
+    }
+    if head.starts_with(b"{") || head.starts_with(b"[") {
+        if memchr::memmem::find(head, b"\"resourceType\"").is_some() {
+            return Format::FhirJson;
+        }
+        return Format::ClaimJson;
+    }
+    Format::Unknown
+}

@@ -1,0 +1,88 @@
+//! No input makes a reader panic: random bytes, random text, and mutations of a valid file.
+
+use cleanclaim_x12::{Tokenizer, detect, read_277ca, read_835_bytes, read_837_bytes, read_999, read_fhir};
+use proptest::prelude::*;
+
+const VALID: &str = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
+GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~\
+NM1*41*2*SUB*****46*S~PER*IC*X*TE*8005550100~NM1*40*2*REC*****46*R~HL*1**20*1~\
+NM1*85*2*CLINIC*****XX*1234567893~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
+HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*X*Y****MI*M1~DMG*D8*19800101*M~NM1*PR*2*PAYER*****PI*P1~\
+CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:E119*ABF:I10~LX*1~SV1*HC:99213:25*100*UN*1***1:2~DTP*472*D8*20260105~\
+SE*21*0001~GE*1*1~IEA*1*000000001~";
+
+fn exercise(bytes: &[u8]) {
+    for r in read_837_bytes(bytes) {
+        let _ = r.map(|c| format!("{c:?}")).map_err(|e| e.to_string());
+    }
+    let _ = read_835_bytes(bytes);
+    let _ = read_999(bytes);
+    let _ = read_277ca(bytes);
+    let _ = detect(bytes);
+    let mut t = Tokenizer::new(bytes);
+    for _ in 0..10_000 {
+        match t.next_segment() {
+            Ok(Some(s)) => {
+                let _ = (s.id(), s.el(3), s.comp(1, 2), s.reps(2));
+            }
+            _ => break,
+        }
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        let _ = read_fhir(s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        exercise(&bytes);
+    }
+
+    #[test]
+    fn random_bytes_after_isa(tail in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        let mut b = VALID.as_bytes()[..106].to_vec();
+        b.extend_from_slice(&tail);
+        exercise(&b);
+    }
+
+    #[test]
+    fn mutated_valid_file(edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+                          cut in any::<prop::sample::Index>()) {
+        let mut b = VALID.as_bytes().to_vec();
+        for (i, v) in edits {
+            let at = i.index(b.len());
+            b[at] = v;
+        }
+        exercise(&b);
+        let end = cut.index(b.len());
+        exercise(&b[..end]);
+    }
+
+    #[test]
+    fn mutated_valid_file_with_delimiters(edits in proptest::collection::vec(
+        (any::<prop::sample::Index>(), prop::sample::select(vec![b'*', b':', b'~', b'^', b'\n', b'0', b'9', b'A', b' '])), 1..6)) {
+        let mut b = VALID.as_bytes().to_vec();
+        for (i, v) in edits {
+            let at = i.index(b.len());
+            b[at] = v;
+        }
+        exercise(&b);
+    }
+
+    #[test]
+    fn random_json_like(s in r#"\{("[a-zA-Z]{1,12}": ?(\[|\{|"[a-z0-9.\-]{0,8}"|[0-9.\-]{1,6}|null|true)[,\]\} ]{0,3}){0,12}"#) {
+        let _ = read_fhir(&s);
+        let with_type = s.replacen('{', r#"{"resourceType": "Claim", "#, 1);
+        let _ = read_fhir(&with_type);
+    }
+}
+
+#[test]
+fn valid_sample_is_valid() {
+    let claims: Vec<_> = read_837_bytes(VALID.as_bytes()).collect();
+    assert_eq!(claims.len(), 1);
+    assert!(claims[0].is_ok(), "{:?}", claims[0]);
+}

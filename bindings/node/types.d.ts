@@ -150,6 +150,76 @@ export interface Claim {
   prior_payer_paid?: Amount | null
 }
 
+/** The code system a look-up answered from. */
+export type CodeSystem = 'icd10cm' | 'icd10pcs' | 'hcpcs' | 'modifier' | 'cpt'
+
+/** A period during which a code is valid, with the MCE flags in force. */
+export interface ValidPeriod {
+  from: DateString
+  /** Last valid day; null while open-ended. */
+  to: DateString | null
+  flags: string[]
+}
+
+/** A chapter or section of the ICD-10-CM tabular list. */
+export interface Heading {
+  /** Chapter number or section id (`E08-E13`). */
+  id: string
+  title: string
+}
+
+/** Instructional notes that apply to a code (its own and inherited). */
+export interface NotesText {
+  inclusion_terms: string[]
+  excludes1: string[]
+  excludes2: string[]
+  code_first: string[]
+  use_additional: string[]
+  code_also: string[]
+}
+
+/** Everything cleanclaim knows about a code: `engine.lookup(code, date?)`. */
+export interface CodeLookup {
+  system: CodeSystem
+  /** Normalized code (no dot). */
+  code: string
+  /** Display form (`E11.22`). */
+  display: string
+  description: string | null
+  /** Why there is no description, when there is none. */
+  description_note: string | null
+  /** Valid (billable) on the date asked, or on any date when none was asked. */
+  valid: boolean
+  /** A header with more specific codes under it (ICD-10-CM). */
+  header: boolean
+  chapter: Heading | null
+  section: Heading | null
+  parent: string | null
+  children: string[]
+  /** MCE flags in force on the date (or latest). */
+  flags: string[]
+  valid_periods: ValidPeriod[]
+  /** Allowed 7th characters as [character, meaning]. */
+  seventh_characters: Array<[string, string]>
+  notes: NotesText
+  /** Why the code is not billable as written, with the fix. */
+  incomplete: string | null
+  /** Release the answer comes from, when it matters (HCPCS: `2020 (stale)`). */
+  release: string | null
+}
+
+/** One `engine.search(words, limit?)` hit. */
+export interface SearchResult {
+  /** Normalized code. */
+  code: string
+  /** Display form. */
+  display: string
+  description: string
+  billable: boolean
+  /** Relevance (higher is better). */
+  score: number
+}
+
 /**
  * Thrown by the constructor and the sync methods, and the rejection of the async ones, when
  * input or options are unusable. A claim that fails checks is a `Report`, never an error.

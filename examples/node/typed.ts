@@ -1,7 +1,17 @@
 // Type-checked use of the `cleanclaim` package (`tsc --noEmit -p bindings/node/tsconfig.json`).
 // It is compiled, not run: it proves the committed index.d.ts and types.d.ts describe the API.
 import { Engine, version } from '../../bindings/node'
-import type { Claim, CleanclaimError, EngineOptions, Finding, Report, Severity } from '../../bindings/node'
+import type {
+  Claim,
+  CleanclaimError,
+  CodeLookup,
+  CodeSystem,
+  EngineOptions,
+  Finding,
+  Report,
+  SearchResult,
+  Severity,
+} from '../../bindings/node'
 
 const options: EngineOptions = {
   asOf: '2026-11-30',
@@ -70,3 +80,18 @@ const badKind: Claim = { ...claim, kind: 'dental' }
 // @ts-expect-error severities are error, warning or info
 const badSeverity: EngineOptions = { severity: { 'claim.total_mismatch': 'fatal' } }
 void [noLines, badKind, badSeverity]
+
+// Code look-up and search.
+function codes(engine: Engine): void {
+  const l: CodeLookup | null = engine.lookup('E11.22', '2026-03-02')
+  if (l !== null) {
+    const s: CodeSystem = l.system
+    const excludes: string[] = l.notes.excludes1
+    const seventh: Array<[string, string]> = l.seventh_characters
+    void [s, excludes, seventh, l.valid_periods[0]?.to]
+  }
+  const hits: SearchResult[] = engine.search('type 2 diabetes', 5)
+  const valid: boolean[] = engine.icd10cmValidity(['E11.22', 'I10'], '2026-03-02')
+  void [hits, valid]
+}
+void codes

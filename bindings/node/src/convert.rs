@@ -173,3 +173,13 @@ pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
     }
     Ok(out)
 }
+
+/// A date argument; a bad one is the caller's mistake, named by the argument.
+pub fn parse_date(arg: &str, text: &str) -> Res<cleanclaim::Date> {
+    cleanclaim::Date::parse(text).map_err(|e| Failure::invalid(arg, &e.to_string()))
+}
+
+/// A core value as JS, with the same names and shapes as its JSON.
+pub fn to_js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Res<Unknown<'e>> {
+    env.to_js_value(value).map_err(|e| cleanclaim::Error::Internal(format!("converting to JS: {}", e.reason)).into())
+}

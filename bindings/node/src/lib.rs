@@ -14,7 +14,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::convert::{Report, claim_text, claim_texts, options_to_engine};
+use crate::convert::{Report, claim_text, claim_texts, options_to_engine, parse_date, to_js};
 use crate::errors::{Res, guard, guard_js};
 use crate::tasks::{CheckMany, CheckOne, PanicTask};
 
@@ -72,6 +72,34 @@ impl Engine {
     pub fn check_many_async(&self, env: Env, claims: Unknown) -> AsyncTask<CheckMany> {
         let input = guard(|| claim_texts(&env, claims));
         AsyncTask::new(CheckMany::claims(self.inner.clone(), input))
+    }
+
+    /// Everything known about a code (ICD-10-CM, ICD-10-PCS, HCPCS, modifier, or CPT shape),
+    /// valid on `date` (`YYYY-MM-DD`) or on any date when absent; null for an unknown code.
+    #[napi(ts_args_type = "code: string, date?: string | null", ts_return_type = "CodeLookup | null")]
+    pub fn lookup<'e>(&self, env: &'e Env, code: String, date: Option<String>) -> Result<Unknown<'e>> {
+        guard_js(env, || {
+            let date = date.as_deref().map(|d| parse_date("date", d)).transpose()?;
+            to_js(env, &self.inner.lookup(&code, date))
+        })
+    }
+
+    /// Ranked ICD-10-CM search over descriptions and inclusion terms, best first.
+    #[napi(ts_args_type = "words: string, limit?: number | null", ts_return_type = "Array<SearchResult>")]
+    pub fn search<'e>(&self, env: &'e Env, words: String, limit: Option<u32>) -> Result<Unknown<'e>> {
+        // The CLI's default, so both answer alike.
+        const DEFAULT_LIMIT: u32 = 10;
+        guard_js(env, || to_js(env, &self.inner.search(&words, limit.unwrap_or(DEFAULT_LIMIT) as usize)))
+    }
+
+    /// Whether each ICD-10-CM code is valid (billable) on `date`, in input order.
+    #[napi(js_name = "icd10cmValidity")]
+    pub fn icd10cm_validity(&self, env: Env, codes: Vec<String>, date: String) -> Result<Vec<bool>> {
+        guard_js(&env, || {
+            let date = parse_date("date", &date)?;
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            Ok(self.inner.icd10cm_validity(&codes, date))
+        })
     }
 
     /// `checkJson` on the libuv thread pool. Never throws: unusable input rejects.

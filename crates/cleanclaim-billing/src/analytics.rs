@@ -42,7 +42,7 @@ use crate::ledger::{AdjGroup, ClaimAccount, EntryKind, Ledger};
 use crate::lifecycle::ClaimState;
 
 /// CARCs that price a paid service rather than deny it.
-pub const PRICING_CARCS: &[&str] = &["45", "42", "253", "23", "94", "237", "59", "131", "144", "P13"];
+pub const PRICING_CARCS: &[&str] = &["45", "42", "A2", "253", "23", "94", "237", "59", "131", "144", "P13"];
 
 /// The cleanclaim rule that checks for what this CARC (and its RARCs) reports, if any.
 /// Approximate; see the module docs.

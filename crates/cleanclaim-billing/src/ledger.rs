@@ -359,28 +359,33 @@ impl ClaimAccount {
             lifecycle,
             entries: Vec::new(),
         };
-        let lines: Vec<(Option<String>, Vec<String>, Option<String>, Option<Date>, Money)> = if c.lines.is_empty() {
-            vec![(None, Vec::new(), None, None, c.charge)]
+        let line = |number: u32, procedure: Option<String>, charge: Money| LineAccount {
+            number,
+            procedure,
+            modifiers: Vec::new(),
+            control_number: None,
+            date: None,
+            charge,
+            balance: Balance::default(),
+        };
+        let lines: Vec<LineAccount> = if c.lines.is_empty() {
+            vec![line(1, None, c.charge)]
         } else {
             c.lines
                 .iter()
-                .map(|l| {
-                    (Some(l.procedure.clone()), l.modifiers.clone(), l.line_control_number.clone(), l.date, l.charge)
+                .enumerate()
+                .map(|(i, l)| LineAccount {
+                    modifiers: l.modifiers.clone(),
+                    control_number: l.line_control_number.clone(),
+                    date: l.date,
+                    ..line(i as u32 + 1, Some(l.procedure.clone()), l.charge)
                 })
                 .collect()
         };
-        for (i, (procedure, modifiers, control_number, ldate, charge)) in lines.into_iter().enumerate() {
-            let n = i as u32 + 1;
-            acc.lines.push(LineAccount {
-                number: n,
-                procedure,
-                modifiers,
-                control_number,
-                date: ldate,
-                charge,
-                balance: Balance::default(),
-            });
-            acc.push(Entry::new(EntryKind::Charge, Some(n), charge, ldate.unwrap_or(date), src.clone()));
+        for l in lines {
+            let charge = Entry::new(EntryKind::Charge, Some(l.number), l.charge, l.date.unwrap_or(date), src.clone());
+            acc.lines.push(l);
+            acc.push(charge);
         }
         acc
     }
@@ -572,13 +577,18 @@ fn payer_of(r: &Remittance) -> Option<String> {
     r.payer.id.clone().or_else(|| r.payer.name.clone())
 }
 
-/// The key of a remittance: TRN02 trace number and TRN03 originator (ST02 when there is no
-/// TRN).
+/// The key of a remittance: TRN02 trace number, TRN03 originator, BPR02 (signed) and BPR16.
+/// The trace number alone should do, but payers (and sample files) reuse trace numbers for
+/// different payments; the amount and date tell those apart while a resent copy of the same
+/// 835 still has the same key. Without a TRN the ST02 and payer stand in.
 pub fn remittance_key(r: &Remittance) -> String {
-    match &r.trace_number {
+    let sign = if r.payment.credit_debit.trim() == "D" { "-" } else { "" };
+    let date = r.payment.date.map(|d| d.ymd().to_string()).unwrap_or_default();
+    let id = match &r.trace_number {
         Some(t) => format!("{t}|{}", r.trace_originator.as_deref().unwrap_or("")),
         None => format!("st:{}|{}", r.control, payer_of(r).unwrap_or_default()),
-    }
+    };
+    format!("{id}|{sign}{}|{date}", r.payment.amount.0)
 }
 
 /// The idempotency key of one claim payment: remittance key, CLP01, and the claim's ordinal
@@ -683,7 +693,7 @@ pub struct RemitSummary {
     pub posted: usize,
     /// CLP loops already posted before (skipped).
     pub duplicates: usize,
-    /// Claims the ledger already knew (CLP01 = CLM01).
+    /// Claim payments for claims the ledger knew before this remittance (CLP01 = CLM01).
     pub matched: usize,
     /// Claims opened from the remittance.
     pub created: usize,
@@ -831,6 +841,12 @@ impl Ledger {
             claims: r.claims.len(),
         });
         let mut ordinals: BTreeMap<&str, usize> = BTreeMap::new();
+        let known: BTreeSet<String> = r
+            .claims
+            .iter()
+            .filter(|c| self.claims.contains_key(&c.patient_control_number))
+            .map(|c| c.patient_control_number.clone())
+            .collect();
         for c in &r.claims {
             let ord = ordinals.entry(c.patient_control_number.as_str()).or_default();
             let pkey = posting_key(&key, &c.patient_control_number, *ord);
@@ -847,7 +863,7 @@ impl Ledger {
                 sum.entries_added += acc.entries.len();
                 self.claims.insert(acc.claim_id.clone(), acc);
                 sum.created += 1;
-            } else {
+            } else if known.contains(&c.patient_control_number) {
                 sum.matched += 1;
             }
             let added = self.post_claim(c, &key, &pkey, date, &src, &mut sum)?;
@@ -1053,7 +1069,8 @@ impl Ledger {
 fn match_lines(acc: &ClaimAccount, c: &ClaimPayment) -> Vec<Option<u32>> {
     let mut used = vec![false; acc.lines.len()];
     let mut out = vec![None; c.lines.len()];
-    let passes: [&dyn Fn(&LineAccount, &cleanclaim_x12::LinePayment) -> bool; 3] = [
+    type Pass = dyn Fn(&LineAccount, &cleanclaim_x12::LinePayment) -> bool;
+    let passes: [&Pass; 3] = [
         &|l, s| s.line_control_number.is_some() && l.control_number == s.line_control_number,
         &|l, s| l.procedure.as_deref() == Some(s.procedure.as_str()) && l.charge == s.charge,
         &|l, s| l.procedure.as_deref() == Some(s.procedure.as_str()),

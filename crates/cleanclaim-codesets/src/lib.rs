@@ -126,6 +126,11 @@ impl CodeSets {
         &self.cpt
     }
 
+    /// Whether a 2-digit patient discharge status code is valid on `date` (MCE list, by date).
+    pub fn discharge_status_valid(&self, code: &str, date: Ymd) -> bool {
+        self.cm.discharge_status_valid(code, date)
+    }
+
     pub fn info(&self) -> CodeSetsInfo {
         CodeSetsInfo {
             icd10cm_codes: self.cm.len(),

@@ -189,3 +189,21 @@ impl fmt::Debug for X12Error {
         write!(f, "X12Error({self})")
     }
 }
+
+impl From<X12Error> for cleanclaim::Error {
+    /// Until the core has an X12 variant: limits stay limits, I/O stays I/O, everything else is
+    /// `Invalid` with the X12 location as its path.
+    fn from(e: X12Error) -> cleanclaim::Error {
+        match e.kind {
+            ErrorKind::Limit => cleanclaim::Error::Limit(e.to_string()),
+            ErrorKind::Io if e.source.is_some() => {
+                let path = e.location.as_ref().and_then(|l| l.file.clone()).unwrap_or_default();
+                cleanclaim::Error::Io { path, source: e.source.expect("checked") }
+            }
+            _ => cleanclaim::Error::Invalid {
+                path: e.location.as_deref().map(ToString::to_string).unwrap_or_default(),
+                message: format!("{}: {}", e.kind, e.reason),
+            },
+        }
+    }
+}

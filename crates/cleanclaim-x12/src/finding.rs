@@ -61,3 +61,31 @@ impl fmt::Display for Finding {
         write!(f, ": {}", self.message)
     }
 }
+
+impl Finding {
+    /// The core report's finding: severity mapped, `line` (1-based) taken from a
+    /// `lines[N]` path. The X12 location is not part of the core shape; keep `self` for it.
+    pub fn to_core(&self) -> cleanclaim::Finding {
+        let line = self
+            .path
+            .strip_prefix("lines[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse::<u32>().ok())
+            .map(|n| n + 1);
+        let message = match &self.location {
+            Some(l) => format!("{} ({})", self.message, l.element_name()),
+            None => self.message.clone(),
+        };
+        cleanclaim::Finding {
+            rule: self.rule.to_string(),
+            severity: match self.severity {
+                Severity::Error => cleanclaim::Severity::Error,
+                Severity::Warning => cleanclaim::Severity::Warning,
+                Severity::Info => cleanclaim::Severity::Info,
+            },
+            path: self.path.clone(),
+            message,
+            line,
+        }
+    }
+}

@@ -381,3 +381,18 @@ fn detects_formats() {
     assert_eq!(detect(br#"[{"id": "x"}]"#), Format::ClaimJson);
     assert_eq!(detect(b"hello"), Format::Unknown);
 }
+
+#[test]
+fn findings_convert_to_core_findings() {
+    let t = default_837().replace("SV1*HC:81002*50*UN*2.5***2~", "SV1*HC:81002*50*XX*2.5***2~");
+    let pc = read_837_bytes(t.as_bytes()).next().unwrap().unwrap();
+    let f = pc.findings.iter().find(|f| f.rule == "x12.snip2.code_value").expect("SV103 code value finding");
+    let core = f.to_core();
+    assert_eq!(core.rule, "x12.snip2.code_value");
+    assert_eq!(core.severity, cleanclaim::Severity::Error);
+    assert!(core.message.contains("SV103"), "{}", core.message);
+    let f = cleanclaim_x12::Finding { path: "lines[2].charge".into(), ..f.clone() };
+    assert_eq!(f.to_core().line, Some(3));
+    let e: cleanclaim::Error = read_837_bytes(b"GS*HC~").next().unwrap().unwrap_err().into();
+    assert_eq!(e.code(), "invalid");
+}

@@ -582,6 +582,31 @@ static void test_check_many(void) {
         cleanclaim_string_free(json);
         cleanclaim_report_list_free(list);
     }
+    /* A batch big enough for the core to split it across the worker pool. */
+    enum { BIG = 300 };
+    size_t big_cap = BIG * (l1 + 1) + 3;
+    char *big = malloc(big_cap), *p = big;
+    *p++ = '[';
+    for (int i = 0; i < BIG; i++) {
+        if (i) *p++ = ',';
+        memcpy(p, clean, l1);
+        p += l1;
+    }
+    *p++ = ']';
+    *p = '\0';
+    cleanclaim_report_list *list = NULL;
+    CHECK_RC(cleanclaim_engine_check_many_json(engine, big, strlen(big), &list), CLEANCLAIM_OK);
+    CHECK(cleanclaim_report_list_len(list) == BIG);
+    for (size_t i = 0; i < cleanclaim_report_list_len(list); i++) {
+        const cleanclaim_report *r = NULL;
+        cleanclaim_report_list_get(list, i, &r);
+        char *got = report_json(r);
+        if (!got || strcmp(got, want[0]) != 0) current_failed = 1;
+        free(got);
+    }
+    cleanclaim_report_list_free(list);
+    free(big);
+
     for (int i = 0; i < 3; i++) free(want[i]);
     cleanclaim_engine_free(engine);
     free(array);

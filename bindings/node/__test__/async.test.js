@@ -37,13 +37,13 @@ test('concurrent checkManyAsync batches keep their input order', async () => {
 test('the event loop keeps running while a large batch is checked', async () => {
   const engine = new Engine({ asOf: ASOF })
   const one = JSON.stringify(JSON.parse(loadExamples()[0].text))
-  const text = Array(40000).fill(one).join('\n')
+  const text = Array(5000).fill(one).join('\n')
   let ticks = 0
   const timer = setInterval(() => ticks++, 1)
   const started = process.hrtime.bigint()
   try {
     const reports = await engine.checkJsonAsync(text)
-    assert.equal(reports.length, 40000)
+    assert.equal(reports.length, 5000)
   } finally {
     clearInterval(timer)
   }

@@ -16,12 +16,14 @@ pub fn parse_many(texts: Vec<String>) -> Res<Vec<cleanclaim::Claim>> {
         .collect()
 }
 
-fn settle<T>(env: &Env, out: &mut Option<Res<T>>) -> napi::Result<T> {
-    match out.take() {
-        Some(Ok(v)) => Ok(v),
-        Some(Err(f)) => Err(f.into_napi(env)),
-        None => Err(Failure::from(cleanclaim::Error::Internal("async task settled twice".to_owned())).into_napi(env)),
-    }
+/// Hands the computed value (converted by `convert`, also inside the panic guard) or the
+/// failure to JS.
+fn settle<T, U>(env: &Env, out: &mut Option<Res<T>>, convert: impl FnOnce(T) -> U) -> napi::Result<U> {
+    guard(|| match out.take() {
+        Some(r) => r.map(convert),
+        None => Err(cleanclaim::Error::Internal("async task settled twice".to_owned()).into()),
+    })
+    .map_err(|f| f.into_napi(env))
 }
 
 /// One claim.
@@ -66,7 +68,7 @@ impl Task for CheckOne {
     }
 
     fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<Report> {
-        settle(&env, &mut output).map(Report::from)
+        settle(&env, &mut output, Report::from)
     }
 }
 
@@ -106,7 +108,7 @@ impl Task for CheckMany {
     }
 
     fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<Vec<Report>> {
-        settle(&env, &mut output).map(|v| v.into_iter().map(Report::from).collect())
+        settle(&env, &mut output, |v| v.into_iter().map(Report::from).collect())
     }
 }
 
@@ -123,6 +125,6 @@ impl Task for PanicTask {
     }
 
     fn resolve(&mut self, env: Env, mut output: Self::Output) -> napi::Result<()> {
-        settle(&env, &mut output)
+        settle(&env, &mut output, |()| ())
     }
 }

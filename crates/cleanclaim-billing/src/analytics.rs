@@ -203,10 +203,15 @@ pub struct AgingBucket {
 pub struct AgingReport {
     /// The date aged to.
     pub as_of: Option<Date>,
-    /// Buckets by days since the claim was first submitted (opened, if never submitted).
+    /// Buckets by days since the claim was first submitted (opened, if never submitted), of
+    /// claims with a positive open balance.
     pub buckets: Vec<AgingBucket>,
-    /// Σ open balances.
+    /// Σ open balances (claims with a positive balance).
     pub total: Money,
+    /// Claims with a credit balance (overpaid: refund or recoupment due), kept out of A/R.
+    pub credit_claims: usize,
+    /// Σ of those credits (negative).
+    pub credits: Money,
     /// Σ insurance balances.
     pub insurance: Money,
     /// Σ patient balances.
@@ -238,6 +243,11 @@ pub fn aging(ledger: &Ledger, as_of: Date) -> AgingReport {
         }
         let b = c.balance();
         if b.open().0 == 0 {
+            continue;
+        }
+        if b.open().0 < 0 {
+            rep.credit_claims += 1;
+            rep.credits.0 += b.open().0;
             continue;
         }
         let age = age_start(c).days_until(as_of).max(0);
@@ -280,6 +290,9 @@ impl fmt::Display for AgingReport {
             self.patient.to_string(),
             self.total.to_string()
         )?;
+        if self.credit_claims > 0 {
+            writeln!(f, "credit balances (not in A/R): {} claim(s), {}", self.credit_claims, self.credits)?;
+        }
         match self.days_in_ar {
             Some(d) => write!(f, "days in A/R: {d:.1} (charges of the last 90 days: {})", self.charges_90d),
             None => write!(f, "days in A/R: n/a (no charges in the last 90 days)"),

@@ -277,6 +277,9 @@ pub struct ClaimAccount {
     pub lines: Vec<LineAccount>,
     /// Entries not tied to a line (claim-level CAS and payments, unallocated patient money).
     pub claim_level: Balance,
+    /// True when the account was opened from a remittance (no 837 behind it).
+    #[serde(default)]
+    pub from_remittance: bool,
     /// The lifecycle.
     pub lifecycle: Lifecycle,
     /// Every entry, oldest first.
@@ -313,6 +316,7 @@ impl ClaimAccount {
             opened: date,
             lines: Vec::new(),
             claim_level: Balance::default(),
+            from_remittance: false,
             lifecycle: Lifecycle::new(claim.id.clone()),
             entries: Vec::new(),
         };
@@ -356,6 +360,7 @@ impl ClaimAccount {
             opened: date,
             lines: Vec::new(),
             claim_level: Balance::default(),
+            from_remittance: true,
             lifecycle,
             entries: Vec::new(),
         };
@@ -925,7 +930,14 @@ impl Ledger {
             if status == "22" {
                 sum.unmatched_reversals += 1;
             }
-            Self::post_amounts(acc, c, pkey, date, src)?;
+            // Lines already paid by another claim payment of this remittance (not a reversal).
+            let taken: BTreeSet<u32> = self
+                .postings
+                .values()
+                .filter(|p| p.remittance == remit && p.claim_id == c.patient_control_number && p.status != "22")
+                .flat_map(|p| acc.entries[p.first_entry..p.first_entry + p.entries].iter().filter_map(|e| e.line))
+                .collect();
+            Self::post_amounts(acc, c, pkey, date, src, &taken)?;
         }
         if let Some(pcn) = &c.payer_claim_control_number
             && status != "22"
@@ -1018,6 +1030,7 @@ impl Ledger {
         pkey: &str,
         date: Date,
         src: &SourceDoc,
+        taken: &BTreeSet<u32>,
     ) -> Result<(), Error> {
         let mk = |kind, line, amount, rarcs: Vec<String>| {
             let mut e = Entry::new(kind, line, amount, date, src.clone());
@@ -1035,7 +1048,27 @@ impl Ledger {
             e.carc = Some(a.reason.trim().to_string());
             Ok(e)
         };
-        let matched = match_lines(acc, c);
+        let mut matched = match_lines(acc, c, taken);
+        // Without an 837 the remittance is the only record of the charges: a service that
+        // matches no line (e.g. another claim under a reused CLP01) becomes a new line.
+        if acc.from_remittance {
+            for (svc, target) in c.lines.iter().zip(matched.iter_mut()).filter(|(_, t)| t.is_none()) {
+                let n = acc.lines.iter().map(|l| l.number).max().unwrap_or(0) + 1;
+                acc.lines.push(LineAccount {
+                    number: n,
+                    procedure: Some(svc.procedure.clone()),
+                    modifiers: svc.modifiers.clone(),
+                    control_number: svc.line_control_number.clone(),
+                    date: svc.date,
+                    charge: svc.charge,
+                    balance: Balance::default(),
+                });
+                let mut e = Entry::new(EntryKind::Charge, Some(n), svc.charge, svc.date.unwrap_or(date), src.clone());
+                e.note = Some("charge known only from the remittance".into());
+                acc.push(e);
+                *target = Some(n);
+            }
+        }
         let mut line_paid = 0i64;
         for (svc, target) in c.lines.iter().zip(matched) {
             line_paid += svc.paid.0;
@@ -1064,10 +1097,12 @@ impl Ledger {
 }
 
 /// Which account line each SVC pays: REF*6R line control number, else the first unused line
-/// with the same procedure and charge, else the same procedure, else the same position.
-/// Unmatched SVCs post at the claim level.
-fn match_lines(acc: &ClaimAccount, c: &ClaimPayment) -> Vec<Option<u32>> {
-    let mut used = vec![false; acc.lines.len()];
+/// with the same procedure and charge, else the same procedure, else the same position (837
+/// claims only). Lines another claim payment of the same remittance already paid are skipped:
+/// a payer does not pay one line twice in one check. Unmatched SVCs post at the claim level
+/// (837 claims) or become new lines (claims known only from remittances).
+fn match_lines(acc: &ClaimAccount, c: &ClaimPayment, taken: &BTreeSet<u32>) -> Vec<Option<u32>> {
+    let mut used: Vec<bool> = acc.lines.iter().map(|l| taken.contains(&l.number)).collect();
     let mut out = vec![None; c.lines.len()];
     type Pass = dyn Fn(&LineAccount, &cleanclaim_x12::LinePayment) -> bool;
     let passes: [&Pass; 3] = [
@@ -1086,7 +1121,7 @@ fn match_lines(acc: &ClaimAccount, c: &ClaimPayment) -> Vec<Option<u32>> {
             }
         }
     }
-    if c.lines.len() == acc.lines.len() {
+    if c.lines.len() == acc.lines.len() && !acc.from_remittance && taken.is_empty() {
         for (si, o) in out.iter_mut().enumerate() {
             if o.is_none() && !used[si] {
                 used[si] = true;

@@ -56,6 +56,49 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
+    /// Post an 835 remittance file to the practice database (all of it or nothing).
+    Post {
+        /// The 835 file.
+        file: std::path::PathBuf,
+        /// The practice database (created if missing).
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Show a claim's state, history and balances.
+    Status {
+        /// The claim id (CLM01).
+        claim_id: String,
+        /// The practice database.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// A/R aging buckets and days in A/R.
+    Ar {
+        /// The practice database.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// Age to this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Denials by reason, by the rule that would have caught them, by payer and provider.
+    Denials {
+        /// The practice database.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +167,20 @@ fn main() -> ExitCode {
         Command::Lookup { code, date, format } => lookup(&code, date, format),
         Command::Search { words, limit, format } => search(&words.join(" "), limit, format),
         Command::Codesets { format } => codesets(format),
+        Command::Post { file, db, format } => post(&file, &db, format),
+        Command::Status { claim_id, db, format } => billing_out(
+            cleanclaim_billing::Store::open_readonly(&db).and_then(|s| cleanclaim_billing::status(&s, &claim_id)),
+            format,
+        ),
+        Command::Ar { db, as_of, format } => billing_out(
+            cleanclaim_billing::Store::open_readonly(&db)
+                .and_then(|s| cleanclaim_billing::aging(&s, as_of.unwrap_or_else(Date::today))),
+            format,
+        ),
+        Command::Denials { db, format } => billing_out(
+            cleanclaim_billing::Store::open_readonly(&db).and_then(|s| cleanclaim_billing::denials(&s)),
+            format,
+        ),
     };
     match result {
         Ok(code) => code,
@@ -131,6 +188,33 @@ fn main() -> ExitCode {
             eprintln!("cleanclaim: {msg}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Exit 1 when a remittance does not reconcile with its BPR02.
+fn post(file: &std::path::Path, db: &std::path::Path, format: OutFormat) -> Result<ExitCode, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut store = cleanclaim_billing::Store::open(db).map_err(|e| e.to_string())?;
+    let summary = cleanclaim_billing::post_835(&mut store, &bytes).map_err(|e| e.to_string())?;
+    let reconciled = summary.reconciled();
+    billing_out(Ok(summary), format)?;
+    Ok(if reconciled { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn billing_out<T: serde::Serialize + std::fmt::Display>(
+    r: Result<T, cleanclaim_billing::Error>,
+    format: OutFormat,
+) -> Result<ExitCode, String> {
+    let v = r.map_err(|e| e.to_string())?;
+    let text = if format == OutFormat::Json {
+        serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+    } else {
+        v.to_string()
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -939,8 +939,57 @@ impl Icd10Cm {
 
     /// The text of an Excludes1 note of `a` (or of its ancestors, section or chapter) that
     /// references `b`, if any.
+    ///
+    /// Hot path of the `dx.excludes1` edit (every pair of diagnoses on every claim): it scans
+    /// the encoded notes in place and allocates nothing.
     pub fn excludes1_conflict(&self, a: &str, b: &str) -> Option<&str> {
-        self.notes(a).excludes1.into_iter().find(|n| n.covers(b)).map(|n| n.text)
+        let k = key_of(b.as_bytes())?;
+        let i = self.find(a)?;
+        let mut cur = Some(i);
+        let mut guard = 0;
+        while let Some(j) = cur {
+            if let Some(t) = self.scan_excludes1(u32_at(self.rec(j), 8), k) {
+                return Some(t);
+            }
+            cur = self.parent_idx(j);
+            guard += 1;
+            if guard > 10 {
+                break;
+            }
+        }
+        let s = u16_at(self.rec(i), 16);
+        if let Some(t) = self.sections.get(s as usize).and_then(|sec| self.scan_excludes1(sec.3, k)) {
+            return Some(t);
+        }
+        let ch = self.rec(i)[21];
+        self.chapters.iter().find(|c| c.0 == ch).and_then(|c| self.scan_excludes1(c.2, k))
+    }
+
+    /// The text of the first Excludes1 note in the note list at `off` whose references cover
+    /// the code key `k`. Skips other notes without decoding their text.
+    fn scan_excludes1(&self, off: u32, k: u64) -> Option<&str> {
+        if off == NONE32 {
+            return None;
+        }
+        let b = &self.data[self.notes.clone()];
+        let mut pos = off as usize;
+        let n = get_varint(b, &mut pos)?;
+        for _ in 0..n {
+            let kind = *b.get(pos)?;
+            pos += 1;
+            let len = get_varint(b, &mut pos)? as usize;
+            let text_at = pos;
+            pos += len;
+            let nr = get_varint(b, &mut pos)? as usize;
+            let refs = b.get(pos..pos.checked_add(nr.checked_mul(16)?)?)?;
+            pos += nr * 16;
+            if kind == NoteKind::Excludes1 as u8
+                && refs.chunks_exact(16).any(|r| u64_at(r, 0) <= k && k <= u64_at(r, 8))
+            {
+                return std::str::from_utf8(b.get(text_at..text_at + len)?).ok();
+            }
+        }
+        None
     }
 
     /// Ranked full-text search over descriptions and inclusion terms.

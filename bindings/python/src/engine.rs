@@ -23,11 +23,17 @@ struct Options {
 
 impl Options {
     fn build(&self) -> Result<cleanclaim::Engine, Error> {
-        if self.profile.is_some() {
-            // The core has no profiles yet; silently ignoring one would give wrong answers.
-            return Err(Error::Config("profiles are not supported by this version of cleanclaim".into()));
-        }
         let mut b = cleanclaim::Engine::builder();
+        if let Some(p) = &self.profile {
+            // A bare name is a built-in, so a typo says "unknown profile" rather than
+            // "no such file".
+            let profile = if p.ends_with(".toml") || p.ends_with(".json") {
+                cleanclaim::Profile::load(p)?
+            } else {
+                cleanclaim::Profile::builtin(p)?
+            };
+            b = b.profile(profile);
+        }
         if let Some(d) = self.as_of {
             b = b.as_of(d);
         }
@@ -65,14 +71,14 @@ fn rule_ids(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
     Ok(out)
 }
 
-fn date_arg(arg: &Bound<'_, PyAny>) -> Result<Date, Error> {
+fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
     let text = if let Ok(s) = arg.cast::<PyString>() {
         s.to_cow().map(|c| c.into_owned()).ok()
     } else {
         arg.call_method0("isoformat").and_then(|s| s.extract::<String>()).ok().map(|s| s.chars().take(10).collect())
     };
     text.and_then(|t| Date::parse(&t).ok())
-        .ok_or_else(|| config("as_of: not a date (expected datetime.date or YYYY-MM-DD)"))
+        .ok_or_else(|| config(&format!("{name}: not a date (expected datetime.date or YYYY-MM-DD)")))
 }
 
 /// Checks claims. Immutable and thread-safe: share one engine across threads, and pickle it
@@ -84,7 +90,9 @@ fn date_arg(arg: &Bound<'_, PyAny>) -> Result<Date, Error> {
 ///   real date, which makes runs on different days differ.
 /// * ``disable`` / ``enable`` — rule ids to turn off, or to turn on when off by default.
 /// * ``severity`` — ``{rule_id: "error" | "warning" | "info"}`` overrides.
-/// * ``profile`` — a built-in profile name (not supported yet: raises ``ConfigError``).
+/// * ``profile`` — a built-in profile name (``medicare-professional``,
+///   ``medicare-institutional``, ``commercial-default``) or a path ending in ``.toml``/``.json``;
+///   ``enable``/``disable``/``severity`` take precedence over it.
 ///
 /// Raises ``ConfigError`` for an unknown rule id, severity or date.
 #[pyclass(frozen, module = "cleanclaim", name = "Engine")]
@@ -120,7 +128,7 @@ impl PyEngine {
         guard(py, || {
             let mut opts = Options { profile, ..Options::default() };
             if let Some(d) = as_of.filter(|d| !d.is_none()) {
-                opts.as_of = Some(date_arg(d).map_err(|e| to_pyerr(py, &e))?);
+                opts.as_of = Some(date_arg(d, "as_of").map_err(|e| to_pyerr(py, &e))?);
             }
             if let Some(d) = disable {
                 opts.disable = rule_ids(d, "disable")?;
@@ -265,6 +273,53 @@ impl PyEngine {
         })
     }
 
+    /// Everything known about a code (ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT shape) on
+    /// ``date`` (``datetime.date`` or ``"YYYY-MM-DD"``) or across all dates, as a dict:
+    /// ``system, code, display, description, valid, header, chapter, section, parent,
+    /// children, flags, valid_periods, seventh_characters, notes, incomplete, release``.
+    /// ``None`` when the code is unknown.
+    #[pyo3(signature = (code, date=None))]
+    fn lookup<'py>(
+        &self,
+        py: Python<'py>,
+        code: &str,
+        date: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let date = match date.filter(|d| !d.is_none()) {
+                Some(d) => Some(date_arg(d, "date").map_err(|e| to_pyerr(py, &e))?),
+                None => None,
+            };
+            match self.inner.lookup(code, date) {
+                Some(found) => to_python(py, &found),
+                None => Ok(py.None().into_bound(py)),
+            }
+        })
+    }
+
+    /// Ranked ICD-10-CM search over descriptions and inclusion terms: a list of dicts with
+    /// ``code, display, description, billable, score``, best first.
+    #[pyo3(signature = (words, limit=20))]
+    fn search<'py>(&self, py: Python<'py>, words: &str, limit: usize) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let engine = &self.inner;
+            let found = py.detach(|| engine.search(words, limit));
+            to_python(py, &found)
+        })
+    }
+
+    /// Whether each ICD-10-CM code is valid (billable) on ``date``, in input order.
+    fn icd10cm_validity(&self, py: Python<'_>, codes: Vec<String>, date: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
+        guard(py, || {
+            let date = date_arg(date, "date").map_err(|e| to_pyerr(py, &e))?;
+            let engine = &self.inner;
+            Ok(py.detach(|| {
+                let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+                engine.icd10cm_validity(&refs, date)
+            }))
+        })
+    }
+
     /// The rules this engine runs, as ``(rule_id, severity)`` pairs in catalogue order.
     fn rules(&self) -> Vec<(&'static str, &'static str)> {
         self.inner.rules().into_iter().map(|(m, s)| (m.id, s.as_str())).collect()
@@ -324,6 +379,13 @@ impl PyEngine {
             get("profile")?.and_then(|p| p.extract().ok()),
         )
     }
+}
+
+/// A core value as plain Python data (through its serde JSON form).
+fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| to_pyerr(py, &Error::Internal(format!("serializing a result: {e}"))))?;
+    py.import("json")?.call_method1("loads", (text,))
 }
 
 impl PyEngine {

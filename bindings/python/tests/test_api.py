@@ -164,3 +164,23 @@ def test_claim_repr_and_properties(claims) -> None:
     assert c.claim_type in ("professional", "inpatient", "outpatient")
     assert repr(c).startswith("Claim(")
     assert json.loads(c.to_json())["id"] == c.id == c.to_dict()["id"]
+
+
+def test_profiles_pickle_and_apply(claims) -> None:
+    e = cleanclaim.Engine(as_of=AS_OF, profile="medicare-professional")
+    assert e.options["profile"] == "medicare-professional"
+    e2 = pickle.loads(pickle.dumps(e))
+    assert dumps(e2.check_many(claims)) == dumps(e.check_many(claims))
+
+
+def test_lookup_search_and_validity(engine) -> None:
+    found = engine.lookup("E11.65", date="2026-03-02")
+    assert found["code"] == "E1165" and found["display"] == "E11.65" and found["valid"] is True
+    assert found["system"] == "icd10cm"
+    assert engine.lookup("E11.65")["code"] == "E1165"
+    assert engine.lookup("not-a-code") is None
+    hits = engine.search("diabetes hyperglycemia", limit=5)
+    assert 0 < len(hits) <= 5 and {"code", "display", "description", "billable", "score"} <= set(hits[0])
+    assert engine.icd10cm_validity(["E11.65", "E11", "ZZZ"], datetime.date(2026, 3, 2)) == [True, False, False]
+    with pytest.raises(cleanclaim.ConfigError):
+        engine.lookup("E11.65", date="March 2")

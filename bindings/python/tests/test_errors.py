@@ -77,7 +77,7 @@ def test_config_errors() -> None:
     with pytest.raises(ConfigError):
         cleanclaim.Engine(as_of="30/11/2026")
     with pytest.raises(ConfigError):
-        cleanclaim.Engine(profile="medicare-professional")
+        cleanclaim.Engine(profile="no-such-profile")
     with pytest.raises(TypeError):
         cleanclaim.Engine("2026-11-30")  # options are keyword-only
 

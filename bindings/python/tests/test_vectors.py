@@ -20,9 +20,7 @@ def test_the_vector_folder_is_found() -> None:
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_vector(path: Path) -> None:
     v = json.loads(path.read_text())
-    if "profile" in v:
-        pytest.skip(f"profile {v['profile']!r}: the core does not support profiles yet")
-    engine = cleanclaim.Engine(as_of=v["as_of"])
+    engine = cleanclaim.Engine(as_of=v["as_of"], profile=v.get("profile"))
     for form in (v["claim"], json.dumps(v["claim"]), cleanclaim.Claim(v["claim"])):
         report = engine.check(form)
         assert report.rule_ids() == v["expect"], [f.to_dict() for f in report.findings]

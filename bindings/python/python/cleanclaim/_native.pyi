@@ -96,6 +96,16 @@ class Engine:
         """Checks a document: one claim, a JSON array or JSON lines."""
     def check_frame(self, claims: Any, lines: Any) -> Any:
         """Checks tables of claims and lines; returns a findings table."""
+    def lookup(
+        self, code: str, date: Union[datetime.date, str, None] = None
+    ) -> Optional[Dict[str, Any]]:
+        """Everything known about a code, or ``None`` when unknown."""
+    def search(self, words: str, limit: int = 20) -> List[Dict[str, Any]]:
+        """Ranked ICD-10-CM search, best first."""
+    def icd10cm_validity(
+        self, codes: List[str], date: Union[datetime.date, str]
+    ) -> List[bool]:
+        """Whether each ICD-10-CM code is valid on ``date``, in input order."""
     def rules(self) -> List[Tuple[str, Severity]]:
         """The rules this engine runs, with effective severities."""
     @property

@@ -1120,7 +1120,7 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
     let bad_code = |e: u16, allowed: &[&[u8]], out: &mut Vec<Finding>| {
         let v = seg.el(e as usize);
         if !v.is_empty() && !allowed.contains(&v) {
-            let shown = if v.len() <= 4 && v.iter().all(|b| b.is_ascii_alphanumeric()) {
+            let shown = if !seg.is(b"DMG") && v.len() <= 4 && v.iter().all(|b| b.is_ascii_alphanumeric()) {
                 format!(" ({})", String::from_utf8_lossy(v))
             } else {
                 String::new()

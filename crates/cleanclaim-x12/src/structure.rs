@@ -242,9 +242,12 @@ impl Structure {
         }
         // Not allowed here: explain why.
         let cur = self.stack.last().expect("header always open");
-        let shown_id = seg.id_str();
+        let shown_id = if crate::token::is_known_id(code) { seg.id_str() } else { "with an unknown id" };
         let q = seg.s(1);
-        let shown_q = if q.len() <= 3 && q.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Only qualifier elements are shown (other first elements may be patient data).
+        let is_qualifier =
+            matches!(seg.id(), b"NM1" | b"REF" | b"DTP" | b"PER" | b"PRV" | b"AMT" | b"CAS" | b"HL" | b"SBR");
+        let shown_q = if is_qualifier && q.len() <= 3 && q.bytes().all(|b| b.is_ascii_alphanumeric()) {
             format!(" with qualifier {q:?}")
         } else {
             String::new()

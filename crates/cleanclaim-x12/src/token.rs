@@ -190,13 +190,26 @@ impl<'a> Segment<'a> {
             file: None,
             segment_in_file: self.number,
             segment_in_set: in_set,
-            segment_id: self.id_str().to_string(),
+            segment_id: if is_known_id(self.code()) { self.id_str().to_string() } else { String::new() },
             element,
             component: 0,
             byte_offset: self.offset,
             loop_id: None,
         }
     }
+}
+
+/// Segment ids of the transactions this crate reads. Other ids are never echoed in errors: a
+/// stray terminator can make a fragment of a name look like a segment id.
+pub fn is_known_id(code: u32) -> bool {
+    const KNOWN: &[&[u8]] = &[
+        b"ISA", b"IEA", b"GS", b"GE", b"ST", b"SE", b"BHT", b"NM1", b"PER", b"HL", b"PRV", b"CUR", b"N3", b"N4",
+        b"REF", b"SBR", b"PAT", b"DMG", b"CLM", b"DTP", b"CL1", b"PWK", b"CN1", b"AMT", b"K3", b"NTE", b"CR1", b"CR2",
+        b"CR3", b"CR6", b"CRC", b"HI", b"HCP", b"CAS", b"OI", b"MIA", b"MOA", b"LX", b"SV1", b"SV2", b"SV5", b"QTY",
+        b"MEA", b"PS1", b"LIN", b"CTP", b"SVD", b"LQ", b"FRM", b"BPR", b"TRN", b"DTM", b"N1", b"CLP", b"SVC", b"PLB",
+        b"TS3", b"TS2", b"RDM", b"AK1", b"AK2", b"IK3", b"IK4", b"IK5", b"AK9", b"CTX", b"STC", b"SVC", b"QTY", b"TA1",
+    ];
+    KNOWN.iter().any(|k| pack_id(k) == code)
 }
 
 /// Packs a segment id of up to 4 bytes into a `u32` (longer ids map to `u32::MAX`).
@@ -504,12 +517,8 @@ impl<R: Read> Tokenizer<R> {
             } else {
                 "segment identifier must be 2–3 upper-case letters or digits, starting with a letter".to_string()
             };
-            let loc = Location {
-                segment_in_file: self.number,
-                byte_offset: offset,
-                segment_id: String::from_utf8_lossy(id).chars().filter(|c| c.is_ascii_alphanumeric()).take(4).collect(),
-                ..Location::default()
-            };
+            // The unreadable id itself is not shown: it may be a fragment of patient data.
+            let loc = Location { segment_in_file: self.number, byte_offset: offset, ..Location::default() };
             return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));
         }
         self.cur = Some((start, raw_end, offset));

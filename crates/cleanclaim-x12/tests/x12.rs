@@ -396,3 +396,13 @@ fn findings_convert_to_core_findings() {
     let e: cleanclaim::Error = read_837_bytes(b"GS*HC~").next().unwrap().unwrap_err().into();
     assert_eq!(e.code(), "invalid");
 }
+
+#[test]
+fn unknown_segment_ids_are_not_echoed() {
+    // A stray terminator inside a name makes "DOE" look like a segment id.
+    let t = default_837().replace("NM1*IL*1*SECRETLAST", "NM1*IL*1*X~DOE*SECRETLAST");
+    let e = read_837_bytes(t.as_bytes()).find_map(Result::err).unwrap();
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("DOE") && !shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("segment 17"), "{shown}");
+}

@@ -111,6 +111,20 @@ impl Engine {
 
     /// Checks claims on every core; reports come back in input order.
     pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
+        // Waking the pool costs more than checking a few claims.
+        if claims.len() < 64 {
+            return claims.iter().map(|c| self.check(c)).collect();
+        }
+        claims.par_iter().with_min_len(64).map(|c| self.check(c)).collect()
+    }
+
+    /// [`check_many`](Engine::check_many) over borrowed claims, for callers that hold their
+    /// claims elsewhere (a binding's own objects) and should not copy them into a slice.
+    pub fn check_many_refs(&self, claims: &[&Claim]) -> Vec<Report> {
+        // Waking the pool costs more than checking a few claims.
+        if claims.len() < 64 {
+            return claims.iter().map(|c| self.check(c)).collect();
+        }
         claims.par_iter().with_min_len(64).map(|c| self.check(c)).collect()
     }
 

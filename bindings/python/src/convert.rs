@@ -71,6 +71,31 @@ fn py_failed(e: PyErr, what: &str) -> ConvError {
     })
 }
 
+unsafe extern "C" {
+    // Exported by every CPython 3 (PyPy is not a target); the limited API lists it only from
+    // 3.10, so pyo3 hides it in an abi3-py39 build and falls back to a copy per string.
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::ffi::c_char;
+}
+
+/// The UTF-8 of a `str`, borrowed from the object (CPython keeps it cached): no allocation.
+fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
+    let mut size: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `s` is a live str; the returned buffer lives as long as the object, which
+    // outlives 'a, and holds `size` bytes of valid UTF-8.
+    let p = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    if p.is_null() {
+        drop(PyErr::take(s.py()));
+        return Err(ConvError("a string that is not valid UTF-8 (lone surrogate)".into()));
+    }
+    // SAFETY: see above.
+    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), size as usize) };
+    // SAFETY: CPython produced the buffer as UTF-8.
+    Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
 /// Missing for conversion purposes: `None`, or a float NaN (pandas' marker for a missing
 /// number). A dict entry holding either counts as absent.
 fn is_missing(o: &Bound<'_, PyAny>) -> bool {
@@ -144,7 +169,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
         let o = self.0;
         if let Ok(s) = o.cast::<PyString>() {
-            return v.visit_str(&s.to_cow().map_err(|e| py_failed(e, "a string"))?);
+            return v.visit_str(str_of(s)?);
         }
         if let Ok(d) = o.cast::<PyDict>() {
             return v.visit_map(DictAccess::new(d));
@@ -200,10 +225,7 @@ impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
         v: V,
     ) -> Result<V::Value, ConvError> {
         match self.0.cast::<PyString>() {
-            Ok(s) => {
-                let s = s.to_cow().map_err(|e| py_failed(e, "a string"))?;
-                v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(s.as_ref()))
-            }
+            Ok(s) => v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(str_of(s)?)),
             Err(_) => {
                 Err(ConvError(format!("invalid type: a Python {}, expected {}", self.type_name(), &v as &dyn Expected)))
             }

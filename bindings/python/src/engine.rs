@@ -109,7 +109,9 @@ impl PyEngine {
 }
 
 enum Slot {
-    Ready(Box<Claim>),
+    /// A `Claim` object: checked in place, never copied.
+    Obj(Py<PyClaim>),
+    Owned(Box<Claim>),
     Text(String),
 }
 
@@ -187,25 +189,34 @@ impl PyEngine {
             for (i, item) in claims.try_iter()?.enumerate() {
                 let item = item?;
                 let slot = if let Ok(c) = item.cast::<PyClaim>() {
-                    Slot::Ready(Box::new(c.get().0.clone()))
+                    Slot::Obj(c.clone().unbind())
                 } else if let Some(text) = text_of(&item) {
                     Slot::Text(text?)
                 } else {
-                    Slot::Ready(Box::new(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?))
+                    Slot::Owned(Box::new(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?))
                 };
                 slots.push(slot);
             }
             let engine = &self.inner;
             let reports = py.detach(|| {
-                let claims = slots
-                    .into_par_iter()
+                let parsed = slots
+                    .par_iter()
                     .enumerate()
                     .map(|(i, s)| match s {
-                        Slot::Ready(c) => Ok(*c),
-                        Slot::Text(t) => cleanclaim::parse_claim(&t).map_err(|e| (i, e)),
+                        Slot::Text(t) => cleanclaim::parse_claim(t).map(Some).map_err(|e| (i, e)),
+                        _ => Ok(None),
                     })
-                    .collect::<Result<Vec<Claim>, (usize, Error)>>()?;
-                Ok(engine.check_many(&claims))
+                    .collect::<Result<Vec<Option<Claim>>, (usize, Error)>>()?;
+                let refs: Vec<&Claim> = slots
+                    .iter()
+                    .zip(&parsed)
+                    .map(|(s, p)| match (s, p) {
+                        (Slot::Obj(o), _) => &o.get().0,
+                        (Slot::Owned(c), _) => &**c,
+                        (Slot::Text(_), p) => p.as_ref().expect("every text slot was parsed"),
+                    })
+                    .collect();
+                Ok(engine.check_many_refs(&refs))
             });
             match reports {
                 Ok(r) => Ok(r.into_iter().map(PyReport).collect()),

@@ -77,13 +77,13 @@ fn analyze(cx: &Context<'_>, out_missing: bool, out: &mut Sink<'_>) {
     let mut found: Vec<(usize, String)> = Vec::new();
     for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
         let date = group[0].0;
-        let runs: Vec<_> = group.chunk_by(|a, b| a.2 == b.2).collect();
-        for run in &runs {
+        let runs = || group.chunk_by(|a, b| a.2 == b.2);
+        for run in runs() {
             let code = run[0].2;
             let Some(addon) = cx.ncci.addon(code, date) else {
                 continue;
             };
-            let others = runs.iter().map(|r| r[0].2).filter(|&pc| pc != code);
+            let others = runs().map(|r| r[0].2).filter(|&pc| pc != code);
             if others.clone().any(|pc| addon.has_primary(pc)) {
                 continue;
             }
@@ -120,7 +120,7 @@ fn analyze(cx: &Context<'_>, out_missing: bool, out: &mut Sink<'_>) {
                 Outcome::PayerDecides(m) if !out_missing => m,
                 _ => continue,
             };
-            for &(_, _, _, i) in *run {
+            for &(_, _, _, i) in run {
                 found.push((i, message.clone()));
             }
         }

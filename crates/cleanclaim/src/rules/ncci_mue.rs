@@ -36,6 +36,10 @@ fn lookup<'n>(ncci: &'n Ncci, setting: Setting, code: &str) -> Option<(Mue<'n>, 
     }
 }
 
+fn why(mue: &Mue<'_>) -> String {
+    if mue.rationale.is_empty() { String::new() } else { format!(", {}", mue.rationale) }
+}
+
 fn in_minutes(l: &ServiceLine) -> bool {
     l.unit_basis.as_deref().is_some_and(|b| b.eq_ignore_ascii_case("MJ"))
 }
@@ -71,7 +75,6 @@ impl Rule for NcciMue {
             let Some((mue, table)) = lookup(ncci, setting, code) else {
                 continue;
             };
-            let why = if mue.rationale.is_empty() { String::new() } else { format!(", {}", mue.rationale) };
             if mue.mai == Mai::Line {
                 for &(_, _, i) in run {
                     let units = c.lines[i].units;
@@ -79,9 +82,10 @@ impl Rule for NcciMue {
                         found.push((
                             i,
                             format!(
-                                "{units} units of {code} exceed its MUE of {} per line ({}{why}; {} table)",
+                                "{units} units of {code} exceed its MUE of {} per line ({}{}; {} table)",
                                 mue.value,
                                 mue.mai.describe(),
+                                why(&mue),
                                 table.as_str()
                             ),
                         ));
@@ -97,9 +101,10 @@ impl Rule for NcciMue {
                 found.push((
                     run[0].2,
                     format!(
-                        "{units} units of {code}{on}{lines} exceed its MUE of {} per date of service ({}{why}; {} table)",
+                        "{units} units of {code}{on}{lines} exceed its MUE of {} per date of service ({}{}; {} table)",
                         mue.value,
                         mue.mai.describe(),
+                        why(&mue),
                         table.as_str()
                     ),
                 ));

@@ -74,13 +74,13 @@ impl Rule for NcciPtp {
         keyed.sort_unstable();
         let mut found: Vec<(usize, String)> = Vec::new();
         for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-            let runs: Vec<_> = group.chunk_by(|a, b| a.2 == b.2).collect();
-            if runs.len() < 2 {
+            let runs = || group.chunk_by(|a, b| a.2 == b.2);
+            if runs().nth(1).is_none() {
                 continue;
             }
             let date = group[0].0;
-            for r2 in &runs {
-                for r1 in &runs {
+            for r2 in runs() {
+                for r1 in runs() {
                     let (code1, code2) = (r1[0].2, r2[0].2);
                     if code1 == code2 {
                         continue;
@@ -96,14 +96,13 @@ impl Rule for NcciPtp {
                         }
                         ModifierIndicator::NotAllowed => "modifier indicator 0: no modifier bypasses it",
                     };
-                    let why = if edit.rationale.is_empty() { String::new() } else { format!(" ({})", edit.rationale) };
                     // An indicator-1 edit is bypassed for a column-2 line when a modifier on it, or on
                     // any column-1 line, marks a distinct service, or when some column-1 line is at
                     // another site. Judged per run, not per pair of lines.
                     let first = &c.lines[r1[0].3];
                     let col1_distinct = r1.iter().any(|&(.., i)| has_distinct_service_modifier(&c.lines[i]));
                     let col1_one_site = r1.iter().all(|&(.., i)| !different_sites(&c.lines[i], first));
-                    for &(.., j) in *r2 {
+                    for &(.., j) in r2 {
                         let col2 = &c.lines[j];
                         let bypassed = col1_distinct
                             || has_distinct_service_modifier(col2)
@@ -112,6 +111,8 @@ impl Rule for NcciPtp {
                         if edit.modifier == ModifierIndicator::Allowed && bypassed {
                             continue;
                         }
+                        let why =
+                            if edit.rationale.is_empty() { String::new() } else { format!(" ({})", edit.rationale) };
                         found.push((
                             j,
                             format!(

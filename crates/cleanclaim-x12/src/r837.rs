@@ -1084,26 +1084,27 @@ fn is_hi_qualifier(q: &str) -> bool {
 
 fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
     let seg = at.seg();
-    let req: &[u16] = match seg.id() {
-        b"NM1" => &[1, 2],
-        b"N3" => &[1],
-        b"N4" => &[1],
-        b"REF" => &[1, 2],
-        b"DTP" => &[1, 2, 3],
-        b"SBR" => &[1],
-        b"PAT" => &[],
-        b"DMG" => &[1, 2],
-        b"CLM" => &[1, 2, 5],
-        b"HI" => &[1],
-        b"LX" => &[1],
-        b"SV1" => &[1, 2, 3, 4, 7],
-        b"SV2" => &[1, 3, 4, 5],
-        b"PRV" => &[1, 2, 3],
-        b"AMT" => &[1, 2],
-        b"CAS" => &[1, 2, 3],
-        b"SVD" => &[1, 2, 3, 5],
-        b"BHT" => &[1, 2, 3, 4, 5, 6],
-        b"HL" => &[1, 3, 4],
+    let code = seg.code();
+    let req: &[u16] = match code {
+        id::NM1 => &[1, 2],
+        id::N3 => &[1],
+        id::N4 => &[1],
+        id::REF => &[1, 2],
+        id::DTP => &[1, 2, 3],
+        id::SBR => &[1],
+        id::PAT => &[],
+        id::DMG => &[1, 2],
+        id::CLM => &[1, 2, 5],
+        id::HI => &[1],
+        id::LX => &[1],
+        id::SV1 => &[1, 2, 3, 4, 7],
+        id::SV2 => &[1, 3, 4, 5],
+        id::PRV => &[1, 2, 3],
+        id::AMT => &[1, 2],
+        id::CAS => &[1, 2, 3],
+        id::SVD => &[1, 2, 3, 5],
+        id::BHT => &[1, 2, 3, 4, 5, 6],
+        id::HL => &[1, 3, 4],
         _ => &[],
     };
     for &e in req {
@@ -1134,14 +1135,14 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
             ));
         }
     };
-    match seg.id() {
-        b"NM1" => bad_code(2, &[b"1", b"2"], out),
-        b"DTP" => bad_code(2, &[b"D8", b"RD8", b"DT", b"TM"], out),
-        b"DMG" => bad_code(3, &[b"M", b"F", b"U"], out),
-        b"SBR" => bad_code(1, &[b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U"], out),
-        b"SV1" => bad_code(3, &[b"UN", b"MJ"], out),
-        b"SV2" => bad_code(4, &[b"UN", b"DA", b"F2", b"GR", b"ME", b"ML"], out),
-        b"CLM" => {
+    match code {
+        id::NM1 => bad_code(2, &[b"1", b"2"], out),
+        id::DTP => bad_code(2, &[b"D8", b"RD8", b"DT", b"TM"], out),
+        id::DMG => bad_code(3, &[b"M", b"F", b"U"], out),
+        id::SBR => bad_code(1, &[b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U"], out),
+        id::SV1 => bad_code(3, &[b"UN", b"MJ"], out),
+        id::SV2 => bad_code(4, &[b"UN", b"DA", b"F2", b"GR", b"ME", b"ML"], out),
+        id::CLM => {
             let q = seg.comp(5, 2);
             let want: &[u8] = if kind == ClaimKind::Professional { b"B" } else { b"A" };
             if !q.is_empty() && q != want {
@@ -1157,14 +1158,14 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
         _ => {}
     }
     // Element lengths (max) for identifiers the receiver stores.
-    let maxlen: &[(u16, usize)] = match seg.id() {
-        b"CLM" => &[(1, 38), (2, 18)],
-        b"NM1" => &[(3, 60), (4, 35), (9, 80)],
-        b"REF" => &[(2, 50)],
-        b"N3" => &[(1, 55), (2, 55)],
-        b"N4" => &[(1, 30), (3, 15)],
-        b"SV1" => &[(2, 18), (4, 15)],
-        b"SV2" => &[(1, 48), (3, 18), (5, 15)],
+    let maxlen: &[(u16, usize)] = match code {
+        id::CLM => &[(1, 38), (2, 18)],
+        id::NM1 => &[(3, 60), (4, 35), (9, 80)],
+        id::REF => &[(2, 50)],
+        id::N3 => &[(1, 55), (2, 55)],
+        id::N4 => &[(1, 30), (3, 15)],
+        id::SV1 => &[(2, 18), (4, 15)],
+        id::SV2 => &[(1, 48), (3, 18), (5, 15)],
         _ => &[],
     };
     for &(e, max) in maxlen {
@@ -1179,4 +1180,29 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Packed segment ids for fast dispatch.
+#[allow(dead_code)]
+mod id {
+    use crate::token::pack_id;
+    pub const AMT: u32 = pack_id(b"AMT");
+    pub const BHT: u32 = pack_id(b"BHT");
+    pub const CAS: u32 = pack_id(b"CAS");
+    pub const CLM: u32 = pack_id(b"CLM");
+    pub const DMG: u32 = pack_id(b"DMG");
+    pub const DTP: u32 = pack_id(b"DTP");
+    pub const HI: u32 = pack_id(b"HI");
+    pub const HL: u32 = pack_id(b"HL");
+    pub const LX: u32 = pack_id(b"LX");
+    pub const N3: u32 = pack_id(b"N3");
+    pub const N4: u32 = pack_id(b"N4");
+    pub const NM1: u32 = pack_id(b"NM1");
+    pub const PAT: u32 = pack_id(b"PAT");
+    pub const PRV: u32 = pack_id(b"PRV");
+    pub const REF: u32 = pack_id(b"REF");
+    pub const SBR: u32 = pack_id(b"SBR");
+    pub const SV1: u32 = pack_id(b"SV1");
+    pub const SV2: u32 = pack_id(b"SV2");
+    pub const SVD: u32 = pack_id(b"SVD");
 }

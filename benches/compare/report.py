@@ -1,0 +1,124 @@
+"""Turns run.sh's results folder into the markdown table of docs/performance.md.
+
+usage: report.py RESULTS_DIR
+"""
+
+import json
+import os
+import sys
+
+
+def load(d, name):
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+def k(x):
+    """Human rate: 1234567 -> 1.23 M."""
+    if x is None:
+        return "n/a"
+    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if x >= div:
+            return f"{x / div:.3g} {unit}"
+    return f"{x:.3g}"
+
+
+def mb(x):
+    return "n/a" if x is None else f"{x / 1e6:.3g} MB/s"
+
+
+def ratio(ours, theirs, smaller_is_better=False):
+    if not ours or not theirs:
+        return "n/a"
+    r = theirs / ours if smaller_is_better else ours / theirs
+    return f"{r:,.1f}×"
+
+
+def get(obj, *path):
+    for p in path:
+        if obj is None or p not in obj:
+            return None
+        obj = obj[p]
+    return obj
+
+
+def main(d):
+    eng, chk, codes, mce = load(d, "engine.json"), load(d, "check.json"), load(d, "codes.json"), load(d, "mce-rate.json")
+    x_big, x_20 = load(d, "x12-big.json"), load(d, "x12-20m.json")
+    ms, ms_std, ms_nat = load(d, "msdrg.json"), load(d, "msdrg-stdlib.json"), load(d, "msdrg-native.json")
+    sicd, pyx, nx, xt = load(d, "simple-icd.json"), load(d, "pyx12.json"), load(d, "node-x12.json"), load(d, "x12-types.json")
+    py, base = load(d, "cleanclaim-py.json"), load(d, "python-baseline.json")
+    rows = []
+    py_many = get(py, "check_many_dicts_per_sec")
+    rows.append(("msdrg 1.2.0", "Python API `MceEditor.edit(dict)`, orjson, one claim per call",
+                 k(get(ms, "edit_per_sec")) + " claims/s",
+                 (k(py_many) + " claims/s (Python `check_many`, full catalogue)") if py_many else "n/a (no wheel)",
+                 ratio(py_many, get(ms, "edit_per_sec")), "≥ 10×"))
+    rows.append(("msdrg 1.2.0", "same, stdlib json", k(get(ms_std, "edit_per_sec")) + " claims/s",
+                 (k(py_many) + " claims/s") if py_many else "n/a", ratio(py_many, get(ms_std, "edit_per_sec")), ""))
+    ours_mce = get(mce, "mce_rules_per_core")
+    rows.append(("msdrg native engine", "MCE edits, pre-encoded JSON / parsed claims, one core",
+                 k(get(ms_nat, "edit_per_sec")) + " claims/s", k(ours_mce) + " claims/s (MCE-equivalent rules)",
+                 ratio(ours_mce, get(ms_nat, "edit_per_sec")), "≥ 10×"))
+    rows.append(("—", "full catalogue, parsed professional claims (4 dx, 3 lines), one core", "",
+                 k(get(chk, "check_professional_per_core")) + " claims/s", "", "≥ 1 M/s"))
+    rows.append(("—", "full catalogue, parsed inpatient claims, one core", "",
+                 k(get(chk, "check_inpatient_per_core")) + " claims/s", "", ""))
+    rows.append(("—", "full catalogue from JSON lines (parse + check), one core", "",
+                 k(get(chk, "json_parse_and_check_per_core")) + " claims/s", "", "≥ 300 k/s"))
+    rows.append(("—", "`check_json` / `check_many`, all cores (wall)", "",
+                 f'{k(get(chk, "check_json_all_cores"))} / {k(get(chk, "check_many_all_cores"))} claims/s', "", ""))
+    rows.append(("simple-icd-10-cm 1.5.0", "import (peer) / `Engine()` + first check (ours)",
+                 f'{get(sicd, "import_secs") or 0:.2f} s, {get(sicd, "import_peak_rss_mib") or 0:.0f} MiB peak '
+                 f'(bare interpreter {get(base, "peak_rss_mib") or 0:.0f} MiB)',
+                 f'{get(eng, "engine_new_and_first_check_ms") or 0:.1f} ms, {get(eng, "peak_rss_mib") or 0:.1f} MiB peak',
+                 ratio((get(eng, "engine_new_and_first_check_ms") or 0) / 1e3, get(sicd, "import_secs"), True),
+                 "≤ 20 ms, ≤ 64 MB"))
+    rows.append(("simple-icd-10-cm 1.5.0", "`is_valid_item` vs batch validity (dotted input, normalized)",
+                 k(get(sicd, "is_valid_item_per_sec")) + "/s", k(get(codes, "is_valid_raw_per_sec")) + "/s",
+                 ratio(get(codes, "is_valid_raw_per_sec"), get(sicd, "is_valid_item_per_sec")), "≥ 50×"))
+    rows.append(("simple-icd-10-cm 1.5.0", "`get_description`", k(get(sicd, "get_description_per_sec")) + "/s",
+                 k(get(codes, "description_per_sec")) + "/s",
+                 ratio(get(codes, "description_per_sec"), get(sicd, "get_description_per_sec")), ""))
+    rows.append(("pyx12 4.0.0", "validate an 837P (2 MB) / read + structure-check it (ours, 20 MB)",
+                 mb(get(pyx, "bytes_per_sec")), mb(get(x_20, "bytes_per_sec")),
+                 ratio(get(x_20, "bytes_per_sec"), get(pyx, "bytes_per_sec")), ""))
+    rows.append(("node-x12 1.7.1", "`parse()` a 20 MB 837P to objects",
+                 f'{mb(get(nx, "bytes_per_sec"))}, {get(nx, "peak_rss_mib") or 0:.0f} MiB peak',
+                 f'{mb(get(x_20, "bytes_per_sec"))}, {get(x_20, "peak_rss_mib") or 0:.0f} MiB peak',
+                 ratio(get(x_20, "bytes_per_sec"), get(nx, "bytes_per_sec")), ""))
+    xt_rate = get(xt, "bytes_per_sec")
+    rows.append(("x12-types 0.12", "parse the 20 MB 837P",
+                 mb(xt_rate) if xt_rate else f'not measured: {get(xt, "error")}', mb(get(x_20, "bytes_per_sec")),
+                 ratio(get(x_20, "bytes_per_sec"), xt_rate), ""))
+    rows.append(("—", f'stream a {(get(x_big, "bytes") or 0) / 1e9:.2f} GB 837P through the reader (claims out)', "",
+                 f'{mb(get(x_big, "bytes_per_sec"))}, {get(x_big, "peak_rss_mib") or 0:.0f} MiB peak', "",
+                 "≥ 1 GB/s, ≤ 64 MB"))
+    rows.append(("—", "same file, tokenizer only (segments out)", "", mb(get(x_big, "tokenize_bytes_per_sec")), "", ""))
+    print("| peer | task | their rate | ours | ratio | target |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    sc = load(d, "scaling.json")
+    if sc:
+        print("\n| claims | `check_many` claims/s (all cores, wall) | peak RSS |")
+        print("|---|---|---|")
+        for row in sc["scaling"]:
+            print(f'| {row["claims"]:,} | {k(row["rate"])} | {row["peak_rss_mib"]:.0f} MiB |')
+    for name, title in (("agree.json", "realistic inpatient claims"), ("agree-uniform.json", "uniform code mix")):
+        a = load(d, name)
+        if not a:
+            continue
+        print(f'\nMCE agreement, {title} ({a["claims"]:,} claims; {a["disagreements"]} disagreements):\n')
+        print("| MCE edit | both | msdrg only | cleanclaim only | count differs |")
+        print("|---|---|---|---|---|")
+        for edit, c in a["per_edit"].items():
+            print(f'| {edit} | {c.get("both", 0)} | {c.get("msdrg_only", 0)} | {c.get("cleanclaim_only", 0)} | '
+                  f'{c.get("count_differs", 0)} |')
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

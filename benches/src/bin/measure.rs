@@ -1,0 +1,332 @@
+//! Release-mode measurements for `benches/compare/run.sh`: each subcommand prints one JSON
+//! object of numbers (medians over several runs) on stdout.
+//!
+//! ```text
+//! measure engine                      Engine::new() time and memory in a fresh process
+//! measure check [N]                   per-core and all-core throughput on synthetic claims
+//! measure scaling [MAX]               check_many from 10^3 claims up to MAX (default 10^7)
+//! measure codes FILE                  ICD-10-CM batch validity and descriptions of FILE's codes
+//! measure mce FILE.jsonl              MCE-equivalent rule ids per claim (JSON lines out)
+//! measure mce-rate FILE.jsonl         MCE-equivalent rules per core on FILE's claims
+//! measure gen-x12 FILE BYTES KIND     writes a synthetic 837 of at least BYTES
+//! measure read-x12 FILE               streams FILE through the 837 reader: rate and peak memory
+//! measure gen-jsonl FILE N KIND [uniform]
+//! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
+//! ```
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::time::Instant;
+
+use cleanclaim::{Claim, ClaimKind, Engine, parse_claims};
+use cleanclaim_benches::{MCE_RULES, full_engine, inpatient, mce_engine, professional};
+use cleanclaim_synth::{Config, Generator, to_jsonl, write_x12_stream};
+use serde_json::{Value, json};
+
+const RUNS: usize = 5;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    let out = match arg(0) {
+        Some("engine") => engine(),
+        Some("check") => check(arg(1).map_or(200_000, |n| n.parse().expect("N"))),
+        Some("scaling") => scaling(arg(1).map_or(10_000_000, |n| n.parse().expect("MAX"))),
+        Some("codes") => codes(arg(1).expect("FILE")),
+        Some("mce") => mce(arg(1).expect("FILE")),
+        Some("mce-rate") => mce_rate(arg(1).expect("FILE")),
+        Some("gen-x12") => gen_x12(arg(1).expect("FILE"), arg(2).expect("BYTES").parse().expect("BYTES"), kind(arg(3))),
+        Some("read-x12") => read_x12(arg(1).expect("FILE")),
+        Some("gen-codes") => gen_codes(arg(1).expect("FILE"), arg(2).map_or(100_000, |n| n.parse().expect("N"))),
+        Some("gen-jsonl") => gen_jsonl(
+            arg(1).expect("FILE"),
+            arg(2).expect("N").parse().expect("N"),
+            kind(arg(3)),
+            arg(4) == Some("uniform"),
+        ),
+        _ => {
+            eprintln!(
+                "usage: measure engine|check|scaling|codes|mce|mce-rate|gen-x12|read-x12|gen-jsonl|gen-codes ..."
+            );
+            std::process::exit(2);
+        }
+    };
+    println!("{out}");
+}
+
+fn kind(s: Option<&str>) -> ClaimKind {
+    match s {
+        Some("institutional") => ClaimKind::Institutional,
+        _ => ClaimKind::Professional,
+    }
+}
+
+/// `VmRSS` and `VmHWM` of this process in MiB.
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`): per-core rates
+/// are measured in CPU time, so a machine shared with other work does not depress them.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Median per-core rate (items per CPU-second of this thread) of `f` over [`RUNS`] runs, after
+/// one warm-up run. Falls back to wall time where schedstat is missing.
+fn rate(items: usize, mut f: impl FnMut() -> usize) -> f64 {
+    std::hint::black_box(f());
+    median(
+        (0..RUNS)
+            .map(|_| {
+                let (c, t) = (thread_cpu_ns(), Instant::now());
+                std::hint::black_box(f());
+                let secs = match (c, thread_cpu_ns()) {
+                    (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+                    _ => t.elapsed().as_secs_f64(),
+                };
+                items as f64 / secs
+            })
+            .collect(),
+    )
+}
+
+/// Median wall-clock rate: for work spread over every core (check_many, check_json).
+fn wall_rate(items: usize, mut f: impl FnMut() -> usize) -> f64 {
+    std::hint::black_box(f());
+    median(
+        (0..RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                items as f64 / t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn engine() -> Value {
+    // A fixed claim parsed before the clock starts: what is timed is the engine, not JSON.
+    let claim =
+        cleanclaim::parse_claim(include_str!("../../../examples/claims/clean-inpatient.json")).expect("example");
+    let (rss0, _) = memory();
+    let t = Instant::now();
+    let e = Engine::new();
+    let new_ms = t.elapsed().as_secs_f64() * 1e3;
+    // The embedded tables are read on first use: the first check is the honest "ready" time.
+    let ok = e.check(&claim).ok;
+    let ready_ms = t.elapsed().as_secs_f64() * 1e3;
+    let (rss1, hwm) = memory();
+    let t = Instant::now();
+    let again = Engine::new();
+    std::hint::black_box(again.check(&claim));
+    let again_ms = t.elapsed().as_secs_f64() * 1e3;
+    json!({
+        "engine_new_ms": new_ms,
+        "engine_new_and_first_check_ms": ready_ms,
+        "second_engine_and_check_ms": again_ms,
+        "rss_before_mib": rss0,
+        "rss_after_first_check_mib": rss1,
+        "peak_rss_mib": hwm,
+        "first_claim_ok": ok,
+    })
+}
+
+fn per_core(engine: &Engine, claims: &[Claim]) -> f64 {
+    rate(claims.len(), || claims.iter().filter(|c| engine.check(c).ok).count())
+}
+
+fn check(n: usize) -> Value {
+    let full = full_engine();
+    let mce = mce_engine();
+    let prof = professional(n, 1);
+    let inp = inpatient(n, 2, false);
+    let prof_json = to_jsonl(&prof);
+    let findings: usize = prof.iter().map(|c| full.check(c).findings.len()).sum();
+    json!({
+        "claims": n,
+        "threads": rayon_threads(),
+        "professional_findings_per_claim": findings as f64 / n as f64,
+        "check_professional_per_core": per_core(&full, &prof),
+        "check_inpatient_per_core": per_core(&full, &inp),
+        "mce_rules_inpatient_per_core": per_core(&mce, &inp),
+        "parse_json_per_core": rate(n, || parse_claims(&prof_json).expect("valid JSON").len()),
+        "json_parse_and_check_per_core": rate(n, || {
+            parse_claims(&prof_json).expect("valid JSON").iter().filter(|c| full.check(c).ok).count()
+        }),
+        "check_json_all_cores": wall_rate(n, || full.check_json(&prof_json).expect("valid JSON").len()),
+        "check_many_all_cores": wall_rate(n, || full.check_many(&prof).len()),
+        "json_bytes_per_claim": prof_json.len() as f64 / n as f64,
+    })
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// check_many at 10^3..MAX claims. Up to 10^6 the claims are generated once and checked
+/// several times; above that they are generated in chunks of 10^6 (generation not timed), so
+/// memory stays bounded and every claim is distinct.
+fn scaling(max: usize) -> Value {
+    let engine = full_engine();
+    let mut rows = Vec::new();
+    let mut n = 1_000;
+    while n <= max {
+        let r = if n <= 1_000_000 {
+            let claims = professional(n, 4);
+            wall_rate(n, || engine.check_many(&claims).len())
+        } else {
+            let chunk = 1_000_000;
+            let mut g = Generator::new(Config { seed: 4, ..Config::default() });
+            let mut secs = 0.0;
+            for _ in 0..n / chunk {
+                let claims = g.claims(chunk);
+                let t = Instant::now();
+                std::hint::black_box(engine.check_many(&claims));
+                secs += t.elapsed().as_secs_f64();
+            }
+            n as f64 / secs
+        };
+        let (_, hwm) = memory();
+        rows.push(json!({"claims": n, "rate": r, "peak_rss_mib": hwm}));
+        n *= 10;
+    }
+    json!({ "scaling": rows })
+}
+
+fn codes(path: &str) -> Value {
+    let text = std::fs::read_to_string(path).expect("codes file");
+    let raw: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    let engine = full_engine();
+    let date = cleanclaim::Date::new(2026, 4, 1).expect("valid date");
+    let cm = engine.codes().icd10cm();
+    // The same dotted input the peer gets, through the public batch API (it normalizes).
+    let valid = engine.icd10cm_validity(&raw, date).iter().filter(|v| **v).count();
+    let normalized: Vec<String> = raw.iter().map(|r| cleanclaim::codes::normalize(r)).collect();
+    let norm: Vec<&str> = normalized.iter().map(String::as_str).collect();
+    json!({
+        "codes": raw.len(),
+        "valid": valid,
+        "is_valid_raw_per_sec": rate(raw.len(), || engine.icd10cm_validity(&raw, date).len()),
+        "is_valid_normalized_per_sec": rate(raw.len(), || engine.icd10cm_validity(&norm, date).len()),
+        "description_per_sec": rate(raw.len(), || {
+            normalized.iter().filter_map(|c| cm.description(c)).map(|d| d.len()).sum::<usize>()
+        }),
+    })
+}
+
+fn mce(path: &str) -> Value {
+    let claims = parse_claims(&std::fs::read_to_string(path).expect("claims file")).expect("valid claims");
+    let engine = mce_engine();
+    let out = std::io::stdout();
+    let mut w = BufWriter::new(out.lock());
+    for c in &claims {
+        let r = engine.check(c);
+        let findings: Vec<Value> = r.findings.iter().map(|f| json!({"rule": f.rule, "path": f.path})).collect();
+        writeln!(w, "{}", json!({"id": c.id, "findings": findings})).expect("stdout");
+    }
+    w.flush().expect("stdout");
+    json!({ "claims": claims.len(), "rules": MCE_RULES })
+}
+
+fn mce_rate(path: &str) -> Value {
+    let claims = parse_claims(&std::fs::read_to_string(path).expect("claims file")).expect("valid claims");
+    let engine = mce_engine();
+    let full = full_engine();
+    json!({
+        "claims": claims.len(),
+        "mce_rules_per_core": per_core(&engine, &claims),
+        "full_catalogue_per_core": per_core(&full, &claims),
+    })
+}
+
+fn gen_x12(path: &str, bytes: u64, kind: ClaimKind) -> Value {
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path).expect("create"));
+    let t = Instant::now();
+    let (claims, written) = write_x12_stream(&Config::default(), kind, bytes, 5000, &mut w).expect("write 837");
+    w.flush().expect("flush");
+    json!({"claims": claims, "bytes": written, "secs": t.elapsed().as_secs_f64()})
+}
+
+fn read_x12(path: &str) -> Value {
+    let len = std::fs::metadata(path).expect("file").len();
+    let mut rates = Vec::new();
+    let mut claims = 0usize;
+    let mut lines = 0usize;
+    let runs = if len > 200 << 20 { 1 } else { RUNS };
+    let mut wall = Vec::new();
+    for _ in 0..runs {
+        let (c, t) = (thread_cpu_ns(), Instant::now());
+        claims = 0;
+        lines = 0;
+        for r in cleanclaim_x12::read_837(BufReader::with_capacity(1 << 20, File::open(path).expect("open"))) {
+            let p = r.expect("valid 837");
+            claims += 1;
+            lines += p.claim.lines.len();
+        }
+        wall.push(len as f64 / t.elapsed().as_secs_f64());
+        let cpu = match (c, thread_cpu_ns()) {
+            (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+            _ => t.elapsed().as_secs_f64(),
+        };
+        rates.push(len as f64 / cpu);
+    }
+    let mut segments = 0u64;
+    let tokenize = rate(len as usize, || {
+        let mut t = cleanclaim_x12::Tokenizer::new(BufReader::with_capacity(1 << 20, File::open(path).expect("open")));
+        segments = 0;
+        while t.next_segment().expect("valid X12").is_some() {
+            segments += 1;
+        }
+        segments as usize
+    });
+    let (_, hwm) = memory();
+    json!({
+        "bytes": len,
+        "segments": segments,
+        "tokenize_bytes_per_sec": tokenize,
+        "claims": claims,
+        "lines": lines,
+        "bytes_per_sec": median(rates),
+        "wall_bytes_per_sec": median(wall),
+        "peak_rss_mib": hwm,
+    })
+}
+
+fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool) -> Value {
+    let institutional = kind == ClaimKind::Institutional;
+    let claims = if institutional { inpatient(n, 11, uniform) } else { professional(n, 11) };
+    std::fs::write(path, to_jsonl(&claims)).expect("write");
+    json!({"claims": n, "path": path})
+}
+
+fn gen_codes(path: &str, n: usize) -> Value {
+    let cm = cleanclaim::codesets::CodeSets::embedded().icd10cm();
+    let valid = cm.valid_codes_on(2026_04_01);
+    let step = (valid.len() / n.max(1)).max(1);
+    let mut out = String::with_capacity(n * 9);
+    for (i, code) in valid.iter().cycle().step_by(step).take(n).enumerate() {
+        // The peer takes dotted codes; an eighth get a ninth character no code has.
+        out.push_str(&cleanclaim::codes::dotted(code));
+        if i % 8 == 7 {
+            out.push_str("9Z");
+        }
+        out.push('\n');
+    }
+    std::fs::write(path, out).expect("write");
+    json!({"codes": n, "path": path})
+}

@@ -50,6 +50,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
+    /// Convert claims between the JSON model, X12 837 and FHIR (input recognised by content).
+    Convert {
+        /// Input file: claim JSON, FHIR R4 Claim/Bundle, or X12 837.
+        file: std::path::PathBuf,
+        /// Output: the claim JSON model, or X12 837 (837P or 837I by claim kind).
+        #[arg(long, value_enum)]
+        to: ConvertTo,
+    },
     /// Show the loaded code sets: releases, dates covered, staleness.
     Codesets {
         /// Output format.
@@ -102,6 +110,14 @@ enum Command {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ConvertTo {
+    /// The cleanclaim claim JSON (an array).
+    Json,
+    /// X12 005010 837P / 837I.
+    X12,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum RulesFormat {
     /// Aligned columns.
     Text,
@@ -134,6 +150,9 @@ struct CheckArgs {
     /// commercial-default) or a .toml/.json file.
     #[arg(long)]
     profile: Option<String>,
+    /// Folder of CMS NCCI tables (PTP, MUE, add-on code edits; .txt or .csv as CMS publishes them).
+    #[arg(long, value_name = "DIR")]
+    ncci: Option<std::path::PathBuf>,
     /// Turn a rule on (repeatable).
     #[arg(long = "enable", value_name = "RULE")]
     enable: Vec<String>,
@@ -167,6 +186,7 @@ fn main() -> ExitCode {
         Command::Lookup { code, date, format } => lookup(&code, date, format),
         Command::Search { words, limit, format } => search(&words.join(" "), limit, format),
         Command::Codesets { format } => codesets(format),
+        Command::Convert { file, to } => convert(&file, to),
         Command::Post { file, db, format } => post(&file, &db, format),
         Command::Status { claim_id, db, format } => billing_out(
             cleanclaim_billing::Store::open_readonly(&db).and_then(|s| cleanclaim_billing::status(&s, &claim_id)),
@@ -401,6 +421,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     if let Some(p) = &args.profile {
         builder = builder.profile(cleanclaim::Profile::load(p).map_err(|e| e.to_string())?);
     }
+    if let Some(dir) = &args.ncci {
+        builder = builder.ncci(cleanclaim::ncci::Ncci::load_dir(dir).map_err(|e| e.to_string())?);
+    }
     for e in &args.enable {
         builder = builder.enable(e);
     }
@@ -417,20 +440,59 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
 
+    let mut emit = |name: &str, r: Report, summary: &mut Summary| -> Result<(), String> {
+        summary.claims += 1;
+        if r.findings.is_empty() {
+            summary.clean += 1;
+        }
+        if !r.ok {
+            summary.with_errors += 1;
+        }
+        for f in &r.findings {
+            *summary.by_rule.entry(f.rule.clone()).or_default() += 1;
+        }
+        match args.format {
+            Format::Text => write_text(&mut out, name, &r).map_err(|e| e.to_string()),
+            Format::Jsonl => {
+                serde_json::to_writer(&mut out, &r).map_err(|e| e.to_string())?;
+                writeln!(out).map_err(|e| e.to_string())
+            }
+            Format::Json => {
+                all_reports.push(r);
+                Ok(())
+            }
+        }
+    };
+
     for path in &args.files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
             Err(e) => {
                 eprintln!("cleanclaim: {name}: {e}");
                 summary.unusable_files += 1;
                 continue;
             }
         };
-        let claims = match cleanclaim::parse_claims(&text) {
-            Ok(c) => c,
+        let claims = match read_claims(&bytes, &name) {
+            Ok(Input::Claims(c)) => c,
+            Ok(Input::X12) => {
+                // Streams: an 837 of any size is checked in batches as it is read.
+                let mut failed = Ok(());
+                let res = cleanclaim_x12::check_837_with(&engine, &bytes[..], Some(&name), |r| {
+                    if failed.is_ok() {
+                        failed = emit(&name, r, &mut summary);
+                    }
+                });
+                failed?;
+                if let Err(e) = res {
+                    eprintln!("cleanclaim: {name}: {e}");
+                    summary.unusable_files += 1;
+                }
+                continue;
+            }
             Err(e) => {
-                eprintln!("cleanclaim: {}", e.with_source(&name));
+                eprintln!("cleanclaim: {e}");
                 summary.unusable_files += 1;
                 continue;
             }
@@ -451,24 +513,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
                 b.inc(chunk.len() as u64);
             }
             for r in reports {
-                summary.claims += 1;
-                if r.findings.is_empty() {
-                    summary.clean += 1;
-                }
-                if !r.ok {
-                    summary.with_errors += 1;
-                }
-                for f in &r.findings {
-                    *summary.by_rule.entry(f.rule.clone()).or_default() += 1;
-                }
-                match args.format {
-                    Format::Text => write_text(&mut out, &name, &r).map_err(|e| e.to_string())?,
-                    Format::Jsonl => {
-                        serde_json::to_writer(&mut out, &r).map_err(|e| e.to_string())?;
-                        writeln!(out).map_err(|e| e.to_string())?;
-                    }
-                    Format::Json => all_reports.push(r),
-                }
+                emit(&name, r, &mut summary)?;
             }
         }
         if let Some(b) = bar {
@@ -499,6 +544,66 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let claims = match read_claims(&bytes, &name)? {
+        Input::Claims(c) => c,
+        Input::X12 => cleanclaim_x12::read_837_bytes(&bytes)
+            .with_file_name(&name)
+            .map(|r| r.map(|p| p.claim))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?,
+    };
+    let mut out = std::io::stdout().lock();
+    match to {
+        ConvertTo::Json => {
+            serde_json::to_writer_pretty(&mut out, &claims).map_err(|e| e.to_string())?;
+            writeln!(out).map_err(|e| e.to_string())?;
+        }
+        ConvertTo::X12 => {
+            let Some(kind) = claims.first().map(|c| c.kind) else { return Err(format!("{name}: no claims")) };
+            if let Some(i) = claims.iter().position(|c| c.kind != kind) {
+                return Err(format!(
+                    "{name}: claim [{i}] is {:?} but claim [0] is {kind:?}: convert them separately",
+                    claims[i].kind
+                ));
+            }
+            let opts = cleanclaim_x12::EnvelopeOptions::default();
+            cleanclaim_x12::write_837(&claims, kind, &mut out, &opts).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+enum Input {
+    Claims(Vec<cleanclaim::Claim>),
+    X12,
+}
+
+/// Recognises the input by content: an X12 837, a FHIR R4 Claim or Bundle, or claim JSON.
+fn read_claims(bytes: &[u8], name: &str) -> Result<Input, String> {
+    use cleanclaim_x12::{Format as F, TxKind};
+    match cleanclaim_x12::detect(bytes) {
+        F::X12 { kind: Some(TxKind::Remittance835), .. } => {
+            Err(format!("{name}: an 835 remittance, not claims: post it with `cleanclaim post {name} --db …`"))
+        }
+        F::X12 { kind: Some(TxKind::Ack999 | TxKind::ClaimAck277), .. } => {
+            Err(format!("{name}: an acknowledgment (999/277CA), not claims"))
+        }
+        F::X12 { .. } => Ok(Input::X12),
+        F::FhirJson => {
+            let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
+            let claim = cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?;
+            Ok(Input::Claims(vec![claim]))
+        }
+        _ => {
+            let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
+            cleanclaim::parse_claims(text).map(Input::Claims).map_err(|e| e.with_source(name).to_string())
+        }
+    }
 }
 
 fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<()> {

@@ -165,3 +165,84 @@ fn profiles_change_the_findings() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no.such_rule"));
 }
+
+#[test]
+fn ncci_tables_from_a_folder() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-ncci-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let claim = dir.join("injection-with-guidance.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
+            .unwrap();
+    // Arthrocentesis (20610) with ultrasound guidance (76942): PTP modifier indicator 0.
+    v["lines"][1]["procedure"] = "20610".into();
+    v["lines"][2]["procedure"] = "76942".into();
+    std::fs::write(&claim, v.to_string()).unwrap();
+    let tables = root().join("crates/cleanclaim/tests/fixtures/ncci/tables");
+    let path = claim.to_str().unwrap();
+    assert_eq!(run(&["check", AS_OF, path]).status.code(), Some(0));
+    let out = run(&["check", AS_OF, "--format", "jsonl", "--ncci", tables.to_str().unwrap(), path]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &report["findings"][0];
+    assert_eq!((f["rule"].as_str(), f["path"].as_str()), (Some("ncci.ptp"), Some("lines[2].procedure")), "{report}");
+
+    let out = run(&["check", "--ncci", dir.to_str().unwrap(), path]);
+    assert_eq!(out.status.code(), Some(2), "a folder without tables is a usage error");
+}
+
+#[test]
+fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-x12-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // JSON → 837 → check: the same findings as the JSON claim.
+    let out = run(&["convert", "examples/claims/defective-pointer-and-units.json", "--to", "x12"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let x12 = dir.join("claims.837");
+    std::fs::write(&x12, &out.stdout).unwrap();
+    let from_x12 = run(&["check", AS_OF, "--format", "jsonl", x12.to_str().unwrap()]);
+    let from_json = run(&["check", AS_OF, "--format", "jsonl", "examples/claims/defective-pointer-and-units.json"]);
+    assert_eq!(from_x12.status.code(), Some(1));
+    let rules = |o: &Output| -> Vec<String> {
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        r["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(rules(&from_x12), rules(&from_json));
+    let r: serde_json::Value = serde_json::from_slice(&from_x12.stdout).unwrap();
+    assert!(r["findings"][0]["message"].as_str().unwrap().contains("[X12 "), "{r}");
+
+    // 837 → JSON gives back the claim.
+    let back = run(&["convert", x12.to_str().unwrap(), "--to", "json"]);
+    let claims: Vec<serde_json::Value> = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(claims[0]["id"], "PCN-2026-0003");
+
+    // A FHIR R4 Claim is recognised by content.
+    let fhir = serde_json::json!({
+        "resourceType": "Claim", "status": "active", "use": "claim", "id": "F1",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claim-type", "code": "professional"}]},
+        "patient": {"reference": "Patient/1"}, "created": "2026-03-02",
+        "provider": {"identifier": {"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567890"}},
+        "insurance": [{"sequence": 1, "focal": true, "coverage": {"reference": "Coverage/1"}}],
+        "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9"}]}}],
+        "item": [{"sequence": 1, "diagnosisSequence": [1], "servicedDate": "2026-03-02",
+                  "productOrService": {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "99213"}]},
+                  "quantity": {"value": 1}, "net": {"value": 100, "currency": "USD"}}],
+        "total": {"value": 100, "currency": "USD"}
+    });
+    let f = dir.join("claim.fhir.json");
+    std::fs::write(&f, fhir.to_string()).unwrap();
+    let out = run(&["check", AS_OF, "--format", "jsonl", f.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("claim.npi_check_digit"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+
+    // A 4010 file is refused with the version named.
+    let old = dir.join("old.837");
+    std::fs::write(
+        &old,
+        String::from_utf8_lossy(&std::fs::read(&x12).unwrap()).replace("005010X222A1", "004010X098A1"),
+    )
+    .unwrap();
+    let out = run(&["check", old.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("004010X098A1"));
+}

@@ -191,8 +191,7 @@ impl fmt::Debug for X12Error {
 }
 
 impl From<X12Error> for cleanclaim::Error {
-    /// Until the core has an X12 variant: limits stay limits, I/O stays I/O, everything else is
-    /// `Invalid` with the X12 location as its path.
+    /// Limits stay limits and I/O stays I/O; everything else is `Error::X12` with the location.
     fn from(e: X12Error) -> cleanclaim::Error {
         match e.kind {
             ErrorKind::Limit => cleanclaim::Error::Limit(e.to_string()),
@@ -200,8 +199,8 @@ impl From<X12Error> for cleanclaim::Error {
                 let path = e.location.as_ref().and_then(|l| l.file.clone()).unwrap_or_default();
                 cleanclaim::Error::Io { path, source: e.source.expect("checked") }
             }
-            _ => cleanclaim::Error::Invalid {
-                path: e.location.as_deref().map(ToString::to_string).unwrap_or_default(),
+            _ => cleanclaim::Error::X12 {
+                location: e.location.as_deref().map(ToString::to_string).unwrap_or_else(|| "X12".into()),
                 message: format!("{}: {}", e.kind, e.reason),
             },
         }

@@ -66,8 +66,10 @@ pub use r835::{ClaimPayment, LinePayment, Remittance, read_835, read_835_bytes};
 pub mod w837;
 
 pub use w837::{EnvelopeOptions, EnvelopeParty, write_837, write_837_vec};
+pub mod check;
 pub mod detect;
 pub mod fhir;
 
+pub use check::{check_837, check_837_with};
 pub use detect::{Format, detect};
 pub use fhir::{read_fhir, read_fhir_value};

@@ -394,7 +394,7 @@ fn findings_convert_to_core_findings() {
     let f = cleanclaim_x12::Finding { path: "lines[2].charge".into(), ..f.clone() };
     assert_eq!(f.to_core().line, Some(3));
     let e: cleanclaim::Error = read_837_bytes(b"GS*HC~").next().unwrap().unwrap_err().into();
-    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.code(), "x12");
 }
 
 #[test]

@@ -49,6 +49,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An X12 interchange that cannot be read (structure, envelope, unsupported version).
+    #[error("{location}: {message}")]
+    X12 {
+        /// Where: file, segment number, segment id, element, loop.
+        location: String,
+        /// What is wrong (never includes element values).
+        message: String,
+    },
     /// Bad engine options or profile.
     #[error("configuration: {0}")]
     Config(String),
@@ -80,6 +88,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Io { .. } => "io",
             Error::CodeSet { .. } => "codeset",
+            Error::X12 { .. } => "x12",
             Error::Config(_) => "config",
             Error::Limit(_) => "limit",
             Error::Internal(_) => "internal",

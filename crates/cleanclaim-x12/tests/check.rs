@@ -1,0 +1,95 @@
+//! `check_837`: engine findings on claims read from X12 point back into the file; broken
+//! transaction sets become reports instead of vanishing.
+
+use cleanclaim::{Date, Engine};
+use cleanclaim_x12::check_837;
+
+const X12: &str = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
+GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~\
+NM1*41*2*SUB*****46*S~PER*IC*X*TE*8005550100~NM1*40*2*REC*****46*R~HL*1**20*1~\
+NM1*85*2*CLINIC*****XX*1234567890~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
+HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~DMG*D8*19700101*F~NM1*PR*2*PAYER*****PI*P1~\
+CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:E119~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260105~\
+SE*21*0001~GE*1*1~IEA*1*000000001~";
+
+fn engine() -> Engine {
+    Engine::builder().as_of(Date::new(2026, 11, 30).unwrap()).build().unwrap()
+}
+
+#[test]
+fn engine_findings_name_the_segment_they_came_from() {
+    let reports = check_837(&engine(), X12.as_bytes(), Some("claims.837")).unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let r = &reports[0];
+    assert_eq!(r.claim_id.as_deref(), Some("C1"));
+    let npi = r.findings.iter().find(|f| f.rule == "claim.npi_check_digit").expect("bad billing NPI");
+    assert_eq!(npi.path, "billing_provider.npi");
+    assert!(npi.message.contains("[X12 NM109"), "{}", npi.message);
+    assert!(!r.ok);
+}
+
+#[test]
+fn a_rejected_transaction_set_is_reported_not_dropped() {
+    // A second transaction set whose claim has no CLM05: rejected by the reader.
+    let bad = X12
+        .replace("CLM*C1*100***11:B:1*Y*A*Y*Y~", "CLM*C2*100***~")
+        .replace("ST*837*0001", "ST*837*0002")
+        .replace("SE*21*0001", "SE*21*0002");
+    let body = |t: &str| {
+        let s = t.find("ST*837").unwrap();
+        let e = t.find("GE*").unwrap();
+        t[s..e].to_owned()
+    };
+    let two = X12.replace(&body(X12), &(body(X12) + &body(&bad))).replace("GE*1*1", "GE*2*1");
+    let reports = check_837(&engine(), two.as_bytes(), None).unwrap();
+    assert!(reports.iter().any(|r| r.claim_id.as_deref() == Some("C1")));
+    let broken =
+        reports.iter().find(|r| r.findings.iter().any(|f| f.rule == "x12.structure")).expect("structure report");
+    assert!(broken.claim_id.is_none() && !broken.ok);
+}
+
+#[test]
+fn unreadable_input_is_an_error() {
+    let e = check_837(&engine(), b"ISA*00*", None).unwrap_err();
+    assert!(matches!(e.code(), "x12" | "limit"), "{e}");
+    let e = check_837(&engine(), X12.replace("005010X222A1", "004010X098A1").as_bytes(), None).unwrap_err();
+    assert!(e.to_string().contains("004010X098A1"), "{e}");
+}
+
+#[test]
+fn every_corpus_837_checks() {
+    let root = std::env::var("CLEANCLAIM_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+    let dir = root.join("x12");
+    if !dir.exists() {
+        assert!(std::env::var_os("CI").is_none(), "corpus missing at {}", dir.display());
+        eprintln!("skipping: no corpus at {}", dir.display());
+        return;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    let engine = engine();
+    let mut claims = 0;
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        if !text.contains("005010X222") && !text.contains("005010X223") {
+            continue;
+        }
+        if let Ok(reports) = check_837(&engine, &bytes, f.to_str()) {
+            claims += reports.iter().filter(|r| r.claim_id.is_some()).count();
+        }
+    }
+    assert!(claims >= 1_500, "checked {claims} claims");
+}

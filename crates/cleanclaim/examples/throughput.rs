@@ -28,7 +28,7 @@ fn main() {
         println!("{}: {:.0} claims/s parsed ({} findings)", claim.id, n as f64 / el.as_secs_f64(), findings / n);
         let t = Instant::now();
         for _ in 0..n / 4 {
-            findings += engine.check_json(text).unwrap().len();
+            assert_eq!(engine.check_json(text).unwrap().len(), 1);
         }
         println!("{}: {:.0} claims/s from JSON", claim.id, (n / 4) as f64 / t.elapsed().as_secs_f64());
     }

@@ -34,6 +34,15 @@ fn strip_position(msg: &str) -> String {
 
 /// Parses one JSON value of type `T` with path-aware errors.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    // Path tracking costs on every field; valid input (the common case) skips it, and only a
+    // failed parse is repeated with tracking to name the path.
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
+    from_json_tracked(text)
+}
+
+fn from_json_tracked<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let v = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(e, 0))?;
     de.end().map_err(|e| Error::Json {
@@ -65,6 +74,10 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
         let mut claims = Vec::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
+                continue;
+            }
+            if let Ok(claim) = serde_json::from_str(line) {
+                claims.push(claim);
                 continue;
             }
             let mut de = serde_json::Deserializer::from_str(line);

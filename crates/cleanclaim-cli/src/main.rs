@@ -13,8 +13,28 @@ use cleanclaim::{Date, Engine, Report, Severity};
 #[derive(Parser, Debug)]
 #[command(name = "cleanclaim", version, about = "Checks medical claims before they leave")]
 struct Cli {
+    /// Load a newer CMS/CDC code-set release on top of the embedded tables (repeatable):
+    /// KIND:PATH[@DATE] with KIND one of icd10cm-order, icd10cm-tabular, icd10cm-mce,
+    /// icd10pcs-order, icd10pcs-mce, hcpcs, cpt. Also read from $CLEANCLAIM_RELEASES
+    /// (separated by `;`).
+    #[arg(long = "release", global = true, value_name = "KIND:PATH[@DATE]")]
+    releases: Vec<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// An engine builder with the release files of the command line and the environment.
+fn base_builder(releases: &[String]) -> Result<cleanclaim::EngineBuilder, String> {
+    let env = std::env::var("CLEANCLAIM_RELEASES").unwrap_or_default();
+    let mut b = Engine::builder();
+    for spec in env.split(';').map(str::trim).filter(|s| !s.is_empty()).chain(releases.iter().map(String::as_str)) {
+        b = b.release(cleanclaim::ReleaseFile::parse(spec).map_err(|e| e.to_string())?);
+    }
+    Ok(b)
+}
+
+fn base_engine(releases: &[String]) -> Result<Engine, String> {
+    base_builder(releases)?.build().map_err(|e| e.to_string())
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,6 +80,8 @@ enum Command {
     },
     /// Show the loaded code sets: releases, dates covered, staleness.
     Codesets {
+        /// `import`: load the --release files, report what they add, and print how to use them.
+        action: Option<CodesetsAction>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
@@ -107,6 +129,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum CodesetsAction {
+    /// Validate and load release files (given with --release).
+    Import,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,12 +208,13 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let rel = &cli.releases;
     let result = match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(args) => check(&args, rel),
         Command::Rules { format } => rules(format),
-        Command::Lookup { code, date, format } => lookup(&code, date, format),
-        Command::Search { words, limit, format } => search(&words.join(" "), limit, format),
-        Command::Codesets { format } => codesets(format),
+        Command::Lookup { code, date, format } => lookup(&code, date, format, rel),
+        Command::Search { words, limit, format } => search(&words.join(" "), limit, format, rel),
+        Command::Codesets { action, format } => codesets(action, format, rel),
         Command::Convert { file, to } => convert(&file, to),
         Command::Post { file, db, format } => post(&file, &db, format),
         Command::Status { claim_id, db, format } => billing_out(
@@ -295,8 +324,8 @@ fn rules_markdown<'a>(
     s
 }
 
-fn lookup(code: &str, date: Option<Date>, format: OutFormat) -> Result<ExitCode, String> {
-    let engine = Engine::new();
+fn lookup(code: &str, date: Option<Date>, format: OutFormat, rel: &[String]) -> Result<ExitCode, String> {
+    let engine = base_engine(rel)?;
     let Some(info) = engine.lookup(code, date) else {
         if format == OutFormat::Json {
             println!("null");
@@ -365,8 +394,8 @@ fn lookup(code: &str, date: Option<Date>, format: OutFormat) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-fn search(words: &str, limit: usize, format: OutFormat) -> Result<ExitCode, String> {
-    let hits = Engine::new().search(words, limit);
+fn search(words: &str, limit: usize, format: OutFormat, rel: &[String]) -> Result<ExitCode, String> {
+    let hits = base_engine(rel)?.search(words, limit);
     if format == OutFormat::Json {
         println!("{}", serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
     } else {
@@ -377,8 +406,11 @@ fn search(words: &str, limit: usize, format: OutFormat) -> Result<ExitCode, Stri
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn codesets(format: OutFormat) -> Result<ExitCode, String> {
-    let engine = Engine::new();
+fn codesets(action: Option<CodesetsAction>, format: OutFormat, rel: &[String]) -> Result<ExitCode, String> {
+    if action == Some(CodesetsAction::Import) && rel.is_empty() {
+        return Err("codesets import: give the release files with --release KIND:PATH[@DATE]".into());
+    }
+    let engine = base_engine(rel)?;
     let s = cleanclaim::lookup::summary(engine.codes()).map_err(|e| e.to_string())?;
     if format == OutFormat::Json {
         println!("{}", serde_json::to_string_pretty(&s).map_err(|e| e.to_string())?);
@@ -404,6 +436,11 @@ fn codesets(format: OutFormat) -> Result<ExitCode, String> {
     for f in &s.loaded {
         println!("loaded      {f}");
     }
+    if action == Some(CodesetsAction::Import) {
+        println!();
+        println!("All {} release file(s) loaded. Use them with every command:", rel.len());
+        println!("  export CLEANCLAIM_RELEASES='{}'", rel.join(";"));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -416,8 +453,8 @@ struct Summary {
     unusable_files: usize,
 }
 
-fn check(args: &CheckArgs) -> Result<ExitCode, String> {
-    let mut builder = Engine::builder();
+fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
+    let mut builder = base_builder(rel)?;
     if let Some(p) = &args.profile {
         builder = builder.profile(cleanclaim::Profile::load(p).map_err(|e| e.to_string())?);
     }

@@ -246,3 +246,45 @@ fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("004010X098A1"));
 }
+
+#[test]
+fn release_files_load_on_top_of_the_embedded_code_sets() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-release-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A next-year release in the MCE CSV layout adding U00.1 from 2027-10-01. A release is
+    // complete: codes it does not list end the day before it starts, so this one lists the
+    // claim's other codes too.
+    let csv = dir.join("icd10cm_dx_master_fy2028.csv");
+    std::fs::write(&csv, "code,effective_date,termination_date,flags\nE1165,2027-10-01,,\nE785,2027-10-01,,\nI10,2027-10-01,,\nU001,2027-10-01,,\n").unwrap();
+    let claim = dir.join("new-code.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
+            .unwrap();
+    v["diagnoses"][2]["code"] = "U00.1".into();
+    for k in ["statement_from", "statement_to"] {
+        v[k] = "2027-10-05".into();
+    }
+    for l in v["lines"].as_array_mut().unwrap() {
+        l["date"] = "2027-10-05".into();
+    }
+    std::fs::write(&claim, v.to_string()).unwrap();
+    let release = format!("--release=icd10cm-mce:{}@2028-09-30", csv.display());
+    let path = claim.to_str().unwrap();
+    let before = run(&["check", "--as-of=2027-12-01", "--format=jsonl", path]);
+    assert!(String::from_utf8_lossy(&before.stdout).contains("dx.invalid"));
+    let after = run(&["check", "--as-of=2027-12-01", &release, path]);
+    assert_eq!(after.status.code(), Some(0), "{}", String::from_utf8_lossy(&after.stdout));
+
+    let out = run(&["codesets", "import", &release]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CLEANCLAIM_RELEASES"));
+
+    std::fs::write(&csv, "code,effective_date,termination_date,flags\nU001,2027-10\n").unwrap();
+    let out = run(&["codesets", "import", &release]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("icd10cm_dx_master_fy2028.csv:2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

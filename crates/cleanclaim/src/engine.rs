@@ -46,7 +46,15 @@ pub struct Engine {
     // None: the embedded tables (a `&'static`, so engines share them for free).
     codes: Option<Arc<CodeSets>>,
     payer_rules: Vec<PayerRule>,
+    // See `TEST_PANIC_CLAIM_ID`.
+    test_panic: bool,
 }
+
+/// A claim with this id makes [`Engine::check`] panic, but only on an engine built while the
+/// environment variable `CLEANCLAIM_TEST_PANIC` was `1`. It exists so the bindings' tests can
+/// prove a panic inside the core (also on a rayon worker in `check_many`) surfaces as an error
+/// and never aborts the host process; production engines never see the variable.
+pub const TEST_PANIC_CLAIM_ID: &str = "__cleanclaim_test_panic__";
 
 impl Default for Engine {
     fn default() -> Engine {
@@ -96,6 +104,9 @@ impl Engine {
 
     /// Checks one claim.
     pub fn check(&self, claim: &Claim) -> Report {
+        if self.test_panic && claim.id == TEST_PANIC_CLAIM_ID {
+            panic!("deliberate test panic (CLEANCLAIM_TEST_PANIC=1)");
+        }
         let claim_type = claim.claim_type();
         let cx = Context::new(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
         let mut findings = Vec::new();
@@ -160,6 +171,7 @@ pub struct EngineBuilder {
     ncci: Option<Arc<Ncci>>,
     codes: Option<Arc<CodeSets>>,
     profile: Option<Profile>,
+    releases: Vec<crate::release::ReleaseFile>,
 }
 
 impl EngineBuilder {
@@ -200,6 +212,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Loads a CMS/CDC release file on top of the code sets (see [`crate::release`]); files
+    /// load in the order given, when the engine is built.
+    pub fn release(mut self, file: crate::release::ReleaseFile) -> Self {
+        self.releases.push(file);
+        self
+    }
+
     /// Applies a profile: its rule selection, severities and payer rules. Calls to
     /// `enable`/`disable`/`severity` on this builder take precedence over the profile.
     pub fn profile(mut self, profile: Profile) -> Self {
@@ -209,6 +228,12 @@ impl EngineBuilder {
 
     /// Builds the engine; an unknown rule id is a configuration error.
     pub fn build(mut self) -> Result<Engine, Error> {
+        if !self.releases.is_empty() {
+            if self.codes.is_some() {
+                return Err(Error::Config("give either code sets or release files, not both".into()));
+            }
+            self.codes = Some(Arc::new(crate::release::load(&self.releases)?));
+        }
         let mut payer_rules = Vec::new();
         if let Some(p) = self.profile.take() {
             let sel = p.rules;
@@ -240,7 +265,16 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, severity });
             }
         }
-        Ok(Engine { by_type, as_of: self.as_of, ncci: self.ncci.unwrap_or_default(), codes: self.codes, payer_rules })
+        // Read once here, so `check` costs one bool test and the variable can't change mid-run.
+        let test_panic = std::env::var_os("CLEANCLAIM_TEST_PANIC").is_some_and(|v| v == "1");
+        Ok(Engine {
+            by_type,
+            as_of: self.as_of,
+            ncci: self.ncci.unwrap_or_default(),
+            codes: self.codes,
+            payer_rules,
+            test_panic,
+        })
     }
 }
 

@@ -32,16 +32,18 @@ pub mod model;
 mod money;
 pub mod ncci;
 pub mod profile;
+pub mod release;
 mod report;
 pub mod rules;
 
 pub use date::{Date, DateError};
-pub use engine::{Engine, EngineBuilder};
+pub use engine::{Engine, EngineBuilder, TEST_PANIC_CLAIM_ID};
 pub use error::Error;
 pub use input::{parse_claim, parse_claims};
 pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex};
 pub use money::Money;
 pub use profile::Profile;
+pub use release::{ReleaseFile, ReleaseKind};
 pub use report::{Finding, Report, Severity};
 
 /// The library version (from Cargo).

@@ -670,7 +670,8 @@ impl Icd10Cm {
 
     #[cold]
     fn status_slow(&self, code: &str, date: Ymd) -> DxStatus {
-        if key_of(code.as_bytes()).is_none() || code.len() > 7 {
+        // Non-ASCII is never a code, and the prefix slicing below needs char boundaries.
+        if !code.is_ascii() || key_of(code.as_bytes()).is_none() || code.len() > 7 {
             return DxStatus::Unknown;
         }
         let under = self.count_valid_under(code, date, true);

@@ -33,7 +33,8 @@ impl Rule for ProcFormat {
                     i,
                     ".procedure",
                     format!(
-                        "`{p}` is not a CPT (5 digits, or 4 digits + F/T/U) or HCPCS Level II (letter + 4 digits) code"
+                        "`{}` is not a CPT (5 digits, or 4 digits + F/T/U) or HCPCS Level II (letter + 4 digits) code",
+                        shown(p)
                     ),
                 );
             }

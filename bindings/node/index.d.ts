@@ -30,6 +30,19 @@ export declare class Engine {
    * claim.
    */
   checkJson(text: string): Array<Report>
+  /**
+   * Reads an X12 837 (5010 837P or 837I; a `Buffer` or `Uint8Array`) and checks every claim
+   * in it; reports in file order. A transaction set the reader rejects becomes a report with
+   * `claim_id` null and an `x12.structure` finding; interchange findings (control numbers,
+   * counts) come last in a report with no claim id. Input with nothing readable in it (not
+   * X12, an unsupported version such as 4010) throws `CLEANCLAIM_X12` or `CLEANCLAIM_LIMIT`.
+   */
+  checkX12(data: Uint8Array): Array<Report>
+  /**
+   * `checkX12` on the libuv thread pool (the bytes are copied first). Never throws:
+   * unusable input rejects.
+   */
+  checkX12Async(data: Uint8Array): Promise<Array<Report>>
   /** `check` on the libuv thread pool. Never throws: unusable input rejects. */
   checkAsync(claim: Claim | string): Promise<Report>
   /** `checkMany` on the libuv thread pool. Never throws: unusable input rejects. */
@@ -63,6 +76,17 @@ export interface EngineOptions {
    * `disable` and `severity` override what the profile says.
    */
   profile?: string
+  /**
+   * A folder of CMS NCCI tables (PTP, MUE and add-on code files) to check against instead
+   * of the embedded sample. A folder without any table throws `CLEANCLAIM_CONFIG`.
+   */
+  ncciDir?: string
+  /**
+   * Code-set release files loaded on top of the embedded code sets, in order, each
+   * `KIND:PATH@YYYY-MM-DD`; kinds `icd10cm-order`, `icd10cm-tabular`, `icd10cm-mce`,
+   * `icd10pcs-order`, `icd10pcs-mce`, `hcpcs`, `cpt` (the date is optional for `cpt`).
+   */
+  releases?: Array<string>
 }
 
 /** One problem found on a claim. */

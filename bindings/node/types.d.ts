@@ -233,6 +233,7 @@ export interface CleanclaimError extends Error {
     | 'CLEANCLAIM_CODESET'
     | 'CLEANCLAIM_CONFIG'
     | 'CLEANCLAIM_LIMIT'
+    | 'CLEANCLAIM_X12'
     | 'CLEANCLAIM_INTERNAL'
     | (string & {})
   /** 1-based line of a JSON problem. */

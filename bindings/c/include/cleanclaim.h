@@ -79,7 +79,7 @@ enum cleanclaim_result
    */
   CLEANCLAIM_ERR_BUFFER_TOO_SMALL = 12,
   /**
-   * Malformed X12 input (core code `x12`; reserved until the C API takes X12).
+   * X12 input with nothing readable in it (core code `x12`).
    */
   CLEANCLAIM_ERR_X12 = 13,
   /**
@@ -135,8 +135,7 @@ typedef struct cleanclaim_engine cleanclaim_engine;
  * `cleanclaim_engine_new`. Not thread-safe: configure from one thread. The engine copies what
  * it needs, so the options may be freed (or reused) right after `cleanclaim_engine_new`.
  *
- * New settings (code-set release files, NCCI tables) arrive as new setters, so existing
- * programs keep compiling and linking.
+ * New settings arrive as new setters, so existing programs keep compiling and linking.
  */
 typedef struct cleanclaim_options cleanclaim_options;
 
@@ -282,8 +281,41 @@ cleanclaim_result cleanclaim_options_set_profile(cleanclaim_options *opts,
                                                  size_t len);
 
 /**
+ * Loads the CMS NCCI tables (PTP, MUE and add-on code files: `.txt`, `.tsv`, `.csv`) in the
+ * folder `ptr`/`len` (UTF-8 path; subfolders are not read) and checks against them instead of
+ * the embedded sample. The folder is read now: a folder without any table is
+ * `CLEANCLAIM_ERR_CONFIG`, an unreadable one `CLEANCLAIM_ERR_IO`, a malformed table
+ * `CLEANCLAIM_ERR_CODESET`; the options are then unchanged. Setting it again replaces the
+ * tables.
+ *
+ * # Safety
+ * `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+ */
+cleanclaim_result cleanclaim_options_set_ncci_dir(cleanclaim_options *opts,
+                                                  const char *ptr,
+                                                  size_t len);
+
+/**
+ * Adds a code-set release file to load on top of the embedded code sets, as `ptr`/`len`
+ * UTF-8 `KIND:PATH@YYYY-MM-DD`; kinds `icd10cm-order`, `icd10cm-tabular`, `icd10cm-mce`,
+ * `icd10pcs-order`, `icd10pcs-mce`, `hcpcs`, `cpt` (the date is optional for `cpt` only).
+ * Files load in the order added, when `cleanclaim_engine_new` runs: a bad spec is
+ * `CLEANCLAIM_ERR_CONFIG` here (options unchanged); an unreadable file
+ * (`CLEANCLAIM_ERR_IO`) or a malformed one (`CLEANCLAIM_ERR_CODESET`) is reported by
+ * `cleanclaim_engine_new`.
+ *
+ * # Safety
+ * `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+ */
+cleanclaim_result cleanclaim_options_add_release(cleanclaim_options *opts,
+                                                 const char *ptr,
+                                                 size_t len);
+
+/**
  * Builds an engine from `opts` (NULL means defaults) into `*out`. Unknown rule ids in the
- * options are `CLEANCLAIM_ERR_CONFIG` (see `cleanclaim_last_error_message` for which).
+ * options are `CLEANCLAIM_ERR_CONFIG` (see `cleanclaim_last_error_message` for which); a
+ * release file that cannot be read is `CLEANCLAIM_ERR_IO`, a malformed one
+ * `CLEANCLAIM_ERR_CODESET`.
  *
  * # Safety
  * `opts` is NULL or live options; `out` is NULL or a writable pointer.
@@ -328,6 +360,24 @@ cleanclaim_result cleanclaim_engine_check_many_json(const cleanclaim_engine *eng
                                                     const char *ptr,
                                                     size_t len,
                                                     cleanclaim_report_list **out);
+
+/**
+ * Reads an X12 837 (5010 837P or 837I) from the `len` bytes at `ptr` and checks every claim
+ * in it; the list in `*out` is in file order (free it with `cleanclaim_report_list_free`).
+ * A transaction set the reader rejects becomes a report with no claim id
+ * (`cleanclaim_report_claim_id` gives `{NULL, 0}`) and an `x12.structure` finding; interchange findings
+ * (control numbers, counts) come last in a report with no claim id. Input with nothing
+ * readable in it (not X12, an unsupported version such as 4010) is `CLEANCLAIM_ERR_X12` or
+ * `CLEANCLAIM_ERR_LIMIT`, with the segment and reason in `cleanclaim_last_error_message`.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `ptr` is NULL or points to `len` readable bytes;
+ * `out` is NULL or a writable pointer.
+ */
+cleanclaim_result cleanclaim_engine_check_x12(const cleanclaim_engine *engine,
+                                              const uint8_t *ptr,
+                                              size_t len,
+                                              cleanclaim_report_list **out);
 
 /**
  * Looks a code up (ICD-10-CM, then ICD-10-PCS, then HCPCS/CPT and modifiers) and stores

@@ -66,6 +66,21 @@ pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, len: usize, name: &'static 
     std::str::from_utf8(bytes).map_err(|e| Fail::utf8(name, e.valid_up_to()))
 }
 
+/// A `(ptr, len)` byte-string argument. NULL is an error even with `len == 0`.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes that stay unchanged during the call.
+pub(crate) unsafe fn arg_bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Fail> {
+    if ptr.is_null() {
+        return Err(Fail::null(name));
+    }
+    if len > isize::MAX as usize {
+        return Err(Fail::limit(format!("`{name}` is longer than isize::MAX bytes")));
+    }
+    // SAFETY: non-NULL, length within isize::MAX, readability promised by the caller.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use cleanclaim::{Date, Engine, EngineBuilder, Profile};
 
-use crate::boundary::{arg_mut, arg_ref, arg_str, out_arg, run, run_or};
+use crate::boundary::{arg_bytes, arg_mut, arg_ref, arg_str, out_arg, run, run_or};
 use crate::report::{
     cleanclaim_report, cleanclaim_report_list, cleanclaim_severity, cleanclaim_str, json_out, to_json,
 };
@@ -14,8 +14,7 @@ use crate::result::{Fail, cleanclaim_result};
 /// `cleanclaim_engine_new`. Not thread-safe: configure from one thread. The engine copies what
 /// it needs, so the options may be freed (or reused) right after `cleanclaim_engine_new`.
 ///
-/// New settings (code-set release files, NCCI tables) arrive as new setters, so existing
-/// programs keep compiling and linking.
+/// New settings arrive as new setters, so existing programs keep compiling and linking.
 #[derive(Debug, Default)]
 pub struct cleanclaim_options {
     builder: EngineBuilder,
@@ -168,8 +167,57 @@ pub unsafe extern "C" fn cleanclaim_options_set_profile(
     })
 }
 
+/// Loads the CMS NCCI tables (PTP, MUE and add-on code files: `.txt`, `.tsv`, `.csv`) in the
+/// folder `ptr`/`len` (UTF-8 path; subfolders are not read) and checks against them instead of
+/// the embedded sample. The folder is read now: a folder without any table is
+/// `CLEANCLAIM_ERR_CONFIG`, an unreadable one `CLEANCLAIM_ERR_IO`, a malformed table
+/// `CLEANCLAIM_ERR_CODESET`; the options are then unchanged. Setting it again replaces the
+/// tables.
+///
+/// # Safety
+/// `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_options_set_ncci_dir(
+    opts: *mut cleanclaim_options,
+    ptr: *const c_char,
+    len: usize,
+) -> cleanclaim_result {
+    run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
+        let tables = cleanclaim::ncci::Ncci::load_dir(unsafe { arg_str(ptr, len, "ptr") }?)?;
+        opts.apply(|b| b.ncci(tables));
+        Ok(())
+    })
+}
+
+/// Adds a code-set release file to load on top of the embedded code sets, as `ptr`/`len`
+/// UTF-8 `KIND:PATH@YYYY-MM-DD`; kinds `icd10cm-order`, `icd10cm-tabular`, `icd10cm-mce`,
+/// `icd10pcs-order`, `icd10pcs-mce`, `hcpcs`, `cpt` (the date is optional for `cpt` only).
+/// Files load in the order added, when `cleanclaim_engine_new` runs: a bad spec is
+/// `CLEANCLAIM_ERR_CONFIG` here (options unchanged); an unreadable file
+/// (`CLEANCLAIM_ERR_IO`) or a malformed one (`CLEANCLAIM_ERR_CODESET`) is reported by
+/// `cleanclaim_engine_new`.
+///
+/// # Safety
+/// `opts` is NULL or live options; `ptr` is NULL or points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_options_add_release(
+    opts: *mut cleanclaim_options,
+    ptr: *const c_char,
+    len: usize,
+) -> cleanclaim_result {
+    run(|| {
+        let opts = unsafe { arg_mut(opts, "opts") }?;
+        let file = cleanclaim::ReleaseFile::parse(unsafe { arg_str(ptr, len, "ptr") }?)?;
+        opts.apply(|b| b.release(file));
+        Ok(())
+    })
+}
+
 /// Builds an engine from `opts` (NULL means defaults) into `*out`. Unknown rule ids in the
-/// options are `CLEANCLAIM_ERR_CONFIG` (see `cleanclaim_last_error_message` for which).
+/// options are `CLEANCLAIM_ERR_CONFIG` (see `cleanclaim_last_error_message` for which); a
+/// release file that cannot be read is `CLEANCLAIM_ERR_IO`, a malformed one
+/// `CLEANCLAIM_ERR_CODESET`.
 ///
 /// # Safety
 /// `opts` is NULL or live options; `out` is NULL or a writable pointer.
@@ -254,6 +302,35 @@ pub unsafe extern "C" fn cleanclaim_engine_check_many_json(
         let text = unsafe { arg_str(ptr, len, "ptr") }?;
         let out = out_arg(out, "out")?;
         let list = cleanclaim_report_list::new(engine.inner.check_json(text)?);
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { out.write(Box::into_raw(Box::new(list))) };
+        Ok(())
+    })
+}
+
+/// Reads an X12 837 (5010 837P or 837I) from the `len` bytes at `ptr` and checks every claim
+/// in it; the list in `*out` is in file order (free it with `cleanclaim_report_list_free`).
+/// A transaction set the reader rejects becomes a report with no claim id
+/// (`cleanclaim_report_claim_id` gives `{NULL, 0}`) and an `x12.structure` finding; interchange findings
+/// (control numbers, counts) come last in a report with no claim id. Input with nothing
+/// readable in it (not X12, an unsupported version such as 4010) is `CLEANCLAIM_ERR_X12` or
+/// `CLEANCLAIM_ERR_LIMIT`, with the segment and reason in `cleanclaim_last_error_message`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `ptr` is NULL or points to `len` readable bytes;
+/// `out` is NULL or a writable pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_check_x12(
+    engine: *const cleanclaim_engine,
+    ptr: *const u8,
+    len: usize,
+    out: *mut *mut cleanclaim_report_list,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        let bytes = unsafe { arg_bytes(ptr, len, "ptr") }?;
+        let out = out_arg(out, "out")?;
+        let list = cleanclaim_report_list::new(cleanclaim_x12::check_837(&engine.inner, bytes, None)?);
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { out.write(Box::into_raw(Box::new(list))) };
         Ok(())

@@ -36,7 +36,7 @@ pub enum cleanclaim_result {
     CLEANCLAIM_ERR_OUT_OF_RANGE = 11,
     /// The caller's buffer was too small; it holds a truncated, NUL-terminated text.
     CLEANCLAIM_ERR_BUFFER_TOO_SMALL = 12,
-    /// Malformed X12 input (core code `x12`; reserved until the C API takes X12).
+    /// X12 input with nothing readable in it (core code `x12`).
     CLEANCLAIM_ERR_X12 = 13,
     /// A core error this library version has no code for; see the last-error text.
     CLEANCLAIM_ERR_OTHER = 14,

@@ -836,6 +836,142 @@ static void test_threads_share_one_engine(void) {
     free_names(names);
 }
 
+/* ---- X12, NCCI tables, release files (paths are relative to the repository root, the cwd
+ * bindings/c/test.sh runs the tests in) -------------------------------------------------- */
+
+#define X12_FIXTURE "tests/x12/defective-pointer-and-units.837"
+
+/* An 837 made from examples/claims/defective-pointer-and-units.json gives its rule ids. */
+static void test_x12_matches_json(void) {
+    cleanclaim_engine *engine = engine_as_of("2026-11-30");
+    size_t xlen = 0, jlen = 0;
+    char *x12 = read_file(X12_FIXTURE, &xlen);
+    char *json = read_file("examples/claims/defective-pointer-and-units.json", &jlen);
+    CHECK(engine && x12 && json);
+    if (!engine || !x12 || !json) goto done;
+    cleanclaim_report *from_json = NULL;
+    cleanclaim_report_list *list = NULL;
+    CHECK_RC(cleanclaim_engine_check_json(engine, json, jlen, &from_json), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_engine_check_x12(engine, (const uint8_t *)x12, xlen, &list), CLEANCLAIM_OK);
+    CHECK(cleanclaim_report_list_len(list) == 1);
+    const cleanclaim_report *r = cleanclaim_report_list_get(list, 0);
+    CHECK(r != NULL);
+    if (r && from_json) {
+        char *want = rule_ids(from_json), *got = rule_ids(r);
+        CHECK(want && got && strcmp(want, got) == 0);
+        CHECK(want && strcmp(want, "line.pointer_invalid\nline.units_invalid") == 0);
+        free(want);
+        free(got);
+        cleanclaim_str id = {0};
+        CHECK_RC(cleanclaim_report_claim_id(r, &id), CLEANCLAIM_OK);
+        CHECK(str_eq(id, "PCN-2026-0003"));
+        CHECK(cleanclaim_report_ok(r) == false);
+    }
+    cleanclaim_report_list_free(list);
+    cleanclaim_report_free(from_json);
+done:
+    free(x12);
+    free(json);
+    cleanclaim_engine_free(engine);
+}
+
+static void test_x12_errors(void) {
+    cleanclaim_engine *engine = engine_as_of("2026-11-30");
+    size_t len = 0;
+    char *x12 = read_file(X12_FIXTURE, &len);
+    CHECK(engine && x12);
+    if (!engine || !x12) goto done;
+    cleanclaim_report_list *list = (cleanclaim_report_list *)&passed;
+    /* A 4010 interchange: the error names the version. */
+    for (char *at = x12; (at = strstr(at, "005010X222A1")) != NULL; at += 12) memcpy(at, "004010X098A1", 12);
+    CHECK_RC(cleanclaim_engine_check_x12(engine, (const uint8_t *)x12, len, &list), CLEANCLAIM_ERR_X12);
+    CHECK(strstr(last_error_text(), "004010X098A1") != NULL);
+    CHECK(list == (cleanclaim_report_list *)&passed);
+    /* Garbage bytes. */
+    uint8_t garbage[300];
+    for (size_t i = 0; i < sizeof garbage; i++) garbage[i] = (uint8_t)(i * 37 + 11);
+    cleanclaim_result rc = cleanclaim_engine_check_x12(engine, garbage, sizeof garbage, &list);
+    CHECK(rc == CLEANCLAIM_ERR_X12 || rc == CLEANCLAIM_ERR_LIMIT);
+    CHECK(list == (cleanclaim_report_list *)&passed);
+    CHECK_RC(cleanclaim_engine_check_x12(engine, NULL, 0, &list), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_check_x12(engine, garbage, sizeof garbage, NULL), CLEANCLAIM_ERR_NULL_ARGUMENT);
+done:
+    free(x12);
+    cleanclaim_engine_free(engine);
+}
+
+/* Replaces the first `from` in `s` by `to` (same length). */
+static void replace_once(char *s, const char *from, const char *to) {
+    char *at = strstr(s, from);
+    CHECK(at != NULL && strlen(from) == strlen(to));
+    if (at) memcpy(at, to, strlen(to));
+}
+
+static void test_ncci_dir(void) {
+    const char *dir = "crates/cleanclaim/tests/fixtures/ncci/tables";
+    size_t len = 0;
+    char *claim = read_file("examples/claims/clean-office-visit.json", &len);
+    CHECK(claim != NULL);
+    if (!claim) return;
+    /* Arthrocentesis (20610) with ultrasound guidance (76942) on one date: a PTP pair. */
+    replace_once(claim, "\"83036\"", "\"20610\"");
+    replace_once(claim, "\"36415\"", "\"76942\"");
+    cleanclaim_options *opts = NULL;
+    cleanclaim_engine *engine = NULL;
+    cleanclaim_report *report = NULL;
+    CHECK_RC(cleanclaim_options_new(&opts), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_options_set_as_of(opts, "2026-11-30", 10), CLEANCLAIM_OK);
+    /* A folder without tables is refused and leaves the options as they were. */
+    CHECK_RC(cleanclaim_options_set_ncci_dir(opts, "examples/claims", 15), CLEANCLAIM_ERR_CONFIG);
+    CHECK_RC(cleanclaim_options_set_ncci_dir(opts, dir, strlen(dir)), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_engine_new(opts, &engine), CLEANCLAIM_OK);
+    cleanclaim_options_free(opts);
+    CHECK_RC(cleanclaim_engine_check_json(engine, claim, len, &report), CLEANCLAIM_OK);
+    char *ids = report ? rule_ids(report) : NULL;
+    CHECK(ids && strstr(ids, "ncci.ptp") != NULL);
+    free(ids);
+    cleanclaim_report_free(report);
+    cleanclaim_engine_free(engine);
+    /* Without the tables, no PTP finding. */
+    engine = engine_as_of("2026-11-30");
+    report = NULL;
+    CHECK_RC(cleanclaim_engine_check_json(engine, claim, len, &report), CLEANCLAIM_OK);
+    ids = report ? rule_ids(report) : NULL;
+    CHECK(ids && strstr(ids, "ncci.ptp") == NULL);
+    free(ids);
+    cleanclaim_report_free(report);
+    cleanclaim_engine_free(engine);
+    free(claim);
+}
+
+static char release_order_file[4096];
+
+static void test_release_files(void) {
+    char spec[4200];
+    snprintf(spec, sizeof spec, "icd10cm-order:%s@2021-01-01", release_order_file);
+    cleanclaim_options *opts = NULL;
+    cleanclaim_engine *engine = NULL;
+    CHECK_RC(cleanclaim_options_new(&opts), CLEANCLAIM_OK);
+    const char *bad_kind = "icd10cm-nope:/x.txt@2021-01-01", *no_date = "icd10cm-order:/x.txt";
+    CHECK_RC(cleanclaim_options_add_release(opts, bad_kind, strlen(bad_kind)), CLEANCLAIM_ERR_CONFIG);
+    CHECK_RC(cleanclaim_options_add_release(opts, no_date, strlen(no_date)), CLEANCLAIM_ERR_CONFIG);
+    CHECK_RC(cleanclaim_options_add_release(opts, spec, strlen(spec)), CLEANCLAIM_OK);
+    CHECK_RC(cleanclaim_engine_new(opts, &engine), CLEANCLAIM_OK);
+    char *json = NULL;
+    size_t len = 0;
+    CHECK_RC(cleanclaim_engine_lookup_json(engine, "A00.0", 5, "2021-01-15", 10, &json, &len), CLEANCLAIM_OK);
+    CHECK(json && strstr(json, "\"valid\":true") != NULL);
+    cleanclaim_string_free(json);
+    cleanclaim_engine_free(engine);
+    /* A file that is not there: reported when the engine is built. */
+    const char *missing = "icd10cm-order:/definitely/not/here.txt@2021-01-01";
+    CHECK_RC(cleanclaim_options_add_release(opts, missing, strlen(missing)), CLEANCLAIM_OK);
+    engine = NULL;
+    CHECK_RC(cleanclaim_engine_new(opts, &engine), CLEANCLAIM_ERR_IO);
+    CHECK(engine == NULL);
+    cleanclaim_options_free(opts);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s VECTOR_DIR (split by bindings/c/test.sh)\n", argv[0]);
@@ -859,6 +995,23 @@ int main(int argc, char **argv) {
     run_test("profiles", test_profiles);
     run_test("code look-up, search, validity", test_code_lookup);
     run_test("8 threads share one engine", test_threads_share_one_engine);
+    run_test("X12 837 gives the JSON claim's rule ids", test_x12_matches_json);
+    run_test("X12 errors: 4010, garbage, NULL", test_x12_errors);
+    run_test("NCCI tables from a folder", test_ncci_dir);
+    const char *corpus = getenv("CLEANCLAIM_CORPUS");
+    snprintf(release_order_file, sizeof release_order_file,
+             "%s/codesets/icd10cm/FY2021-Jan_icd10cm-order-Jan-2021.txt", corpus ? corpus : "../shared/corpus");
+    FILE *order = fopen(release_order_file, "rb");
+    if (order) {
+        fclose(order);
+        run_test("code-set release files", test_release_files);
+    } else if (getenv("CI")) {
+        failed++;
+        printf("FAIL code-set release files: corpus missing at %s\n", release_order_file);
+    } else {
+        skipped++;
+        printf("skip code-set release files: no corpus at %s\n", release_order_file);
+    }
 
     if (skipped)
         printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);

@@ -92,6 +92,14 @@ pub struct EngineOptions {
     /// `commercial-default`) or the path of a `.toml` / `.json` profile file. `enable`,
     /// `disable` and `severity` override what the profile says.
     pub profile: Option<String>,
+    /// A folder of CMS NCCI tables (PTP, MUE and add-on code files) to check against instead
+    /// of the embedded sample. A folder without any table throws `CLEANCLAIM_CONFIG`.
+    #[napi(js_name = "ncciDir")]
+    pub ncci_dir: Option<String>,
+    /// Code-set release files loaded on top of the embedded code sets, in order, each
+    /// `KIND:PATH@YYYY-MM-DD`; kinds `icd10cm-order`, `icd10cm-tabular`, `icd10cm-mce`,
+    /// `icd10pcs-order`, `icd10pcs-mce`, `hcpcs`, `cpt` (the date is optional for `cpt`).
+    pub releases: Option<Vec<String>>,
 }
 
 fn is_nullish(v: &Unknown) -> Res<bool> {
@@ -128,6 +136,12 @@ pub fn options_to_engine(options: Option<Unknown>) -> Res<cleanclaim::Engine> {
             Failure::config(format!("severity for `{id}`: expected \"error\", \"warning\" or \"info\""))
         })?;
         b = b.severity(id, s);
+    }
+    if let Some(dir) = o.ncci_dir {
+        b = b.ncci(cleanclaim::ncci::Ncci::load_dir(dir)?);
+    }
+    for spec in o.releases.iter().flatten() {
+        b = b.release(cleanclaim::ReleaseFile::parse(spec)?);
     }
     Ok(b.build()?)
 }
@@ -172,6 +186,12 @@ pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
         out.push(claim_text(env, item).map_err(|e| e.at_index(i as usize))?);
     }
     Ok(out)
+}
+
+/// The bytes of a `Buffer` / `Uint8Array` argument, borrowed from JS.
+pub fn bytes_arg<'e>(env: &'e Env, data: Unknown<'e>) -> Res<Uint8ArraySlice<'e>> {
+    unsafe { Uint8ArraySlice::from_napi_value(env.raw(), data.raw()) }
+        .map_err(|_| Failure::invalid("data", "expected a Buffer or Uint8Array"))
 }
 
 /// A date argument; a bad one is the caller's mistake, named by the argument.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::convert::{Report, claim_text, claim_texts, options_to_engine, parse_date, to_js};
+use crate::convert::{Report, bytes_arg, claim_text, claim_texts, options_to_engine, parse_date, to_js};
 use crate::errors::{Res, guard, guard_js};
 use crate::tasks::{CheckMany, CheckOne, PanicTask};
 
@@ -58,6 +58,27 @@ impl Engine {
     #[napi]
     pub fn check_json(&self, env: Env, text: String) -> Result<Vec<Report>> {
         guard_js(&env, || Ok(self.inner.check_json(&text)?.into_iter().map(Report::from).collect()))
+    }
+
+    /// Reads an X12 837 (5010 837P or 837I; a `Buffer` or `Uint8Array`) and checks every claim
+    /// in it; reports in file order. A transaction set the reader rejects becomes a report with
+    /// `claim_id` null and an `x12.structure` finding; interchange findings (control numbers,
+    /// counts) come last in a report with no claim id. Input with nothing readable in it (not
+    /// X12, an unsupported version such as 4010) throws `CLEANCLAIM_X12` or `CLEANCLAIM_LIMIT`.
+    #[napi(js_name = "checkX12", ts_args_type = "data: Uint8Array")]
+    pub fn check_x12(&self, env: Env, data: Unknown) -> Result<Vec<Report>> {
+        guard_js(&env, || {
+            let bytes = bytes_arg(&env, data)?;
+            Ok(cleanclaim_x12::check_837(&self.inner, &bytes, None)?.into_iter().map(Report::from).collect())
+        })
+    }
+
+    /// `checkX12` on the libuv thread pool (the bytes are copied first). Never throws:
+    /// unusable input rejects.
+    #[napi(js_name = "checkX12Async", ts_args_type = "data: Uint8Array", ts_return_type = "Promise<Array<Report>>")]
+    pub fn check_x12_async(&self, env: Env, data: Unknown) -> AsyncTask<CheckMany> {
+        let input = guard(|| Ok(bytes_arg(&env, data)?.to_vec()));
+        AsyncTask::new(CheckMany::x12(self.inner.clone(), input))
     }
 
     /// `check` on the libuv thread pool. Never throws: unusable input rejects.

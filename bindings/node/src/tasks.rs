@@ -75,9 +75,10 @@ impl Task for CheckOne {
 enum ManyInput {
     Claims(Res<Vec<String>>),
     Json(String),
+    X12(Res<Vec<u8>>),
 }
 
-/// An array of claims, or JSON text with any number of claims.
+/// An array of claims, JSON text with any number of claims, or an X12 837.
 pub struct CheckMany {
     engine: Arc<cleanclaim::Engine>,
     input: Option<ManyInput>,
@@ -91,6 +92,10 @@ impl CheckMany {
     pub fn json(engine: Arc<cleanclaim::Engine>, text: String) -> Self {
         CheckMany { engine, input: Some(ManyInput::Json(text)) }
     }
+
+    pub fn x12(engine: Arc<cleanclaim::Engine>, bytes: Res<Vec<u8>>) -> Self {
+        CheckMany { engine, input: Some(ManyInput::X12(bytes)) }
+    }
 }
 
 impl Task for CheckMany {
@@ -103,6 +108,7 @@ impl Task for CheckMany {
         Ok(Some(guard(|| match input {
             Some(ManyInput::Claims(texts)) => Ok(engine.check_many(&parse_many(texts?)?)),
             Some(ManyInput::Json(text)) => Ok(engine.check_json(&text)?),
+            Some(ManyInput::X12(bytes)) => Ok(cleanclaim_x12::check_837(engine, &bytes?, None)?),
             None => Err(cleanclaim::Error::Internal("task ran twice".to_owned()).into()),
         })))
     }

@@ -3,7 +3,8 @@
 
 use cleanclaim::{Claim, Date, Error, Severity};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyTuple};
 use rayon::prelude::*;
 
 use crate::claim::PyClaim;
@@ -19,6 +20,8 @@ struct Options {
     enable: Vec<String>,
     severity: Vec<(String, Severity)>,
     profile: Option<String>,
+    ncci_dir: Option<String>,
+    releases: Vec<String>,
 }
 
 impl Options {
@@ -45,6 +48,12 @@ impl Options {
         }
         for (id, s) in &self.severity {
             b = b.severity(id, *s);
+        }
+        if let Some(dir) = &self.ncci_dir {
+            b = b.ncci(cleanclaim::ncci::Ncci::load_dir(dir)?);
+        }
+        for spec in &self.releases {
+            b = b.release(cleanclaim::ReleaseFile::parse(spec)?);
         }
         b.build()
     }
@@ -84,7 +93,8 @@ fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
 /// Checks claims. Immutable and thread-safe: share one engine across threads, and pickle it
 /// to ship it to worker processes (Spark, Dask, multiprocessing).
 ///
-/// ``Engine(*, as_of=None, disable=(), enable=(), severity=None, profile=None)``
+/// ``Engine(*, as_of=None, disable=(), enable=(), severity=None, profile=None, ncci_dir=None,
+/// releases=())``
 ///
 /// * ``as_of`` — "today" for date checks (``datetime.date`` or ``"YYYY-MM-DD"``); default: the
 ///   real date, which makes runs on different days differ.
@@ -93,8 +103,15 @@ fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
 /// * ``profile`` — a built-in profile name (``medicare-professional``,
 ///   ``medicare-institutional``, ``commercial-default``) or a path ending in ``.toml``/``.json``;
 ///   ``enable``/``disable``/``severity`` take precedence over it.
+/// * ``ncci_dir`` — a folder of CMS NCCI tables (PTP, MUE, add-on code files) to check
+///   against, instead of the embedded sample.
+/// * ``releases`` — code-set release files loaded on top of the embedded code sets, in order,
+///   each ``"KIND:PATH@YYYY-MM-DD"`` (kinds ``icd10cm-order``, ``icd10cm-tabular``,
+///   ``icd10cm-mce``, ``icd10pcs-order``, ``icd10pcs-mce``, ``hcpcs``, ``cpt``).
 ///
-/// Raises ``ConfigError`` for an unknown rule id, severity or date.
+/// Raises ``ConfigError`` for an unknown rule id, severity, date, release kind or a folder
+/// without NCCI tables, ``CodeSetError`` for a malformed table or release file and
+/// ``CleanclaimError`` (code ``io``) for one that cannot be read.
 #[pyclass(frozen, module = "cleanclaim", name = "Engine")]
 #[derive(Debug)]
 pub struct PyEngine {
@@ -118,7 +135,10 @@ enum Slot {
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (*, as_of=None, disable=None, enable=None, severity=None, profile=None))]
+    #[pyo3(signature = (
+        *, as_of=None, disable=None, enable=None, severity=None, profile=None, ncci_dir=None, releases=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         as_of: Option<&Bound<'_, PyAny>>,
@@ -126,9 +146,20 @@ impl PyEngine {
         enable: Option<&Bound<'_, PyAny>>,
         severity: Option<&Bound<'_, PyAny>>,
         profile: Option<String>,
+        ncci_dir: Option<&Bound<'_, PyAny>>,
+        releases: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let mut opts = Options { profile, ..Options::default() };
+            if let Some(d) = ncci_dir.filter(|d| !d.is_none()) {
+                opts.ncci_dir = Some(
+                    path_arg(d)
+                        .map_err(|_| to_pyerr(py, &config("ncci_dir: expected a folder path (str or os.PathLike)")))?,
+                );
+            }
+            if let Some(r) = releases {
+                opts.releases = rule_ids(r, "releases")?;
+            }
             if let Some(d) = as_of.filter(|d| !d.is_none()) {
                 opts.as_of = Some(date_arg(d, "as_of").map_err(|e| to_pyerr(py, &e))?);
             }
@@ -242,6 +273,34 @@ impl PyEngine {
         })
     }
 
+    /// Reads an X12 837 (5010: 837P or 837I) and checks every claim in it with the GIL
+    /// released; reports in file order. ``data`` is the file's content (``bytes``,
+    /// ``bytearray``, ``memoryview``) or its path (``str``, ``os.PathLike``), read in Rust.
+    ///
+    /// A transaction set the reader rejects becomes a report with ``claim_id=None`` and an
+    /// ``x12.structure`` finding; interchange findings (control numbers, counts) come last in
+    /// a report with no claim id. Raises ``InputError`` (code ``x12`` or ``limit``) when
+    /// nothing in the input is readable, e.g. not X12 or an unsupported version such as 4010.
+    fn check_x12(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyReport>> {
+        guard(py, || {
+            let engine = &self.inner;
+            let reports = if let Some(bytes) = bytes_of(data)? {
+                py.detach(|| cleanclaim_x12::check_837(engine, &bytes, None))
+            } else {
+                let path = path_arg(data).map_err(|_| {
+                    pyo3::exceptions::PyTypeError::new_err(
+                        "check_x12 expects bytes, bytearray, memoryview, str or os.PathLike",
+                    )
+                })?;
+                py.detach(|| {
+                    let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                    cleanclaim_x12::check_837(engine, &bytes, Some(&path))
+                })
+            };
+            reports.map(|r| r.into_iter().map(PyReport).collect()).map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
     /// Checks a table of claims plus a table of service lines → a findings table.
     ///
     /// ``claims`` and ``lines`` are pandas or polars DataFrames, pyarrow Tables/RecordBatches,
@@ -350,6 +409,8 @@ impl PyEngine {
         }
         d.set_item("severity", sev)?;
         d.set_item("profile", o.profile.as_deref())?;
+        d.set_item("ncci_dir", o.ncci_dir.as_deref())?;
+        d.set_item("releases", PyTuple::new(py, &o.releases)?)?;
         Ok(d)
     }
 
@@ -368,6 +429,12 @@ impl PyEngine {
         if !o.severity.is_empty() {
             let s: Vec<String> = o.severity.iter().map(|(id, s)| format!("{id:?}: {:?}", s.as_str())).collect();
             parts.push(format!("severity={{{}}}", s.join(", ")));
+        }
+        if let Some(d) = &o.ncci_dir {
+            parts.push(format!("ncci_dir={d:?}"));
+        }
+        if !o.releases.is_empty() {
+            parts.push(format!("releases={:?}", o.releases));
         }
         format!("Engine({})", parts.join(", "))
     }
@@ -388,8 +455,27 @@ impl PyEngine {
             get("enable")?.as_ref(),
             get("severity")?.as_ref(),
             get("profile")?.and_then(|p| p.extract().ok()),
+            get("ncci_dir")?.as_ref(),
+            get("releases")?.as_ref(),
         )
     }
+}
+
+/// The bytes of a bytes-like argument, or `None` when it is not one (then it is a path).
+fn bytes_of(arg: &Bound<'_, PyAny>) -> PyResult<Option<PyBackedBytes>> {
+    if arg.is_instance_of::<PyBytes>() || arg.is_instance_of::<PyByteArray>() {
+        return Ok(Some(arg.extract()?));
+    }
+    if arg.is_instance_of::<PyMemoryView>() {
+        return Ok(Some(arg.call_method0("tobytes")?.extract()?));
+    }
+    Ok(None)
+}
+
+/// A `str` or `os.PathLike` argument as a path string.
+fn path_arg(arg: &Bound<'_, PyAny>) -> PyResult<String> {
+    let p = arg.py().import("os")?.call_method1("fspath", (arg,))?;
+    Ok(p.cast::<PyString>()?.to_cow()?.into_owned())
 }
 
 /// A core value as plain Python data (through its serde JSON form).

@@ -12,7 +12,7 @@ use pyo3::types::PyType;
 /// with `.code` set, so callers can still tell them apart.
 fn class_name(code: &str) -> &'static str {
     match code {
-        "json" | "invalid" | "limit" => "InputError",
+        "json" | "invalid" | "limit" | "x12" => "InputError",
         "codeset" => "CodeSetError",
         "config" => "ConfigError",
         "internal" => "InternalError",

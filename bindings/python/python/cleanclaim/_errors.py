@@ -1,9 +1,9 @@
 """Exception hierarchy for cleanclaim.
 
 Every error the package raises derives from :class:`CleanclaimError`; each carries ``code``,
-the core's stable error code (``json``, ``invalid``, ``limit``, ``codeset``, ``config``,
-``internal``, ...). Messages never contain patient data. The classes take a single message
-argument, so they pickle across process boundaries (multiprocessing, Spark).
+the core's stable error code (``json``, ``invalid``, ``x12``, ``limit``, ``codeset``,
+``config``, ``io``, ``internal``, ...). Messages never contain patient data. The classes take
+a single message argument, so they pickle across process boundaries (multiprocessing, Spark).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ class CleanclaimError(Exception):
 
 class InputError(CleanclaimError, ValueError):
     """The claim cannot be used: bad JSON (``json``), a value that does not fit the claim
-    model (``invalid``) or input over a safety limit (``limit``).
+    model (``invalid``), an X12 file with nothing readable in it (``x12``) or input over a
+    safety limit (``limit``).
 
     A claim that parses but fails checks is a :class:`~cleanclaim.Report`, never an error.
     """

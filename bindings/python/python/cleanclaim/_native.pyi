@@ -1,6 +1,7 @@
 """Type stubs for the native half of cleanclaim (``cleanclaim._native``)."""
 
 import datetime
+import os
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union
 
 __version__: str
@@ -9,6 +10,7 @@ CORE_VERSION: str
 Severity = Literal["error", "warning", "info"]
 JsonText = Union[str, bytes, bytearray, memoryview]
 ClaimLike = Union["Claim", Mapping[str, Any], JsonText]
+X12Input = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
 
 class Finding:
     """One problem found on a claim."""
@@ -86,6 +88,8 @@ class Engine:
         enable: Iterable[str] = (),
         severity: Optional[Mapping[str, Severity]] = None,
         profile: Optional[str] = None,
+        ncci_dir: Union[str, "os.PathLike[str]", None] = None,
+        releases: Iterable[str] = (),
     ) -> None:
         """Builds an engine; raises ``ConfigError`` for unknown rule ids or bad options."""
     def check(self, claim: ClaimLike) -> Report:
@@ -94,6 +98,8 @@ class Engine:
         """Checks many claims on every core with the GIL released."""
     def check_json(self, text: JsonText) -> List[Report]:
         """Checks a document: one claim, a JSON array or JSON lines."""
+    def check_x12(self, data: X12Input) -> List[Report]:
+        """Checks every claim in an X12 837: bytes are the content, str/PathLike a path."""
     def check_frame(self, claims: Any, lines: Any) -> Any:
         """Checks tables of claims and lines; returns a findings table."""
     def lookup(

@@ -854,8 +854,8 @@ static void test_x12_matches_json(void) {
     CHECK_RC(cleanclaim_engine_check_json(engine, json, jlen, &from_json), CLEANCLAIM_OK);
     CHECK_RC(cleanclaim_engine_check_x12(engine, (const uint8_t *)x12, xlen, &list), CLEANCLAIM_OK);
     CHECK(cleanclaim_report_list_len(list) == 1);
-    const cleanclaim_report *r = cleanclaim_report_list_get(list, 0);
-    CHECK(r != NULL);
+    const cleanclaim_report *r = NULL;
+    CHECK_RC(cleanclaim_report_list_get(list, 0, &r), CLEANCLAIM_OK);
     if (r && from_json) {
         char *want = rule_ids(from_json), *got = rule_ids(r);
         CHECK(want && got && strcmp(want, got) == 0);

@@ -64,17 +64,21 @@ fn config(msg: &str) -> Error {
 }
 
 fn rule_ids(arg: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
+    strings(arg, name, "rule ids")
+}
+
+/// A lone string or an iterable of strings (`what` names them in errors).
+fn strings(arg: &Bound<'_, PyAny>, name: &str, what: &str) -> PyResult<Vec<String>> {
     let py = arg.py();
-    // A lone string would otherwise be read as a sequence of one-letter rule ids.
+    // A lone string would otherwise be read as a sequence of one-letter items.
     if let Ok(s) = arg.cast::<PyString>() {
         return Ok(vec![s.to_cow()?.into_owned()]);
     }
     let mut out = Vec::new();
-    let iter =
-        arg.try_iter().map_err(|_| to_pyerr(py, &config(&format!("{name}: expected an iterable of rule ids"))))?;
+    let iter = arg.try_iter().map_err(|_| to_pyerr(py, &config(&format!("{name}: expected an iterable of {what}"))))?;
     for item in iter {
         let id: String =
-            item?.extract().map_err(|_| to_pyerr(py, &config(&format!("{name}: rule ids must be strings"))))?;
+            item?.extract().map_err(|_| to_pyerr(py, &config(&format!("{name}: {what} must be strings"))))?;
         out.push(id);
     }
     Ok(out)
@@ -158,7 +162,7 @@ impl PyEngine {
                 );
             }
             if let Some(r) = releases {
-                opts.releases = rule_ids(r, "releases")?;
+                opts.releases = strings(r, "releases", "release specs")?;
             }
             if let Some(d) = as_of.filter(|d| !d.is_none()) {
                 opts.as_of = Some(date_arg(d, "as_of").map_err(|e| to_pyerr(py, &e))?);

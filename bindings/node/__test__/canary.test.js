@@ -101,12 +101,16 @@ test('errors never carry patient data', async () => {
       assert.match(err.code, /^CLEANCLAIM_/)
       assertClean(err, `${name} (attempt ${i})`)
     }
-    for (const p of [engine.checkAsync(c), engine.checkManyAsync([text]), engine.checkJsonAsync(text)]) {
-      const err = await p.then(
-        () => assert.fail(`${name}: async did not reject`),
-        (e) => e,
-      )
-      assertClean(err, `${name} (async)`)
+    // allSettled attaches every handler at once: awaiting the promises one by one would leave
+    // a later one rejecting unhandled while an earlier one is awaited.
+    const settled = await Promise.allSettled([
+      engine.checkAsync(c),
+      engine.checkManyAsync([text]),
+      engine.checkJsonAsync(text),
+    ])
+    for (const s of settled) {
+      assert.equal(s.status, 'rejected', `${name}: async did not reject`)
+      assertClean(s.reason, `${name} (async)`)
     }
   }
 })

@@ -412,7 +412,8 @@ impl Generator {
                 // Each line its own code so that no two lines are duplicates.
                 PROF_CPT[(self.serial as usize * 7 + i * 5) % PROF_CPT.len()]
             };
-            let modifiers = if i == 0 && self.rng.chance(0.3) {
+            // 25 (separate E/M service) belongs on an E/M code only.
+            let modifiers = if code.starts_with("992") && self.rng.chance(0.3) {
                 vec!["25".to_owned()]
             } else if self.rng.chance(0.05) {
                 vec![self.rng.pick(MODIFIERS).to_string()]

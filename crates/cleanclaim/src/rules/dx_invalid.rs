@@ -36,6 +36,9 @@ impl Rule for DxInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let Some(date) = cx.date else { return };
         for (i, st) in cx.dx_status.iter().enumerate() {
+            if !matches!(st, Some(DxStatus::Unknown | DxStatus::Deleted { .. } | DxStatus::NotYetValid { .. })) {
+                continue;
+            }
             let code = dotted(&cx.claim.diagnoses[i].code);
             let why = match st {
                 Some(DxStatus::Unknown) => format!("{code} is not an ICD-10-CM code"),

@@ -39,14 +39,17 @@ impl Rule for PointerInvalid {
                 );
             }
             for (j, &p) in l.pointers.iter().enumerate() {
-                let rest = format!(".pointers[{j}]");
-                if !(1..=12).contains(&p) {
-                    out.line(i, &rest, format!("diagnosis pointer {p} is outside 1-12"));
+                // The path is built only for a finding: this loop runs on every pointer.
+                let why = if !(1..=12).contains(&p) {
+                    format!("diagnosis pointer {p} is outside 1-12")
                 } else if p as usize > n_dx {
-                    out.line(i, &rest, format!("diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})"));
+                    format!("diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})")
                 } else if l.pointers[..j].contains(&p) {
-                    out.line(i, &rest, format!("diagnosis pointer {p} is repeated on this line"));
-                }
+                    format!("diagnosis pointer {p} is repeated on this line")
+                } else {
+                    continue;
+                };
+                out.line(i, &format!(".pointers[{j}]"), why);
             }
         }
     }

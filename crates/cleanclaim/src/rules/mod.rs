@@ -33,6 +33,7 @@ mod dx_seventh_character;
 mod dx_sex_conflict;
 mod dx_unacceptable_principal;
 mod dx_unspecified;
+mod dx_wrong_procedure;
 mod icd_version_mismatch;
 mod line_charge_invalid;
 mod line_pointer_invalid;
@@ -50,6 +51,7 @@ mod px_invalid;
 mod px_limited_coverage;
 mod px_los_inconsistent;
 mod px_noncovered;
+mod px_questionable_obstetric_admission;
 mod px_sex_conflict;
 
 /// Which claim types a rule runs on.
@@ -202,11 +204,13 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &dx_excludes1::DxExcludes1,
         &dx_code_first_missing::DxCodeFirstMissing,
         &dx_unspecified::DxUnspecified,
+        &dx_wrong_procedure::DxWrongProcedure,
         &px_invalid::PxInvalid,
         &px_sex_conflict::PxSexConflict,
         &px_noncovered::PxNoncovered,
         &px_limited_coverage::PxLimitedCoverage,
         &px_los_inconsistent::PxLosInconsistent,
+        &px_questionable_obstetric_admission::PxQuestionableObstetricAdmission,
         &modifier_conflict::ModifierConflict,
         &modifier_bilateral::ModifierBilateral,
         &ncci_ptp::NcciPtp,

@@ -480,8 +480,21 @@ fn write_claim(s: &mut Seg<'_>, c: &Claim, kind: ClaimKind) -> Result<(), X12Err
     if let Some(f8) = &c.payer_claim_control_number {
         s.w("REF", &["F8", f8])?;
     }
-    // HI: principal alone, then the rest in groups of 12.
-    if let Some((first, rest)) = c.diagnoses.split_first() {
+    // HI: 837P has one HI of up to 12 codes (principal first); 837I has the principal alone,
+    // then the others in groups of 12.
+    if kind == ClaimKind::Professional && !c.diagnoses.is_empty() {
+        for (k, chunk) in c.diagnoses.chunks(12).enumerate() {
+            // A 13th code has no place on an 837P (`claim.dx_count` reports it); it is still
+            // written rather than dropped, in a second HI.
+            let els: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, dx)| hi_el(d, dx, if k == 0 && i == 0 { "ABK" } else { "ABF" }))
+                .collect();
+            let refs: Vec<&str> = els.iter().map(String::as_str).collect();
+            s.w("HI", &refs)?;
+        }
+    } else if let Some((first, rest)) = c.diagnoses.split_first() {
         s.w("HI", &[&hi_el(d, first, "ABK")])?;
         for chunk in rest.chunks(12) {
             let els: Vec<String> = chunk.iter().map(|dx| hi_el(d, dx, "ABF")).collect();

@@ -68,6 +68,11 @@ impl Date {
         Date::new(u16::try_from(v / 10_000).ok()?, ((v / 100) % 100) as u8, (v % 100) as u8)
     }
 
+    /// Formats an integer `YYYYMMDD` (as the code-set tables store dates) for messages.
+    pub fn show_ymd(v: u32) -> String {
+        Date::from_ymd(v).map(|d| d.to_string()).unwrap_or_else(|| v.to_string())
+    }
+
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.

@@ -24,10 +24,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn ymd(v: u32) -> String {
-    Date::from_ymd(v).map(|d| d.to_string()).unwrap_or_else(|| v.to_string())
-}
-
 impl Rule for DxInvalid {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -43,10 +39,13 @@ impl Rule for DxInvalid {
             let why = match st {
                 Some(DxStatus::Unknown) => format!("{code} is not an ICD-10-CM code"),
                 Some(DxStatus::Deleted { last_valid }) => {
-                    format!("{code} was deleted: last valid on {}, the service is on {date}", ymd(*last_valid))
+                    format!(
+                        "{code} was deleted: last valid on {}, the service is on {date}",
+                        Date::show_ymd(*last_valid)
+                    )
                 }
                 Some(DxStatus::NotYetValid { from }) => {
-                    format!("{code} is not yet in force on {date}: valid from {}", ymd(*from))
+                    format!("{code} is not yet in force on {date}: valid from {}", Date::show_ymd(*from))
                 }
                 _ => continue,
             };

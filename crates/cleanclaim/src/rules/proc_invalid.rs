@@ -45,8 +45,8 @@ impl Rule for ProcInvalid {
             let why = if level2 {
                 match hcpcs.lookup(code) {
                     Some(info) => match (info.added, info.terminated) {
-                        (_, Some(t)) if t < ymd => format!("HCPCS {code} was terminated after {}", show(t)),
-                        (Some(a), _) if a > ymd => format!("HCPCS {code} is not in force until {}", show(a)),
+                        (_, Some(t)) if t < ymd => format!("HCPCS {code} was terminated after {}", Date::show_ymd(t)),
+                        (Some(a), _) if a > ymd => format!("HCPCS {code} is not in force until {}", Date::show_ymd(a)),
                         _ => continue,
                     },
                     None if u32::from(hcpcs.release_year()) >= u32::from(date.year()) => {
@@ -62,10 +62,6 @@ impl Rule for ProcInvalid {
             out.line(i, ".procedure", why);
         }
     }
-}
-
-fn show(v: u32) -> String {
-    Date::from_ymd(v).map(|d| d.to_string()).unwrap_or_else(|| v.to_string())
 }
 
 #[cfg(test)]

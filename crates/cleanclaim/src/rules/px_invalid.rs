@@ -22,10 +22,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn ymd(v: u32) -> String {
-    Date::from_ymd(v).map(|d| d.to_string()).unwrap_or_else(|| v.to_string())
-}
-
 impl Rule for PxInvalid {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -44,11 +40,11 @@ impl Rule for PxInvalid {
                     format!(
                         "{} was deleted: last valid on {}, the discharge is on {date}",
                         shown(&p.code),
-                        ymd(last_valid)
+                        Date::show_ymd(last_valid)
                     )
                 }
                 PcsStatus::NotYetValid { from } => {
-                    format!("{} is not yet in force on {date}: valid from {}", shown(&p.code), ymd(from))
+                    format!("{} is not yet in force on {date}: valid from {}", shown(&p.code), Date::show_ymd(from))
                 }
             };
             out.claim(format!("procedures[{i}].code"), why);

@@ -75,3 +75,4 @@ for t in test_shared test_static; do
   "${VALGRIND[@]}" "$B/$t" "$B/vectors" >"$B/$t.valgrind.log" || { cat "$B/$t.valgrind.log"; echo "$t failed under valgrind" >&2; exit 1; }
 done
 cat "$B/test_static.valgrind.log"
+"$HERE/tests/reliability.sh"  # core panics → CLEANCLAIM_ERR_PANIC, patient-data canary (issue #10)

@@ -9,9 +9,18 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::result::{Fail, cleanclaim_result, set_last_error};
 
+/// Silences panic messages: the default hook prints them to the host's stderr, and a message
+/// may quote input (patient data). This library carries its own Rust runtime, so the hook is
+/// this library's only; the panic still becomes `CLEANCLAIM_ERR_PANIC`.
+fn quiet_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+}
+
 /// Runs a fallible entry point: `Ok` becomes `CLEANCLAIM_OK`, a failure its code (and the
 /// thread's last-error text), a panic `CLEANCLAIM_ERR_PANIC`.
 pub(crate) fn run(f: impl FnOnce() -> Result<(), Fail>) -> cleanclaim_result {
+    quiet_panics();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => cleanclaim_result::CLEANCLAIM_OK,
         Ok(Err(fail)) => fail.record(),
@@ -21,6 +30,7 @@ pub(crate) fn run(f: impl FnOnce() -> Result<(), Fail>) -> cleanclaim_result {
 
 /// Runs an infallible entry point (a getter or a `_free`), falling back to `default` on a panic.
 pub(crate) fn run_or<T>(default: T, f: impl FnOnce() -> T) -> T {
+    quiet_panics();
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         set_last_error(Fail::panic().detail());
         default

@@ -58,6 +58,10 @@ pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
 /// Runs a binding entry point; a Rust panic becomes `cleanclaim.InternalError` rather than
 /// pyo3's `PanicException`, which derives from `BaseException` and escapes `except Exception`.
 pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    // The default hook prints the panic message to stderr, and a message may quote input
+    // (patient data). The extension has its own Rust runtime, so this hook is its own.
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(_) => Err(to_pyerr(

@@ -107,10 +107,9 @@ impl Engine {
         if self.test_panic && claim.id == TEST_PANIC_CLAIM_ID {
             panic!("deliberate test panic (CLEANCLAIM_TEST_PANIC=1)");
         }
-        let claim_type = claim.claim_type();
         let cx = Context::new(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
         let mut findings = Vec::new();
-        for a in &self.by_type[type_index(claim_type)] {
+        for a in &self.by_type[type_index(cx.claim_type)] {
             a.rule.check(&cx, &mut Sink::new(&mut findings, a.rule.meta().id, a.severity));
         }
         for r in &self.payer_rules {

@@ -28,6 +28,8 @@ RULE_TO_EDIT = {
     "px.noncovered": "NON_COVERED",
     "px.limited_coverage": "LIMITED_COVERAGE",
     "px.los_inconsistent": "INCONSISTENT_WITH_LENGTH_OF_STAY",
+    "dx.wrong_procedure": "WRONG_PROCEDURE_PERFORMED",
+    "px.questionable_obstetric_admission": "QUESTIONABLE_OBSTETRIC_ADMISSION",
 }
 
 

@@ -26,10 +26,12 @@ pub const MCE_RULES: &[&str] = &[
     "dx.requires_secondary",
     "dx.questionable_admission",
     "dx.unspecified",
+    "dx.wrong_procedure",
     "px.invalid",
     "px.noncovered",
     "px.limited_coverage",
     "px.los_inconsistent",
+    "px.questionable_obstetric_admission",
 ];
 
 /// An engine with a fixed "today" and every default rule: the full catalogue.

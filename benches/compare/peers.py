@@ -127,20 +127,99 @@ def cmd_pyx12(x12_path):
     return {"bytes": size, "valid": bool(ok), "bytes_per_sec": statistics.median(rates), "peak_rss_mib": peak_rss_mib()}
 
 
-def cmd_cleanclaim_py(claims_path):
+def mce_rule_ids():
+    """`cleanclaim_benches::MCE_RULES`, read from benches/src/lib.rs so both sides stay equal."""
+    import re
+
+    src = open(os.path.join(os.path.dirname(__file__), "..", "src", "lib.rs")).read()
+    start = src.index("pub const MCE_RULES")
+    return re.findall(r'"([a-z]+\.[a-z_0-9]+)"', src[start : src.index("];", start)])
+
+
+def claim_columns(claims):
+    """Claims as `check_frame` tables (dict of lists): the analyst's columnar form."""
+    cols = {k: [] for k in ("claim_id", "kind", "frequency", "billing_npi", "payer_id", "member_id", "birth_date",
+                            "sex", "type_of_bill", "statement_from", "statement_to", "admission_date",
+                            "discharge_date", "discharge_status", "total_charge")}
+    for n in range(1, 13):
+        cols[f"dx{n}"] = []
+    lines = {k: [] for k in ("claim_id", "line", "procedure", "revenue_code", "units", "charge", "date", "date_to")}
+    for c in claims:
+        sub = c.get("subscriber") or {}
+        row = {"claim_id": c["id"], "kind": c["kind"], "frequency": c.get("frequency"),
+               "billing_npi": (c.get("billing_provider") or {}).get("npi"), "payer_id": (c.get("payer") or {}).get("id"),
+               "member_id": sub.get("member_id"), "birth_date": sub.get("birth_date"), "sex": sub.get("sex")}
+        for k in ("type_of_bill", "statement_from", "statement_to", "admission_date", "discharge_date",
+                  "discharge_status", "total_charge"):
+            row[k] = c.get(k)
+        dx = [d["code"] for d in c.get("diagnoses", [])]
+        for n in range(1, 13):
+            row[f"dx{n}"] = dx[n - 1] if n <= len(dx) else None
+        for k in cols:
+            cols[k].append(row[k])
+        for i, l in enumerate(c.get("lines", [])):
+            for k in lines:
+                lines[k].append(c["id"] if k == "claim_id" else i + 1 if k == "line" else l.get(k))
+    return cols, lines
+
+
+def cmd_cleanclaim_py(claims_path, codes_path=None):
+    """cleanclaim's Python API on the claims msdrg gets (the same first COMPARE_PEER_CLAIMS),
+    full catalogue and MCE-equivalent rules, every input form. `*_cpu` rates are claims per
+    CPU-second of the whole process (all threads: the per-core number to hold against msdrg's
+    one-thread rate); `*_wall` use both cores; `*_gil` is CPU time of the calling thread
+    alone, the part that holds the GIL (dict conversion) and bounds any number of cores."""
     import cleanclaim
 
-    claims = read_claims(claims_path)
-    text = "".join(json.dumps(c) + "\n" for c in claims)
+    claims = read_claims(claims_path)[: int(os.environ.get("COMPARE_PEER_CLAIMS", "20000"))]
+    texts = [json.dumps(c) for c in claims]
+    text = "".join(t + "\n" for t in texts)
     t = time.perf_counter()
-    engine = cleanclaim.Engine(as_of="2026-11-30")
+    full = cleanclaim.Engine(as_of="2026-11-30")
     new_ms = (time.perf_counter() - t) * 1e3
-    out = {"claims": len(claims), "engine_new_ms": new_ms}
-    # check_many and check_json spread over every core: wall time. The loop is one thread.
-    wall = time.perf_counter
-    out["check_many_dicts_per_sec"] = median_rate(len(claims), lambda: engine.check_many(claims), clock=wall)
-    out["check_json_per_sec"] = median_rate(len(claims), lambda: engine.check_json(text), clock=wall)
-    out["check_loop_per_sec"] = median_rate(len(claims), lambda: [engine.check(c) for c in claims])
+    mce_ids = set(mce_rule_ids())
+    mce = cleanclaim.Engine(as_of="2026-11-30", disable=[r["id"] for r in cleanclaim.rules() if r["id"] not in mce_ids])
+    out = {"claims": len(claims), "engine_new_ms": new_ms, "mce_rules": sorted(mce_ids)}
+    cpu, wall, gil = time.process_time, time.perf_counter, time.thread_time
+    n = len(claims)
+    cols, lines = claim_columns(claims)
+    for name, engine in (("full", full), ("mce", mce)):
+        many = lambda: engine.check_many(claims)
+        out[f"{name}_check_many_dicts_cpu"] = median_rate(n, many, clock=cpu)
+        out[f"{name}_check_many_dicts_wall"] = median_rate(n, many, clock=wall)
+        out[f"{name}_check_many_dicts_gil"] = median_rate(n, many, clock=gil)
+        out[f"{name}_check_many_str_cpu"] = median_rate(n, lambda: engine.check_many(texts), clock=cpu)
+        out[f"{name}_check_json_cpu"] = median_rate(n, lambda: engine.check_json(text), clock=cpu)
+        out[f"{name}_check_json_wall"] = median_rate(n, lambda: engine.check_json(text), clock=wall)
+        out[f"{name}_check_frame_dicts_cpu"] = median_rate(n, lambda: engine.check_frame(cols, lines), clock=cpu)
+        out[f"{name}_check_loop_cpu"] = median_rate(n, lambda: [engine.check(c) for c in claims], clock=cpu)
+    # Kept for the existing table: the full catalogue from dicts (wall) and check_json (wall).
+    out["check_many_dicts_per_sec"] = out["full_check_many_dicts_wall"]
+    out["check_json_per_sec"] = out["full_check_json_wall"]
+    out["check_loop_per_sec"] = out["full_check_loop_cpu"]
+    if codes_path:
+        with open(codes_path) as f:
+            codes = [l.strip() for l in f if l.strip()]
+        on = "2026-04-01"
+        out["codes"] = len(codes)
+        out["validity_list_cpu"] = median_rate(len(codes), lambda: full.icd10cm_validity(codes, on), clock=cpu)
+        # One code per call, as `is_valid_item` is called.
+        out["validity_per_call_cpu"] = median_rate(len(codes), lambda: [full.icd10cm_valid(c, on) for c in codes],
+                                                   clock=cpu)
+        try:
+            import numpy
+
+            arr = numpy.array(codes)
+            out["validity_numpy_cpu"] = median_rate(len(codes), lambda: full.icd10cm_validity(arr, on), clock=cpu)
+        except ImportError:
+            pass
+        try:
+            import pyarrow
+
+            arr = pyarrow.array(codes)
+            out["validity_arrow_cpu"] = median_rate(len(codes), lambda: full.icd10cm_validity(arr, on), clock=cpu)
+        except ImportError:
+            pass
     return out
 
 

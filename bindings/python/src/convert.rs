@@ -1,21 +1,22 @@
-//! Python objects → core claims without a JSON round trip: a serde `Deserializer` that walks
-//! dicts, lists and scalars directly (the pythonize approach), so the core's own `Deserialize`
-//! impls normalize codes and validate exactly as they do for JSON.
+//! Python objects → core claims without a JSON round trip (through [`crate::tape`], so the
+//! core's own `Deserialize` impls normalize codes and validate exactly as they do for JSON),
+//! and text arguments for the JSON entry points.
 //!
-//! Its error type never quotes an input value (values may be patient data): serde's default
+//! The conversion error type never quotes an input value (values may be patient data): serde's default
 //! `invalid_type`/`invalid_value`/`unknown_variant` messages do, so they are overridden.
 
 use std::fmt;
 
 use cleanclaim::{Claim, Error};
-use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Unexpected, Visitor};
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+use serde::de::{self, Expected, Unexpected};
+
+use crate::tape::Tape;
 
 /// A conversion error whose message names the kind of value, never the value.
 #[derive(Debug)]
-pub struct ConvError(String);
+pub struct ConvError(pub String);
 
 impl fmt::Display for ConvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -63,7 +64,7 @@ fn one_of(names: &[&str]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-fn py_failed(e: PyErr, what: &str) -> ConvError {
+pub fn py_failed(e: PyErr, what: &str) -> ConvError {
     // The Python exception text may echo the value, so only its type is kept.
     Python::attach(|py| {
         let ty = e.get_type(py).qualname().map(|n| n.to_string()).unwrap_or_else(|_| "exception".into());
@@ -81,7 +82,7 @@ unsafe extern "C" {
 }
 
 /// The UTF-8 of a `str`, borrowed from the object (CPython keeps it cached): no allocation.
-fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
+pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
     let mut size: pyo3::ffi::Py_ssize_t = 0;
     // SAFETY: `s` is a live str; the returned buffer lives as long as the object, which
     // outlives 'a, and holds `size` bytes of valid UTF-8.
@@ -96,210 +97,18 @@ fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
     Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
-/// Missing for conversion purposes: `None`, or a float NaN (pandas' marker for a missing
-/// number). A dict entry holding either counts as absent.
-fn is_missing(o: &Bound<'_, PyAny>) -> bool {
-    o.is_none() || o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
-}
-
-/// Reads one Python object as any serde type.
-pub struct PyDe<'a, 'py>(pub &'a Bound<'py, PyAny>);
-
-impl<'py> PyDe<'_, 'py> {
-    fn type_name(&self) -> String {
-        self.0.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
-    }
-
-    /// Dates, datetimes and pandas Timestamps as `YYYY-MM-DD`.
-    fn iso_date(&self) -> Option<Result<String, ConvError>> {
-        let py = self.0.py();
-        let f = self.0.getattr_opt(intern!(py, "isoformat")).ok().flatten()?;
-        Some(
-            f.call0()
-                .and_then(|s| s.extract::<String>())
-                .map(|mut s| {
-                    if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
-                        s.truncate(10);
-                    }
-                    s
-                })
-                .map_err(|e| py_failed(e, "a date")),
-        )
-    }
-
-    /// Types with no serde equivalent: numpy scalars, Decimal, dates, mappings, iterables.
-    fn fallback<'de, V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        let o = self.0;
-        let py = o.py();
-        if o.hasattr(intern!(py, "__index__")).unwrap_or(false) {
-            let i: i64 = o.extract().map_err(|e| py_failed(e, "an integer"))?;
-            return v.visit_i64(i);
-        }
-        if o.hasattr(intern!(py, "isoformat")).unwrap_or(false) {
-            let s = self.iso_date().expect("has isoformat")?;
-            return v.visit_str(&s);
-        }
-        if o.hasattr(intern!(py, "__float__")).unwrap_or(false) {
-            let f: f64 = o.extract().map_err(|e| py_failed(e, "a number"))?;
-            return v.visit_f64(f);
-        }
-        if o.hasattr(intern!(py, "keys")).unwrap_or(false) {
-            let d = PyDict::new(py);
-            d.update(o.cast().map_err(|_| ConvError("expected a mapping".into()))?)
-                .map_err(|e| py_failed(e, "a mapping"))?;
-            return v.visit_map(DictAccess::new(&d));
-        }
-        if o.cast::<PyBytes>().is_err()
-            && o.cast::<PyByteArray>().is_err()
-            && o.hasattr(intern!(py, "__iter__")).unwrap_or(false)
-        {
-            let list = PyList::empty(py);
-            for item in o.try_iter().map_err(|e| py_failed(e, "a sequence"))? {
-                list.append(item.map_err(|e| py_failed(e, "a sequence"))?).map_err(|e| py_failed(e, "a sequence"))?;
-            }
-            return v.visit_seq(ListAccess { list, i: 0 });
-        }
-        Err(ConvError(format!("invalid type: a Python {}, expected {}", self.type_name(), &v as &dyn Expected)))
-    }
-}
-
-impl<'de> de::Deserializer<'de> for PyDe<'_, '_> {
-    type Error = ConvError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        let o = self.0;
-        if let Ok(s) = o.cast::<PyString>() {
-            return v.visit_str(str_of(s)?);
-        }
-        if let Ok(d) = o.cast::<PyDict>() {
-            return v.visit_map(DictAccess::new(d));
-        }
-        if let Ok(b) = o.cast::<PyBool>() {
-            return v.visit_bool(b.is_true());
-        }
-        if let Ok(i) = o.cast::<PyInt>() {
-            return match i.extract::<i64>() {
-                Ok(n) => v.visit_i64(n),
-                Err(_) => match i.extract::<u64>() {
-                    Ok(n) => v.visit_u64(n),
-                    Err(_) => Err(ConvError("integer out of range".into())),
-                },
-            };
-        }
-        if let Ok(f) = o.cast::<PyFloat>() {
-            return v.visit_f64(f.value());
-        }
-        if let Ok(l) = o.cast::<PyList>() {
-            return v.visit_seq(ListAccess { list: l.clone(), i: 0 });
-        }
-        if let Ok(t) = o.cast::<PyTuple>() {
-            return v.visit_seq(ListAccess { list: t.to_list(), i: 0 });
-        }
-        if o.is_none() {
-            return v.visit_unit();
-        }
-        self.fallback(v)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        if is_missing(self.0) { v.visit_none() } else { v.visit_some(self) }
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        if self.0.cast::<PyString>().is_err()
-            && let Some(s) = self.iso_date()
-        {
-            return v.visit_str(&s?);
-        }
-        self.deserialize_any(v)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        self.deserialize_str(v)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, ConvError> {
-        match self.0.cast::<PyString>() {
-            Ok(s) => v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(str_of(s)?)),
-            Err(_) => {
-                Err(ConvError(format!("invalid type: a Python {}, expected {}", self.type_name(), &v as &dyn Expected)))
-            }
-        }
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        v.visit_unit()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier
-    }
-}
-
-struct DictAccess<'py> {
-    iter: pyo3::types::dict::BoundDictIterator<'py>,
-    value: Option<Bound<'py, PyAny>>,
-}
-
-impl<'py> DictAccess<'py> {
-    fn new(d: &Bound<'py, PyDict>) -> Self {
-        DictAccess { iter: d.iter(), value: None }
-    }
-}
-
-impl<'de> de::MapAccess<'de> for DictAccess<'_> {
-    type Error = ConvError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ConvError> {
-        for (k, v) in self.iter.by_ref() {
-            // None means "absent", as a DataFrame null does; JSON callers never send None.
-            if is_missing(&v) {
-                continue;
-            }
-            self.value = Some(v);
-            return seed.deserialize(PyDe(&k)).map(Some);
-        }
-        Ok(None)
-    }
-
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ConvError> {
-        let v = self.value.take().expect("next_key_seed ran first");
-        seed.deserialize(PyDe(&v))
-    }
-}
-
-struct ListAccess<'py> {
-    list: Bound<'py, PyList>,
-    i: usize,
-}
-
-impl<'de> de::SeqAccess<'de> for ListAccess<'_> {
-    type Error = ConvError;
-
-    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
-        if self.i >= self.list.len() {
-            return Ok(None);
-        }
-        let item = self.list.get_item(self.i).map_err(|e| py_failed(e, "a list item"))?;
-        self.i += 1;
-        seed.deserialize(PyDe(&item)).map(Some)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.list.len().saturating_sub(self.i))
-    }
-}
-
 /// A claim from a dict (or any mapping), with the field path of the first problem.
 pub fn claim_from_mapping(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
-    serde_path_to_error::deserialize(PyDe(obj))
-        .map_err(|e| Error::Invalid { path: e.path().to_string(), message: e.into_inner().0 })
+    thread_local! {
+        // One claim at a time: the buffers are reused instead of grown from empty each call.
+        static SPARE: std::cell::RefCell<Tape> = std::cell::RefCell::new(Tape::new());
+    }
+    let mut tape = SPARE.with(|s| s.take());
+    tape.clear();
+    let root = tape.push(obj);
+    let claim = tape.claim(root);
+    SPARE.with(|s| s.replace(tape));
+    claim
 }
 
 /// Text for the JSON entry points: `str`, `bytes`, `bytearray` or `memoryview` (UTF-8).

@@ -1,16 +1,18 @@
 //! `Engine`: options in, reports out. Batch calls release the GIL and run the core's parallel
 //! `check_many`.
 
-use cleanclaim::{Claim, Date, Error, Severity};
+use cleanclaim::{Date, Error, Report, Severity};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyTuple};
 use rayon::prelude::*;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::claim::PyClaim;
 use crate::convert::{claim_from_mapping, text_of};
 use crate::errors::{guard, to_pyerr, to_pyerr_at};
 use crate::report::PyReport;
+use crate::tape::{Root, Tape};
 
 /// What the engine was built from; pickling rebuilds it from these.
 #[derive(Debug, Clone, Default)]
@@ -132,8 +134,79 @@ impl PyEngine {
 enum Slot {
     /// A `Claim` object: checked in place, never copied.
     Obj(Py<PyClaim>),
-    Owned(Box<Claim>),
+    /// A dict, recorded on the chunk's tape.
+    Tape(Root),
     Text(String),
+}
+
+/// Claims per unit of work handed to the pool: large enough that scheduling is noise, small
+/// enough that workers start checking while the caller's thread is still converting dicts.
+const CHUNK_CLAIMS: usize = 256;
+/// Tape text per chunk; keeps tape offsets far from `u32::MAX` whatever the claims hold.
+const CHUNK_TEXT: usize = 64 << 20;
+
+/// Claims converted as far as the GIL requires; [`Chunk::check`] does the rest anywhere.
+struct Chunk {
+    /// Index of the first claim in the whole batch.
+    base: usize,
+    slots: Vec<Slot>,
+    tape: Tape,
+}
+
+type ChunkResult = Result<Vec<Report>, (usize, Error)>;
+
+impl Chunk {
+    fn new(base: usize) -> Self {
+        Chunk { base, slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::new() }
+    }
+
+    /// The chunk after `prev`, its buffers sized like `prev`'s.
+    fn after(prev: &Chunk, base: usize) -> Self {
+        Chunk { base, slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::sized_like(&prev.tape) }
+    }
+
+    fn full(&self) -> bool {
+        self.slots.len() >= CHUNK_CLAIMS || self.tape.text_len() >= CHUNK_TEXT
+    }
+
+    /// Records one claim: a `Claim` by reference, JSON text as text, anything else on the tape.
+    fn push(&mut self, item: &Bound<'_, PyAny>) -> PyResult<()> {
+        let slot = if let Ok(c) = item.cast::<PyClaim>() {
+            Slot::Obj(c.clone().unbind())
+        } else if let Some(text) = text_of(item) {
+            Slot::Text(text?)
+        } else {
+            Slot::Tape(self.tape.push(item))
+        };
+        self.slots.push(slot);
+        Ok(())
+    }
+
+    fn check_one(&self, engine: &cleanclaim::Engine, k: usize) -> Result<Report, (usize, Error)> {
+        Ok(match &self.slots[k] {
+            Slot::Obj(o) => engine.check(&o.get().0),
+            Slot::Tape(root) => engine.check(&self.tape.claim(*root).map_err(|e| (self.base + k, e))?),
+            Slot::Text(t) => engine.check(&cleanclaim::parse_claim(t).map_err(|e| (self.base + k, e))?),
+        })
+    }
+
+    /// Parses and checks every claim of the chunk on this thread; needs no GIL. Stops at the
+    /// first claim that does not fit the claim model.
+    fn check(&self, engine: &cleanclaim::Engine) -> ChunkResult {
+        (0..self.slots.len()).map(|k| self.check_one(engine, k)).collect()
+    }
+
+    /// [`Chunk::check`] spread over the pool (for a batch that is a single chunk); the error
+    /// is still the first claim's in input order.
+    fn check_par(&self, engine: &cleanclaim::Engine) -> ChunkResult {
+        // Waking the pool costs more than checking a few claims.
+        if self.slots.len() < 64 {
+            return self.check(engine);
+        }
+        let all: Vec<Result<Report, (usize, Error)>> =
+            (0..self.slots.len()).into_par_iter().with_min_len(16).map(|k| self.check_one(engine, k)).collect();
+        all.into_iter().collect()
+    }
 }
 
 #[pymethods]
@@ -220,43 +293,61 @@ impl PyEngine {
     /// unusable claim raises ``InputError`` with ``.index`` set to its position.
     fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<Vec<PyReport>> {
         guard(py, || {
-            let mut slots = Vec::with_capacity(claims.len().unwrap_or(0));
-            for (i, item) in claims.try_iter()?.enumerate() {
-                let item = item?;
-                let slot = if let Ok(c) = item.cast::<PyClaim>() {
-                    Slot::Obj(c.clone().unbind())
-                } else if let Some(text) = text_of(&item) {
-                    Slot::Text(text?)
-                } else {
-                    Slot::Owned(Box::new(claim_from_mapping(&item).map_err(|e| to_pyerr_at(py, &e, Some(i)))?))
-                };
-                slots.push(slot);
-            }
             let engine = &self.inner;
-            let reports = py.detach(|| {
-                let parsed = slots
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, s)| match s {
-                        Slot::Text(t) => cleanclaim::parse_claim(t).map(Some).map_err(|e| (i, e)),
-                        _ => Ok(None),
-                    })
-                    .collect::<Result<Vec<Option<Claim>>, (usize, Error)>>()?;
-                let refs: Vec<&Claim> = slots
-                    .iter()
-                    .zip(&parsed)
-                    .map(|(s, p)| match (s, p) {
-                        (Slot::Obj(o), _) => &o.get().0,
-                        (Slot::Owned(c), _) => &**c,
-                        (Slot::Text(_), p) => p.as_ref().expect("every text slot was parsed"),
-                    })
-                    .collect();
-                Ok(engine.check_many_refs(&refs))
-            });
-            match reports {
-                Ok(r) => Ok(r.into_iter().map(PyReport).collect()),
-                Err((i, e)) => Err(to_pyerr_at(py, &e, Some(i))),
+            let mut iter = claims.try_iter()?;
+            // Walking dicts needs the GIL, so it runs on this thread, one chunk at a time,
+            // while the pool parses and checks the chunks already walked.
+            let mut first = Chunk::new(0);
+            let mut n = 0;
+            for item in iter.by_ref() {
+                first.push(&item?)?;
+                n += 1;
+                if first.full() {
+                    break;
+                }
             }
+            if !first.full() {
+                // One chunk: nothing to overlap with, so parse and check it on the pool.
+                let result = py.detach(|| first.check_par(engine));
+                return finish(py, vec![(first, result)]);
+            }
+            let (tx, rx) = std::sync::mpsc::channel::<(Chunk, ChunkResult)>();
+            let (walked, done) = rayon::in_place_scope(|scope| {
+                let mut sent = 0usize;
+                let mut send = |chunk: Chunk| {
+                    let tx = tx.clone();
+                    sent += 1;
+                    scope.spawn(move |_| {
+                        // Always answer: the caller waits for one message per chunk. A panic
+                        // (a core bug) becomes that chunk's error, raised as InternalError.
+                        let result = catch_unwind(AssertUnwindSafe(|| chunk.check(engine)))
+                            .unwrap_or_else(|_| Err((chunk.base, panicked())));
+                        let _ = tx.send((chunk, result));
+                    });
+                };
+                let mut chunk = Chunk::after(&first, n);
+                send(first);
+                let walked = (|| -> PyResult<()> {
+                    for item in iter.by_ref() {
+                        chunk.push(&item?)?;
+                        n += 1;
+                        if chunk.full() {
+                            let next = Chunk::after(&chunk, n);
+                            send(std::mem::replace(&mut chunk, next));
+                        }
+                    }
+                    Ok(())
+                })();
+                if !chunk.slots.is_empty() {
+                    send(chunk);
+                }
+                // Wait for the pool without the GIL, so other Python threads run meanwhile
+                // (the scope would otherwise wait holding it).
+                let done: Vec<(Chunk, ChunkResult)> = py.detach(move || rx.iter().take(sent).collect());
+                (walked, done)
+            });
+            walked?;
+            finish(py, done)
         })
     }
 
@@ -340,10 +431,22 @@ impl PyEngine {
         lines: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
-            let parsed = crate::frame::claims_from_columns(claims, lines)?;
+            let (tape, roots) = crate::frame::tape_from_columns(claims, lines)?;
             let engine = &self.inner;
-            let reports = py.detach(|| engine.check_many(&parsed));
-            crate::frame::findings_columns(py, &reports)
+            let reports = py.detach(|| {
+                let one = |(r, root): (usize, &Root)| tape.claim(*root).map(|c| engine.check(&c)).map_err(|e| (r, e));
+                // Waking the pool costs more than checking a few claims.
+                let all: Vec<Result<Report, (usize, Error)>> = if roots.len() < 64 {
+                    roots.iter().enumerate().map(one).collect()
+                } else {
+                    roots.par_iter().enumerate().with_min_len(16).map(one).collect()
+                };
+                all.into_iter().collect::<Result<Vec<Report>, (usize, Error)>>()
+            });
+            match reports {
+                Ok(reports) => crate::frame::findings_columns(py, &reports),
+                Err((r, e)) => Err(crate::frame::row_error(py, r, e)),
+            }
         })
     }
 
@@ -383,14 +486,39 @@ impl PyEngine {
     }
 
     /// Whether each ICD-10-CM code is valid (billable) on ``date``, in input order.
-    fn icd10cm_validity(&self, py: Python<'_>, codes: Vec<String>, date: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
+    ///
+    /// ``codes`` is a list, tuple or any iterable of ``str``, a numpy ``str`` array or a
+    /// pyarrow ``string``/``large_string`` array or chunked array (read through its buffers:
+    /// no Python object per code; a null is ``False``). Codes may be dotted or not.
+    fn icd10cm_validity(
+        &self,
+        py: Python<'_>,
+        codes: &Bound<'_, PyAny>,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<bool>> {
         guard(py, || {
             let date = date_arg(date, "date").map_err(|e| to_pyerr(py, &e))?;
+            let codes = crate::codes::Codes::read(codes)?;
             let engine = &self.inner;
-            Ok(py.detach(|| {
-                let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-                engine.icd10cm_validity(&refs, date)
-            }))
+            let refs = codes.refs();
+            // Releasing and retaking the GIL costs more than a few thousand look-ups.
+            if refs.len() < 4096 {
+                return Ok(engine.icd10cm_validity(&refs, date));
+            }
+            Ok(py.detach(|| engine.icd10cm_validity(&refs, date)))
+        })
+    }
+
+    /// Whether one ICD-10-CM code (``str``, dotted or not) is valid (billable) on ``date``:
+    /// :meth:`icd10cm_validity` for a single code, without building lists.
+    fn icd10cm_valid(&self, py: Python<'_>, code: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(py, || {
+            let date = date_arg(date, "date").map_err(|e| to_pyerr(py, &e))?;
+            let code =
+                code.cast::<PyString>().map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: expected str"))?;
+            let code = crate::convert::str_of(code)
+                .map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: not valid UTF-8"))?;
+            Ok(self.inner.icd10cm_validity(&[code], date)[0])
         })
     }
 
@@ -487,6 +615,24 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
     let text = serde_json::to_string(value)
         .map_err(|e| to_pyerr(py, &Error::Internal(format!("serializing a result: {e}"))))?;
     py.import("json")?.call_method1("loads", (text,))
+}
+
+fn panicked() -> Error {
+    Error::Internal("cleanclaim panicked (a bug; please report it); the input was not checked".into())
+}
+
+/// Reports of all chunks in input order, or the error of the first claim that failed. Drops
+/// the chunks (and the `Claim` references they hold) with the GIL held.
+fn finish(py: Python<'_>, mut done: Vec<(Chunk, ChunkResult)>) -> PyResult<Vec<PyReport>> {
+    done.sort_by_key(|(c, _)| c.base);
+    let mut out = Vec::with_capacity(done.iter().map(|(c, _)| c.slots.len()).sum());
+    for (_, result) in done {
+        match result {
+            Ok(reports) => out.extend(reports.into_iter().map(PyReport)),
+            Err((i, e)) => return Err(to_pyerr_at(py, &e, Some(i))),
+        }
+    }
+    Ok(out)
 }
 
 impl PyEngine {

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use cleanclaim::{Claim, Error, Report};
+use cleanclaim::{Error, Report};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::claim_from_mapping;
 use crate::errors::to_pyerr;
+use crate::tape::{Root, Tape};
 
 /// Claim column → path in the claim JSON.
 const CLAIM_COLUMNS: &[(&str, &[&str])] = &[
@@ -136,9 +136,10 @@ fn key_of(v: &Bound<'_, PyAny>) -> PyResult<String> {
     }
 }
 
-/// Builds one claim per row of `claims`, attaching the rows of `lines` with the same
-/// `claim_id` in `line` order.
-pub fn claims_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) -> PyResult<Vec<Claim>> {
+/// Records one claim per row of `claims` on a tape, attaching the rows of `lines` with the
+/// same `claim_id` in `line` order. Building the core claims ([`Tape::claim`], then
+/// [`row_error`] for a failure) needs no GIL, so it runs on the pool.
+pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) -> PyResult<(Tape, Vec<Root>)> {
     let py = claims.py();
     let cc = Columns::new(claims, "claims")?;
     let lc = Columns::new(lines, "lines")?;
@@ -178,6 +179,7 @@ pub fn claims_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>
         lines_of[owner].push((order, r));
     }
 
+    let mut tape = Tape::new();
     let mut out = Vec::with_capacity(cc.rows);
     for (r, id) in ids.into_iter().enumerate() {
         let d = PyDict::new(py);
@@ -229,20 +231,23 @@ pub fn claims_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>
         }
         d.set_item("lines", ls)?;
 
-        let claim = claim_from_mapping(d.as_any()).map_err(|e| {
-            let (path, message) = match e {
-                Error::Invalid { path, message } => (path, message),
-                other => (String::new(), other.to_string()),
-            };
-            let err = to_pyerr(py, &Error::Invalid { path: format!("claims row {r}: {path}"), message });
-            let v = err.value(py);
-            let _ = v.setattr("path", path);
-            let _ = v.setattr("row", r);
-            err
-        })?;
-        out.push(claim);
+        out.push(tape.push(d.as_any()));
     }
-    Ok(out)
+    Ok((tape, out))
+}
+
+/// The error for row `r` of the claims table: the claim path is kept in `.path`, the row in
+/// `.row`.
+pub fn row_error(py: Python<'_>, r: usize, e: Error) -> PyErr {
+    let (path, message) = match e {
+        Error::Invalid { path, message } => (path, message),
+        other => (String::new(), other.to_string()),
+    };
+    let err = to_pyerr(py, &Error::Invalid { path: format!("claims row {r}: {path}"), message });
+    let v = err.value(py);
+    let _ = v.setattr("path", path);
+    let _ = v.setattr("row", r);
+    err
 }
 
 /// Findings of every report as columns `claim_id, rule, severity, path, message, line`.

@@ -7,11 +7,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 mod claim;
+mod codes;
 mod convert;
 mod engine;
 mod errors;
 mod frame;
 mod report;
+mod tape;
 
 use claim::{PyClaim, to_claim};
 use engine::PyEngine;
@@ -77,6 +79,25 @@ fn _bench_core_check(engine: &Bound<'_, PyEngine>, claim: &Bound<'_, PyAny>, n: 
     Ok(t.elapsed().as_secs_f64() / n.max(1) as f64)
 }
 
+/// Seconds per pass of each half of the dict conversion on `claims` (bench support): walking
+/// the Python objects onto a tape (GIL held), and building core claims from the tape.
+#[pyfunction]
+fn _bench_convert(claims: &Bound<'_, PyList>, repeat: usize) -> PyResult<(f64, f64)> {
+    let (mut walk, mut build) = (0.0, 0.0);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        let mut tape = tape::Tape::new();
+        let roots: Vec<tape::Root> = claims.iter().map(|c| tape.push(&c)).collect();
+        walk += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for r in roots {
+            std::hint::black_box(tape.claim(r).map_err(|e| errors::to_pyerr(claims.py(), &e))?);
+        }
+        build += t.elapsed().as_secs_f64();
+    }
+    Ok((walk / repeat.max(1) as f64, build / repeat.max(1) as f64))
+}
+
 /// Panics inside the panic boundary, so tests can see it surface as `InternalError`.
 #[pyfunction]
 fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
@@ -95,5 +116,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_bench_core_check_many, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_core_check, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_function(wrap_pyfunction!(_bench_convert, m)?)?;
     Ok(())
 }

@@ -109,9 +109,14 @@ class Engine:
     def search(self, words: str, limit: int = 20) -> List[Dict[str, Any]]:
         """Ranked ICD-10-CM search, best first."""
     def icd10cm_validity(
-        self, codes: List[str], date: Union[datetime.date, str]
+        self, codes: Iterable[str], date: Union[datetime.date, str]
     ) -> List[bool]:
-        """Whether each ICD-10-CM code is valid on ``date``, in input order."""
+        """Whether each ICD-10-CM code is valid on ``date``, in input order.
+
+        ``codes``: a list/tuple/iterable of str, a numpy str array or a pyarrow string array
+        (read through its buffers; a null is ``False``)."""
+    def icd10cm_valid(self, code: str, date: Union[datetime.date, str]) -> bool:
+        """Whether one ICD-10-CM code is valid on ``date`` (no list built)."""
     def rules(self) -> List[Tuple[str, Severity]]:
         """The rules this engine runs, with effective severities."""
     @property

@@ -1,0 +1,497 @@
+//! Python objects → core claims in two steps, so that as little as possible holds the GIL:
+//!
+//! 1. [`Tape::push`] walks dicts, lists and scalars (GIL held) and copies them into a flat token
+//!    tape: one `Vec` of tokens and one string buffer shared by many claims. Exact built-in
+//!    types are recognised by their type pointer; nothing is allocated per value except when the
+//!    buffers grow.
+//! 2. [`Tape::claim`] runs the core's own `Deserialize` impls over the tape (no Python, so any
+//!    thread, GIL released), which normalize codes and validate exactly as they do for JSON.
+//!
+//! Problems that can only be judged against the expected type (a Python object of an unknown
+//! type, an integer out of range, a Python exception while reading a value) are recorded as
+//! `Bad` tokens and become errors only if the claim model actually reads that value, as the
+//! previous direct deserializer did. Messages never quote an input value (values may be
+//! patient data): only kinds and type names.
+
+use cleanclaim::{Claim, Error};
+use pyo3::Borrowed;
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Visitor};
+
+use crate::convert::{ConvError, py_failed, str_of};
+
+/// Deeper nesting than any claim has; stops self-referencing or adversarial containers from
+/// overflowing the stack.
+const MAX_DEPTH: u32 = 64;
+
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    /// A byte range of `Tape::text`.
+    Str(u32, u32),
+    /// `len` key/value pairs follow (each key then its value); `end` is the index after them.
+    Map {
+        len: u32,
+        end: u32,
+    },
+    /// `len` values follow; `end` is the index after them.
+    Seq {
+        len: u32,
+        end: u32,
+    },
+    /// An index into `Tape::bad`.
+    Bad(u32),
+}
+
+#[derive(Debug)]
+enum Bad {
+    /// A Python object with no claim-model equivalent: its type name.
+    Type(String),
+    /// A finished message.
+    Msg(String),
+}
+
+/// Tokens for any number of claims; [`Tape::push`] returns each claim's root.
+#[derive(Debug, Default)]
+pub struct Tape {
+    toks: Vec<Tok>,
+    text: String,
+    bad: Vec<Bad>,
+}
+
+/// Where one claim starts in a [`Tape`].
+#[derive(Debug, Clone, Copy)]
+pub struct Root(u32);
+
+fn same_type(o: &Bound<'_, PyAny>, t: *mut ffi::PyTypeObject) -> bool {
+    o.get_type_ptr() == t
+}
+
+/// None, or a float NaN (pandas' marker for a missing number): a dict entry holding either
+/// counts as absent.
+fn is_missing(o: &Bound<'_, PyAny>) -> bool {
+    if o.is_none() {
+        return true;
+    }
+    if same_type(o, &raw mut ffi::PyFloat_Type) {
+        // SAFETY: `o` is an exact float.
+        return unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) }.is_nan();
+    }
+    if same_type(o, &raw mut ffi::PyUnicode_Type) {
+        return false;
+    }
+    o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
+}
+
+impl Tape {
+    pub fn new() -> Self {
+        Tape::default()
+    }
+
+    /// An empty tape with room for `like`'s contents (the next chunk is much like the last).
+    pub fn sized_like(like: &Tape) -> Self {
+        Tape {
+            toks: Vec::with_capacity(like.toks.len() + like.toks.len() / 8),
+            text: String::with_capacity(like.text.len() + like.text.len() / 8),
+            bad: Vec::new(),
+        }
+    }
+
+    /// Forgets the contents, keeps the buffers.
+    pub fn clear(&mut self) {
+        self.toks.clear();
+        self.text.clear();
+        self.bad.clear();
+    }
+
+    /// Bytes of string data held so far (chunking keeps offsets within `u32`).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Records one Python value (a claim dict, or anything else: errors surface in
+    /// [`Tape::claim`]). Holds the GIL; calls Python only for types outside the fast path.
+    pub fn push(&mut self, obj: &Bound<'_, PyAny>) -> Root {
+        let root = Root(self.toks.len() as u32);
+        self.value(obj, 0);
+        root
+    }
+
+    /// The claim recorded at `root`, with the field path of the first problem. Needs no GIL.
+    pub fn claim(&self, root: Root) -> Result<Claim, Error> {
+        let mut i = root.0 as usize;
+        match <Claim as serde::Deserialize>::deserialize(De { tape: self, i: &mut i }) {
+            Ok(c) => Ok(c),
+            Err(_) => {
+                // The path costs a string per key, so it is tracked only to explain a failure.
+                let mut i = root.0 as usize;
+                let e = serde_path_to_error::deserialize::<_, Claim>(De { tape: self, i: &mut i })
+                    .expect_err("a second pass over the same tape fails the same way");
+                Err(Error::Invalid { path: e.path().to_string(), message: e.into_inner().to_string() })
+            }
+        }
+    }
+
+    fn bad(&mut self, b: Bad) {
+        self.toks.push(Tok::Bad(self.bad.len() as u32));
+        self.bad.push(b);
+    }
+
+    fn str(&mut self, s: &str) {
+        let start = self.text.len();
+        if start + s.len() > u32::MAX as usize {
+            return self.bad(Bad::Msg("input too large for one batch".into()));
+        }
+        self.text.push_str(s);
+        self.toks.push(Tok::Str(start as u32, s.len() as u32));
+    }
+
+    fn py_str(&mut self, s: &Bound<'_, PyString>) {
+        match str_of(s) {
+            Ok(s) => self.str(s),
+            Err(e) => self.bad(Bad::Msg(e.to_string())),
+        }
+    }
+
+    fn int(&mut self, o: &Bound<'_, PyAny>) {
+        let mut overflow = 0;
+        // SAFETY: `o` is an int (exact or subclass); the call sets `overflow` instead of
+        // raising when the value does not fit.
+        let n = unsafe { ffi::PyLong_AsLongLongAndOverflow(o.as_ptr(), &mut overflow) };
+        if overflow == 0 && !(n == -1 && PyErr::occurred(o.py())) {
+            return self.toks.push(Tok::Int(n));
+        }
+        drop(PyErr::take(o.py()));
+        match o.extract::<u64>() {
+            Ok(n) => self.toks.push(Tok::UInt(n)),
+            Err(_) => self.bad(Bad::Msg("integer out of range".into())),
+        }
+    }
+
+    /// [`Tape::value`] for a borrowed reference (see [`Tape::dict`]).
+    fn item(&mut self, o: Borrowed<'_, '_, PyAny>, depth: u32) {
+        // SAFETY: exact types established before each cast; see `value` for the rest.
+        unsafe {
+            if same_type(&o, &raw mut ffi::PyUnicode_Type) {
+                return self.py_str(&o.cast_unchecked::<PyString>());
+            }
+            if same_type(&o, &raw mut ffi::PyFloat_Type) {
+                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
+            }
+            if same_type(&o, &raw mut ffi::PyLong_Type) {
+                return self.int(&o);
+            }
+        }
+        self.value(&o.to_owned(), depth)
+    }
+
+    fn value(&mut self, o: &Bound<'_, PyAny>, depth: u32) {
+        if depth > MAX_DEPTH {
+            return self.bad(Bad::Msg("nested too deeply".into()));
+        }
+        // Exact built-ins first, by type pointer: what json.loads and most callers produce.
+        // SAFETY: each branch has just established the exact type it casts to or reads.
+        unsafe {
+            if same_type(o, &raw mut ffi::PyUnicode_Type) {
+                return self.py_str(o.cast_unchecked());
+            }
+            if same_type(o, &raw mut ffi::PyDict_Type) {
+                return self.dict(o.cast_unchecked(), depth);
+            }
+            if same_type(o, &raw mut ffi::PyList_Type) {
+                return self.list(o.cast_unchecked(), depth);
+            }
+            if same_type(o, &raw mut ffi::PyFloat_Type) {
+                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
+            }
+            if same_type(o, &raw mut ffi::PyLong_Type) {
+                return self.int(o);
+            }
+        }
+        if o.is_none() {
+            return self.toks.push(Tok::Null);
+        }
+        self.slow(o, depth)
+    }
+
+    /// Subclasses of the built-ins, then the types with no serde equivalent: numpy scalars,
+    /// Decimal, dates, other mappings and iterables.
+    fn slow(&mut self, o: &Bound<'_, PyAny>, depth: u32) {
+        let py = o.py();
+        if let Ok(s) = o.cast::<PyString>() {
+            return self.py_str(s);
+        }
+        if let Ok(d) = o.cast::<PyDict>() {
+            return self.dict(d, depth);
+        }
+        if let Ok(b) = o.cast::<PyBool>() {
+            return self.toks.push(Tok::Bool(b.is_true()));
+        }
+        if o.cast::<PyInt>().is_ok() {
+            return self.int(o);
+        }
+        if let Ok(f) = o.cast::<PyFloat>() {
+            return self.toks.push(Tok::Float(f.value()));
+        }
+        if let Ok(l) = o.cast::<PyList>() {
+            return self.list(l, depth);
+        }
+        if let Ok(t) = o.cast::<PyTuple>() {
+            return self.list(&t.to_list(), depth);
+        }
+        if o.hasattr(intern!(py, "__index__")).unwrap_or(false) {
+            return match o.extract::<i64>() {
+                Ok(i) => self.toks.push(Tok::Int(i)),
+                Err(e) => self.bad(Bad::Msg(py_failed(e, "an integer").to_string())),
+            };
+        }
+        if let Some(f) = o.getattr_opt(intern!(py, "isoformat")).ok().flatten() {
+            // Dates, datetimes and pandas Timestamps as `YYYY-MM-DD`.
+            return match f.call0().and_then(|s| s.extract::<String>()) {
+                Ok(mut s) => {
+                    if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
+                        s.truncate(10);
+                    }
+                    self.str(&s)
+                }
+                Err(e) => self.bad(Bad::Msg(py_failed(e, "a date").to_string())),
+            };
+        }
+        if o.hasattr(intern!(py, "__float__")).unwrap_or(false) {
+            return match o.extract::<f64>() {
+                Ok(f) => self.toks.push(Tok::Float(f)),
+                Err(e) => self.bad(Bad::Msg(py_failed(e, "a number").to_string())),
+            };
+        }
+        if o.hasattr(intern!(py, "keys")).unwrap_or(false) {
+            let d = PyDict::new(py);
+            return match o.cast::<pyo3::types::PyMapping>() {
+                Ok(m) => match d.update(m) {
+                    Ok(()) => self.dict(&d, depth),
+                    Err(e) => self.bad(Bad::Msg(py_failed(e, "a mapping").to_string())),
+                },
+                Err(_) => self.bad(Bad::Msg("expected a mapping".into())),
+            };
+        }
+        if o.cast::<PyBytes>().is_err()
+            && o.cast::<PyByteArray>().is_err()
+            && o.hasattr(intern!(py, "__iter__")).unwrap_or(false)
+        {
+            let items: PyResult<Vec<Bound<'_, PyAny>>> = o.try_iter().and_then(|it| it.collect());
+            return match items.and_then(|v| PyList::new(py, v)) {
+                Ok(l) => self.list(&l, depth),
+                Err(e) => self.bad(Bad::Msg(py_failed(e, "a sequence").to_string())),
+            };
+        }
+        let name = o.get_type().qualname().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+        self.bad(Bad::Type(name))
+    }
+
+    fn dict(&mut self, d: &Bound<'_, PyDict>, depth: u32) {
+        let at = self.toks.len();
+        self.toks.push(Tok::Map { len: 0, end: 0 });
+        let mut len = 0u32;
+        let mut pos: ffi::Py_ssize_t = 0;
+        let mut k: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut v: *mut ffi::PyObject = std::ptr::null_mut();
+        let py = d.py();
+        // SAFETY: `d` is a live dict and PyDict_Next hands out borrowed references. A key or
+        // value of an exact scalar type is read at once and no Python code runs meanwhile, so
+        // the borrow suffices; anything else becomes an owned reference first, so that Python
+        // code run while reading it (a date's isoformat, say) cannot free it under us.
+        while unsafe { ffi::PyDict_Next(d.as_ptr(), &mut pos, &mut k, &mut v) } != 0 {
+            let v = unsafe { Borrowed::from_ptr(py, v) };
+            // None means "absent", as a DataFrame null does; JSON callers never send None.
+            if is_missing(&v) {
+                continue;
+            }
+            let k = unsafe { Borrowed::from_ptr(py, k) };
+            self.item(k, depth + 1);
+            self.item(v, depth + 1);
+            len += 1;
+        }
+        self.toks[at] = Tok::Map { len, end: self.toks.len() as u32 };
+    }
+
+    fn list(&mut self, l: &Bound<'_, PyList>, depth: u32) {
+        let at = self.toks.len();
+        self.toks.push(Tok::Seq { len: 0, end: 0 });
+        let mut len = 0u32;
+        // The length is re-read every step: Python code run for an item may shrink the list.
+        while (len as usize) < l.len() {
+            match l.get_item(len as usize) {
+                Ok(item) => self.value(&item, depth + 1),
+                Err(e) => self.bad(Bad::Msg(py_failed(e, "a list item").to_string())),
+            }
+            len += 1;
+        }
+        self.toks[at] = Tok::Seq { len, end: self.toks.len() as u32 };
+    }
+}
+
+/// Reads the value at `*i` and moves `*i` past it.
+struct De<'a, 'c> {
+    tape: &'a Tape,
+    i: &'c mut usize,
+}
+
+impl<'a> De<'a, '_> {
+    fn tok(&self) -> Tok {
+        self.tape.toks[*self.i]
+    }
+
+    fn text(&self, start: u32, len: u32) -> &'a str {
+        &self.tape.text[start as usize..(start + len) as usize]
+    }
+
+    /// The Python type a token came from, for "expected" messages.
+    fn type_name(&self) -> &'a str {
+        match self.tok() {
+            Tok::Null => "NoneType",
+            Tok::Bool(_) => "bool",
+            Tok::Int(_) | Tok::UInt(_) => "int",
+            Tok::Float(_) => "float",
+            Tok::Str(..) => "str",
+            Tok::Map { .. } => "dict",
+            Tok::Seq { .. } => "list",
+            Tok::Bad(b) => match &self.tape.bad[b as usize] {
+                Bad::Type(name) => name,
+                Bad::Msg(_) => "object",
+            },
+        }
+    }
+
+    fn bad_error(&self, b: u32, exp: &dyn Expected) -> ConvError {
+        match &self.tape.bad[b as usize] {
+            Bad::Type(name) => ConvError(format!("invalid type: a Python {name}, expected {exp}")),
+            Bad::Msg(m) => ConvError(m.clone()),
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for De<'de, '_> {
+    type Error = ConvError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
+        let t = self.tok();
+        *self.i += 1;
+        match t {
+            Tok::Null => v.visit_unit(),
+            Tok::Bool(b) => v.visit_bool(b),
+            Tok::Int(n) => v.visit_i64(n),
+            Tok::UInt(n) => v.visit_u64(n),
+            Tok::Float(f) => v.visit_f64(f),
+            Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
+            Tok::Map { len, end } => {
+                let out = v.visit_map(MapDe { tape: self.tape, i: &mut *self.i, left: len })?;
+                *self.i = end as usize;
+                Ok(out)
+            }
+            Tok::Seq { len, end } => {
+                let out = v.visit_seq(SeqDe { tape: self.tape, i: &mut *self.i, left: len })?;
+                *self.i = end as usize;
+                Ok(out)
+            }
+            Tok::Bad(b) => Err(self.bad_error(b, &v)),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
+        match self.tok() {
+            Tok::Null => {
+                *self.i += 1;
+                v.visit_none()
+            }
+            Tok::Float(f) if f.is_nan() => {
+                *self.i += 1;
+                v.visit_none()
+            }
+            _ => v.visit_some(self),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, ConvError> {
+        match self.tok() {
+            Tok::Str(s, n) => {
+                *self.i += 1;
+                v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(self.text(s, n)))
+            }
+            _ => {
+                Err(ConvError(format!("invalid type: a Python {}, expected {}", self.type_name(), &v as &dyn Expected)))
+            }
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
+        *self.i = match self.tok() {
+            Tok::Map { end, .. } | Tok::Seq { end, .. } => end as usize,
+            _ => *self.i + 1,
+        };
+        v.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+struct MapDe<'a, 'c> {
+    tape: &'a Tape,
+    i: &'c mut usize,
+    left: u32,
+}
+
+impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
+    type Error = ConvError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ConvError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ConvError> {
+        seed.deserialize(De { tape: self.tape, i: &mut *self.i })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left as usize)
+    }
+}
+
+struct SeqDe<'a, 'c> {
+    tape: &'a Tape,
+    i: &'c mut usize,
+    left: u32,
+}
+
+impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
+    type Error = ConvError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left as usize)
+    }
+}

@@ -1,0 +1,75 @@
+"""Batch ICD-10-CM validity from lists, iterables, numpy and pyarrow arrays."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import cleanclaim
+
+CODES = ["E11.65", "E11", "ZZZ", "e1165", "A00.0", "", "S72.001A"]
+ON = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def expected(engine) -> list:
+    # One code per call: the reference the batch forms must agree with.
+    return [engine.icd10cm_validity([c], ON)[0] for c in CODES]
+
+
+def test_lists_tuples_and_iterables_agree(engine, expected) -> None:
+    assert engine.icd10cm_validity(CODES, ON) == expected
+    assert engine.icd10cm_validity(tuple(CODES), "2026-03-02") == expected
+    assert engine.icd10cm_validity((c for c in CODES), ON) == expected
+    assert engine.icd10cm_validity([], ON) == []
+    assert expected[:3] == [True, False, False]
+
+
+def test_one_code_per_call(engine, expected) -> None:
+    assert [engine.icd10cm_valid(c, ON) for c in CODES] == expected
+    assert engine.icd10cm_valid("E11.65", "2026-03-02") is True
+    with pytest.raises(TypeError):
+        engine.icd10cm_valid(42, ON)
+    with pytest.raises(cleanclaim.ConfigError):
+        engine.icd10cm_valid("E11.65", "March 2")
+
+
+def test_big_lists_release_the_gil(engine) -> None:
+    codes = CODES * 2000
+    assert engine.icd10cm_validity(codes, ON) == [engine.icd10cm_valid(c, ON) for c in codes]
+
+
+def test_bad_code_arguments(engine) -> None:
+    with pytest.raises(TypeError):
+        engine.icd10cm_validity("E11.65", ON)
+    with pytest.raises(TypeError) as ei:
+        engine.icd10cm_validity(["E11.65", 42], ON)
+    assert "codes[1]" in str(ei.value)
+    with pytest.raises(TypeError):
+        engine.icd10cm_validity(["E11.65", None], ON)
+    with pytest.raises(TypeError):
+        engine.icd10cm_validity(7, ON)
+
+
+def test_numpy_str_arrays(engine, expected) -> None:
+    np = pytest.importorskip("numpy")
+    assert engine.icd10cm_validity(np.array(CODES), ON) == expected
+    assert engine.icd10cm_validity(np.array(CODES, dtype=object), ON) == expected
+    assert engine.icd10cm_validity(np.array(CODES)[::2], ON) == expected[::2]
+    assert engine.icd10cm_validity(np.array(["é" + c for c in CODES]), ON) == [False] * len(CODES)
+
+
+def test_pyarrow_string_arrays(engine, expected) -> None:
+    pa = pytest.importorskip("pyarrow")
+    arr = pa.array(CODES)
+    assert engine.icd10cm_validity(arr, ON) == expected
+    assert engine.icd10cm_validity(pa.array(CODES, pa.large_string()), ON) == expected
+    assert engine.icd10cm_validity(arr.slice(2, 4), ON) == expected[2:6]
+    assert engine.icd10cm_validity(pa.chunked_array([CODES[:3], CODES[3:]]), ON) == expected
+    with_nulls = pa.array(["E11.65", None, "E11"])
+    assert engine.icd10cm_validity(with_nulls, ON) == [True, False, False]
+    assert engine.icd10cm_validity(with_nulls.slice(1), ON) == [False, False]
+    # Other array types are read item by item.
+    assert engine.icd10cm_validity(pa.array(CODES, pa.string_view()), ON) == expected
+    assert engine.icd10cm_validity(pa.array([], pa.string()), ON) == []

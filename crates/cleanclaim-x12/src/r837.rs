@@ -12,9 +12,9 @@ use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
-use crate::sourcemap::{SourceMap, SourceRef};
+use crate::sourcemap::{Entry, Field, Lp, SourceMap};
 use crate::structure::Structure;
-use crate::token::Segment;
+use crate::token::{Segment, component};
 
 /// One claim read from an 837, with where its fields came from and SNIP 2–3 findings.
 #[derive(Debug, Clone)]
@@ -99,10 +99,17 @@ impl<R: Read> Reader837<R> {
                 Ok(Some(item)) => item,
                 Ok(None) => {
                     self.done = true;
+                    if let Some(tx) = self.tx.as_mut() {
+                        tx.resolve_pending(&mut self.queue, Dead::NONE);
+                    }
                     self.envelope_findings.extend(self.env.take_findings());
                     break;
                 }
                 Err(e) => {
+                    // A claim finished before the error still comes before it.
+                    if let Some(tx) = self.tx.as_mut() {
+                        tx.resolve_pending(&mut self.queue, Dead::NONE);
+                    }
                     self.tx = None;
                     self.push_err(e);
                     continue;
@@ -111,6 +118,7 @@ impl<R: Read> Reader837<R> {
             let result = step(&mut self.tx, &item, &mut self.queue, self.source_map);
             if let Err(e) = result {
                 if let Some(tx) = self.tx.as_mut() {
+                    tx.resolve_pending(&mut self.queue, Dead::NONE);
                     tx.failed = true;
                     tx.claim = None;
                 }
@@ -148,20 +156,24 @@ struct Tx {
     failed: bool,
     ctx: Ctx,
     claim: Option<Build>,
+    /// A finished claim waiting for its subscriber, payer and patient: it ended at a billing
+    /// provider HL, and the next HL usually replaces those, so they can be moved instead of
+    /// cloned. Resolved before anything else reaches the queue.
+    pending: Option<ParsedClaim>,
     source_map: bool,
 }
 
 #[derive(Debug, Default)]
 struct Ctx {
     billing: Provider,
-    billing_src: Vec<SourceRef>,
+    billing_src: Vec<Entry>,
     billing_findings: Vec<Finding>,
     subscriber: Person,
     payer: Payer,
-    sub_src: Vec<SourceRef>,
+    sub_src: Vec<Entry>,
     sub_findings: Vec<Finding>,
     patient: Option<Person>,
-    pat_src: Vec<SourceRef>,
+    pat_src: Vec<Entry>,
     pat_findings: Vec<Finding>,
     header_findings: Vec<Finding>,
 }
@@ -194,18 +206,27 @@ enum Slot {
 struct At<'a, 'b> {
     item: &'a Item<'b>,
     seg: Segment<'b>,
+    /// The segment id packed ([`Segment::code`]).
+    code: u32,
+    lp: Lp,
     loop_id: &'static str,
+    /// Index of the segment id in the source map's id table.
+    seg_ix: u8,
+    /// The whole segment when it is UTF-8: elements are sliced from it instead of being
+    /// validated one by one.
+    text: Option<&'b str>,
     /// A wrong component separator was used in this segment's composites (lenient repair).
     alt_component: Option<u8>,
 }
 
 impl<'a, 'b> At<'a, 'b> {
-    fn new(item: &'a Item<'b>, loop_id: &'static str) -> At<'a, 'b> {
+    fn new(item: &'a Item<'b>, lp: Lp) -> At<'a, 'b> {
         let mut seg = item.seg;
-        let composite = match seg.id() {
-            b"SV1" | b"HI" => Some(1),
-            b"SV2" => Some(2),
-            b"CLM" => Some(5),
+        let code = seg.code();
+        let composite = match code {
+            id::SV1 | id::HI => Some(1),
+            id::SV2 => Some(2),
+            id::CLM => Some(5),
             _ => None,
         };
         let mut alt_component = None;
@@ -219,23 +240,57 @@ impl<'a, 'b> At<'a, 'b> {
                 alt_component = Some(alt);
             }
         }
-        At { item, seg, loop_id, alt_component }
+        let raw = seg.raw();
+        let text = if raw.is_ascii() {
+            // SAFETY: every byte is ASCII, and ASCII is valid UTF-8. (The checked conversion
+            // costs about as much as the rest of this function on a typical segment.)
+            Some(unsafe { std::str::from_utf8_unchecked(raw) })
+        } else {
+            std::str::from_utf8(raw).ok()
+        };
+        At { item, seg, code, lp, loop_id: lp.id(), seg_ix: seg_index(code), text, alt_component }
     }
 
     fn seg(&self) -> &Segment<'b> {
         &self.seg
     }
 
-    fn r(&self, template: &'static str, idx: [u32; 2], element: u16, component: u16) -> SourceRef {
-        SourceRef {
-            template,
-            idx,
+    /// `bytes` (a sub-slice of this segment) as text; empty when not UTF-8, as [`Segment::s`].
+    #[inline]
+    fn text_of(&self, bytes: &'b [u8]) -> &'b str {
+        if let Some(t) = self.text {
+            let off = (bytes.as_ptr() as usize).wrapping_sub(self.seg.raw().as_ptr() as usize);
+            // A slice at a multi-byte character (a non-ASCII delimiter) falls back below.
+            if let Some(s) = t.get(off..off + bytes.len()) {
+                return s;
+            }
+        }
+        std::str::from_utf8(bytes).unwrap_or("")
+    }
+
+    /// Element `n` as text (empty when absent or not UTF-8).
+    #[inline]
+    fn s(&self, n: usize) -> &'b str {
+        self.text_of(self.seg.el(n))
+    }
+
+    /// Component `c` of element `n` as text.
+    #[inline]
+    fn cs(&self, n: usize, c: usize) -> &'b str {
+        self.text_of(component(self.seg.el(n), self.seg.delims.component, c))
+    }
+
+    #[inline]
+    fn r(&self, field: Field, idx: [u32; 2], element: u16, component: u16) -> Entry {
+        Entry {
             segment_in_file: self.item.seg.number,
             segment_in_set: self.item.in_set,
-            segment_id: static_id(self.item.seg.id()),
-            loop_id: self.loop_id,
+            idx,
             element,
             component,
+            field,
+            lp: self.lp,
+            seg_ix: self.seg_ix,
         }
     }
 
@@ -255,16 +310,33 @@ impl<'a, 'b> At<'a, 'b> {
     }
 }
 
-fn static_id(id: &[u8]) -> &'static str {
-    macro_rules! ids {
-        ($($s:literal),*) => {
-            match id { $( x if x == $s.as_bytes() => $s, )* _ => "?" }
-        };
+/// Index into [`crate::sourcemap`]'s segment id table (0 = other).
+fn seg_index(code: u32) -> u8 {
+    match code {
+        id::CLM => 1,
+        id::SV1 => 2,
+        id::SV2 => 3,
+        id::HI => 4,
+        id::DTP => 5,
+        id::NM1 => 6,
+        id::N3 => 7,
+        id::N4 => 8,
+        id::REF => 9,
+        id::DMG => 10,
+        id::SBR => 11,
+        id::PAT => 12,
+        id::PRV => 13,
+        id::CL1 => 14,
+        id::AMT => 15,
+        id::LX => 16,
+        id::SVD => 17,
+        id::HL => 18,
+        id::ST => 19,
+        id::SE => 20,
+        id::BHT => 21,
+        id::PER => 22,
+        _ => 0,
     }
-    ids!(
-        "CLM", "SV1", "SV2", "HI", "DTP", "NM1", "N3", "N4", "REF", "DMG", "SBR", "PAT", "PRV", "CL1", "AMT", "LX",
-        "SVD", "HL", "ST", "SE", "BHT", "PER"
-    )
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -281,6 +353,11 @@ fn code(s: &str) -> String {
     }
 }
 
+/// `opt(s).map(|s| code(&s))` without the intermediate string.
+fn opt_code(s: &str) -> Option<String> {
+    if s.trim().is_empty() { None } else { Some(code(s)) }
+}
+
 fn parse_date(at: &At<'_, '_>, s: &str, element: u16) -> Result<Date, X12Error> {
     Date::parse(s).map_err(|_| at.err(ErrorKind::BadElement, element, 0, "not a valid CCYYMMDD date"))
 }
@@ -288,7 +365,7 @@ fn parse_date(at: &At<'_, '_>, s: &str, element: u16) -> Result<Date, X12Error> 
 /// DTP03 by DTP02 format: (from, to).
 fn dtp_dates(at: &At<'_, '_>) -> Result<Option<(Date, Option<Date>)>, X12Error> {
     let seg = at.seg();
-    let v = seg.s(3);
+    let v = at.s(3);
     match seg.el(2) {
         b"D8" => Ok(Some((parse_date(at, v, 3)?, None))),
         b"DT" if v.len() >= 8 => Ok(Some((parse_date(at, &v[..8], 3)?, None))),
@@ -305,15 +382,18 @@ fn dtp_dates(at: &At<'_, '_>) -> Result<Option<(Date, Option<Date>)>, X12Error> 
     }
 }
 
-fn name_of(seg: &Segment<'_>) -> Option<String> {
-    let last = seg.s(3).trim();
-    let first = seg.s(4).trim();
-    let middle = seg.s(5).trim();
+fn name_of(at: &At<'_, '_>) -> Option<String> {
+    let last = at.s(3).trim();
+    let first = at.s(4).trim();
+    let middle = at.s(5).trim();
     if last.is_empty() {
         return None;
     }
-    if seg.el(2) == b"1" && !first.is_empty() {
-        let mut n = format!("{last}, {first}");
+    if at.seg().el(2) == b"1" && !first.is_empty() {
+        let mut n = String::with_capacity(last.len() + first.len() + middle.len() + 3);
+        n.push_str(last);
+        n.push_str(", ");
+        n.push_str(first);
         if !middle.is_empty() {
             n.push(' ');
             n.push_str(middle);
@@ -324,42 +404,41 @@ fn name_of(seg: &Segment<'_>) -> Option<String> {
     }
 }
 
-fn nm1_id(seg: &Segment<'_>, qual: &[u8]) -> Option<String> {
-    if seg.el(8) == qual { opt(seg.s(9)) } else { None }
+fn nm1_id(at: &At<'_, '_>, qual: &[u8]) -> Option<String> {
+    if at.seg().el(8) == qual { opt(at.s(9)) } else { None }
 }
 
-fn n3(addr: &mut Option<Address>, seg: &Segment<'_>) {
+fn n3(addr: &mut Option<Address>, at: &At<'_, '_>) {
     let a = addr.get_or_insert_with(Address::default);
     a.lines.clear();
     for n in 1..=2 {
-        if let Some(l) = opt(seg.s(n)) {
+        if let Some(l) = opt(at.s(n)) {
             a.lines.push(l);
         }
     }
 }
 
-fn n4(addr: &mut Option<Address>, seg: &Segment<'_>) {
+fn n4(addr: &mut Option<Address>, at: &At<'_, '_>) {
     let a = addr.get_or_insert_with(Address::default);
-    a.city = opt(seg.s(1));
-    a.state = opt(seg.s(2));
-    a.postal_code = opt(seg.s(3));
+    a.city = opt(at.s(1));
+    a.state = opt(at.s(2));
+    a.postal_code = opt(at.s(3));
 }
 
-fn provider_nm1(at: &At<'_, '_>, src: &mut Vec<SourceRef>, prefix: &'static [&'static str; 2]) -> Provider {
-    let seg = at.seg();
-    let p = Provider { npi: nm1_id(seg, b"XX"), name: name_of(seg), ..Provider::default() };
-    src.push(at.r(prefix[0], [0, 0], 3, 0));
+fn provider_nm1(at: &At<'_, '_>, src: &mut Vec<Entry>, fields: [Field; 2]) -> Provider {
+    let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
+    src.push(at.r(fields[0], [0, 0], 3, 0));
     if p.npi.is_some() {
-        src.push(at.r(prefix[1], [0, 0], 9, 0));
+        src.push(at.r(fields[1], [0, 0], 9, 0));
     }
     p
 }
 
-fn person_nm1(seg: &Segment<'_>) -> Person {
-    let name = PersonName { last: opt(seg.s(3)), first: opt(seg.s(4)), middle: opt(seg.s(5)) };
+fn person_nm1(at: &At<'_, '_>) -> Person {
+    let name = PersonName { last: opt(at.s(3)), first: opt(at.s(4)), middle: opt(at.s(5)) };
     Person {
         name: if name.last.is_some() || name.first.is_some() { Some(name) } else { None },
-        member_id: nm1_id(seg, b"MI").or_else(|| nm1_id(seg, b"II")),
+        member_id: nm1_id(at, b"MI").or_else(|| nm1_id(at, b"II")),
         ..Person::default()
     }
 }
@@ -367,7 +446,7 @@ fn person_nm1(seg: &Segment<'_>) -> Person {
 fn dmg(at: &At<'_, '_>, p: &mut Person) -> Result<(), X12Error> {
     let seg = at.seg();
     if seg.el(1) == b"D8" && !seg.el(2).is_empty() {
-        p.birth_date = Some(parse_date(at, seg.s(2), 2)?);
+        p.birth_date = Some(parse_date(at, at.s(2), 2)?);
     }
     p.sex = match seg.el(3) {
         b"M" => Some(Sex::Male),
@@ -406,9 +485,12 @@ fn step(
     source_map: bool,
 ) -> Result<(), X12Error> {
     let seg = &item.seg;
-    match seg.id() {
-        b"ISA" | b"GS" | b"GE" | b"IEA" => return Ok(()),
-        b"ST" => {
+    match seg.code() {
+        id::ISA | id::GS | id::GE | id::IEA => return Ok(()),
+        id::ST => {
+            if let Some(old) = tx_slot.as_mut() {
+                old.resolve_pending(queue, Dead::NONE);
+            }
             let info = item.tx.expect("ST has tx info");
             let kind = match info.kind {
                 TxKind::Professional837 => ClaimKind::Professional,
@@ -431,19 +513,21 @@ fn step(
                 failed: false,
                 ctx: Ctx::default(),
                 claim: None,
+                pending: None,
                 source_map,
             });
             return Ok(());
         }
-        b"SE" => {
+        id::SE => {
             let Some(mut tx) = tx_slot.take() else {
                 return Ok(());
             };
             if tx.failed {
                 return Ok(());
             }
-            let at = At::new(item, "SE");
-            tx.finish_claim(queue);
+            let at = At::new(item, Lp::Se);
+            tx.resolve_pending(queue, Dead::ALL);
+            tx.finish_claim(queue, Dead::ALL);
             tx.structure.finish().map_err(|mut e| {
                 if e.location.is_none() {
                     e.location = Some(Box::new(at.loc(0, 0)));
@@ -460,16 +544,40 @@ fn step(
     if tx.failed {
         return Ok(());
     }
-    let loop_id = tx.structure.feed(seg, item.in_set)?;
-    let at = At::new(item, loop_id);
+    let lp = tx.structure.feed(seg, item.in_set)?;
+    let at = At::new(item, lp);
     tx.segment(&at, queue)
 }
 
+/// Which parts of the transaction context the segment that ends a claim is about to reset:
+/// those are moved into the claim instead of cloned.
+#[derive(Clone, Copy)]
+struct Dead {
+    billing: bool,
+    /// Subscriber and payer.
+    subscriber: bool,
+    patient: bool,
+}
+
+impl Dead {
+    const NONE: Dead = Dead { billing: false, subscriber: false, patient: false };
+    const ALL: Dead = Dead { billing: true, subscriber: true, patient: true };
+}
+
+fn take_or_clone<T: Clone + Default>(v: &mut T, take: bool) -> T {
+    if take { std::mem::take(v) } else { v.clone() }
+}
+
 impl Tx {
-    fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>) {
+    fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
         let Some(mut b) = self.claim.take() else {
             return;
         };
+        self.resolve_pending(queue, Dead::NONE);
+        // The claim-wide parts were left empty at CLM: nothing inside the claim's loops
+        // changes them, so they are filled here, moved when the context is about to be reset.
+        let with_patient = self.ctx.patient.is_some();
+        b.claim.billing_provider = take_or_clone(&mut self.ctx.billing, dead.billing);
         // SNIP 3: CLM02 = sum of line charges.
         let sum: i64 = b.claim.lines.iter().map(|l| l.charge.cents()).sum();
         if sum != b.claim.total_charge.cents() {
@@ -493,20 +601,48 @@ impl Tx {
                 }),
             });
         }
-        let mut findings = self.ctx.header_findings.clone();
-        findings.extend(self.ctx.billing_findings.iter().cloned());
-        findings.extend(self.ctx.sub_findings.iter().cloned());
-        if b.claim.patient.is_some() {
-            findings.extend(self.ctx.pat_findings.iter().cloned());
-        }
-        findings.append(&mut b.findings);
-        queue.push_back(Ok(ParsedClaim {
+        let ctx = &self.ctx;
+        let findings = if ctx.header_findings.is_empty()
+            && ctx.billing_findings.is_empty()
+            && ctx.sub_findings.is_empty()
+            && (!with_patient || ctx.pat_findings.is_empty())
+        {
+            b.findings
+        } else {
+            let mut findings = ctx.header_findings.clone();
+            findings.extend(ctx.billing_findings.iter().cloned());
+            findings.extend(ctx.sub_findings.iter().cloned());
+            if with_patient {
+                findings.extend(ctx.pat_findings.iter().cloned());
+            }
+            findings.append(&mut b.findings);
+            findings
+        };
+        self.pending = Some(ParsedClaim {
             claim: b.claim,
             origin: b.src,
             findings,
             version: self.version.clone(),
             transaction_control: self.control.clone(),
-        }));
+        });
+        // At a billing provider HL the subscriber level is replaced by the next HL, not this
+        // one: wait for it.
+        if !dead.billing || dead.subscriber {
+            self.resolve_pending(queue, dead);
+        }
+    }
+
+    /// Completes the pending claim with the subscriber, payer and patient (moved when `dead`
+    /// says the context is about to reset them) and queues it.
+    fn resolve_pending(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+        let Some(mut p) = self.pending.take() else {
+            return;
+        };
+        let ctx = &mut self.ctx;
+        p.claim.subscriber = take_or_clone(&mut ctx.subscriber, dead.subscriber);
+        p.claim.payer = take_or_clone(&mut ctx.payer, dead.subscriber);
+        p.claim.patient = take_or_clone(&mut ctx.patient, dead.patient);
+        queue.push_back(Ok(p));
     }
 
     fn segment(
@@ -515,80 +651,96 @@ impl Tx {
         queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
     ) -> Result<(), X12Error> {
         let seg = at.seg();
-        let id = seg.id();
+        let code = at.code;
         // A claim ends where its 2300 loop ends.
         let top_level = matches!(
-            at.loop_id,
-            "HEADER"
-                | "1000A"
-                | "1000B"
-                | "2000A"
-                | "2010AA"
-                | "2010AB"
-                | "2010AC"
-                | "2000B"
-                | "2010BA"
-                | "2010BB"
-                | "2000C"
-                | "2010CA"
+            at.lp,
+            Lp::Header
+                | Lp::L1000A
+                | Lp::L1000B
+                | Lp::L2000A
+                | Lp::L2010AA
+                | Lp::L2010AB
+                | Lp::L2010AC
+                | Lp::L2000B
+                | Lp::L2010BA
+                | Lp::L2010BB
+                | Lp::L2000C
+                | Lp::L2010CA
         );
-        if self.claim.is_some() && (top_level || id == b"CLM") {
-            self.finish_claim(queue);
+        if self.pending.is_some() && !matches!(at.lp, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) {
+            // Segments of the billing provider level leave subscriber, payer and patient alone;
+            // anything else may change them (or starts a claim).
+            let dead = match (at.lp, code) {
+                (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
+                (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
+                _ => Dead::NONE,
+            };
+            self.resolve_pending(queue, dead);
         }
-        let mut findings = std::mem::take(&mut self.structure.findings);
-        if let Some(alt) = at.alt_component {
-            findings.push(at.finding(
-                "x12.snip1.component_separator",
-                Severity::Error,
-                "",
-                0,
-                format!(
-                    "composite uses {:?} but ISA16 declares {:?} as the component separator",
-                    alt as char, at.item.seg.delims.component as char
-                ),
-            ));
+        if self.claim.is_some() && (top_level || code == id::CLM) {
+            let dead = match (at.lp, code) {
+                (Lp::L2000A, id::HL) => Dead { billing: true, ..Dead::NONE },
+                (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
+                (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
+                _ => Dead::NONE,
+            };
+            self.finish_claim(queue, dead);
         }
-        snip2(at, self.kind, &mut findings);
-        let target: &mut Vec<Finding> = match (&mut self.claim, at.loop_id) {
-            (Some(b), _) => &mut b.findings,
-            (None, "2000A" | "2010AA" | "2010AB" | "2010AC") => &mut self.ctx.billing_findings,
-            (None, "2000B" | "2010BA" | "2010BB") => &mut self.ctx.sub_findings,
-            (None, "2000C" | "2010CA") => &mut self.ctx.pat_findings,
-            (None, _) => &mut self.ctx.header_findings,
-        };
-        target.append(&mut findings);
+        {
+            let target: &mut Vec<Finding> = match (&mut self.claim, at.lp) {
+                (Some(b), _) => &mut b.findings,
+                (None, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) => &mut self.ctx.billing_findings,
+                (None, Lp::L2000B | Lp::L2010BA | Lp::L2010BB) => &mut self.ctx.sub_findings,
+                (None, Lp::L2000C | Lp::L2010CA) => &mut self.ctx.pat_findings,
+                (None, _) => &mut self.ctx.header_findings,
+            };
+            target.append(&mut self.structure.findings);
+            if let Some(alt) = at.alt_component {
+                target.push(at.finding(
+                    "x12.snip1.component_separator",
+                    Severity::Error,
+                    "",
+                    0,
+                    format!(
+                        "composite uses {:?} but ISA16 declares {:?} as the component separator",
+                        alt as char, at.item.seg.delims.component as char
+                    ),
+                ));
+            }
+            snip2(at, self.kind, target);
+        }
 
         let ctx = &mut self.ctx;
-        match (at.loop_id, id) {
-            ("2000A", b"HL") => {
+        match (at.lp, code) {
+            (Lp::L2000A, id::HL) => {
                 ctx.billing = Provider::default();
                 ctx.billing_src.clear();
                 ctx.billing_findings.clear();
                 ctx.sub_findings.clear();
                 ctx.pat_findings.clear();
             }
-            ("2000A", b"PRV") => {
+            (Lp::L2000A, id::PRV) => {
                 if seg.el(1) == b"BI" || seg.el(1) == b"PT" {
-                    ctx.billing.taxonomy = opt(seg.s(3));
-                    ctx.billing_src.push(at.r("billing_provider.taxonomy", [0, 0], 3, 0));
+                    ctx.billing.taxonomy = opt(at.s(3));
+                    ctx.billing_src.push(at.r(Field::BillingTaxonomy, [0, 0], 3, 0));
                 }
             }
-            ("2010AA", b"NM1") => {
+            (Lp::L2010AA, id::NM1) => {
                 let taxonomy = ctx.billing.taxonomy.take();
-                ctx.billing =
-                    provider_nm1(at, &mut ctx.billing_src, &["billing_provider.name", "billing_provider.npi"]);
+                ctx.billing = provider_nm1(at, &mut ctx.billing_src, [Field::BillingName, Field::BillingNpi]);
                 ctx.billing.taxonomy = taxonomy;
             }
-            ("2010AA", b"N3") => {
-                n3(&mut ctx.billing.address, seg);
-                ctx.billing_src.push(at.r("billing_provider.address", [0, 0], 1, 0));
+            (Lp::L2010AA, id::N3) => {
+                n3(&mut ctx.billing.address, at);
+                ctx.billing_src.push(at.r(Field::BillingAddress, [0, 0], 1, 0));
             }
-            ("2010AA", b"N4") => n4(&mut ctx.billing.address, seg),
-            ("2010AA", b"REF") if matches!(seg.el(1), b"EI" | b"SY") => {
-                ctx.billing.tax_id = opt(seg.s(2));
-                ctx.billing_src.push(at.r("billing_provider.tax_id", [0, 0], 2, 0));
+            (Lp::L2010AA, id::N4) => n4(&mut ctx.billing.address, at),
+            (Lp::L2010AA, id::REF) if matches!(seg.el(1), b"EI" | b"SY") => {
+                ctx.billing.tax_id = opt(at.s(2));
+                ctx.billing_src.push(at.r(Field::BillingTaxId, [0, 0], 2, 0));
             }
-            ("2000B", b"HL") => {
+            (Lp::L2000B, id::HL) => {
                 ctx.subscriber = Person::default();
                 ctx.payer = Payer::default();
                 ctx.patient = None;
@@ -597,58 +749,58 @@ impl Tx {
                 ctx.sub_findings.clear();
                 ctx.pat_findings.clear();
             }
-            ("2000B", b"SBR") => {
-                ctx.subscriber.group_number = opt(seg.s(3));
-                ctx.subscriber.relationship = opt(seg.s(2));
+            (Lp::L2000B, id::SBR) => {
+                ctx.subscriber.group_number = opt(at.s(3));
+                ctx.subscriber.relationship = opt(at.s(2));
                 if ctx.subscriber.group_number.is_some() {
-                    ctx.sub_src.push(at.r("subscriber.group_number", [0, 0], 3, 0));
+                    ctx.sub_src.push(at.r(Field::SubscriberGroup, [0, 0], 3, 0));
                 }
             }
-            ("2010BA", b"NM1") => {
+            (Lp::L2010BA, id::NM1) => {
                 let keep = (ctx.subscriber.group_number.take(), ctx.subscriber.relationship.take());
-                ctx.subscriber = person_nm1(seg);
+                ctx.subscriber = person_nm1(at);
                 (ctx.subscriber.group_number, ctx.subscriber.relationship) = keep;
-                ctx.sub_src.push(at.r("subscriber.name", [0, 0], 3, 0));
-                ctx.sub_src.push(at.r("subscriber.member_id", [0, 0], 9, 0));
+                ctx.sub_src.push(at.r(Field::SubscriberName, [0, 0], 3, 0));
+                ctx.sub_src.push(at.r(Field::SubscriberMemberId, [0, 0], 9, 0));
             }
-            ("2010BA", b"N3") => n3(&mut ctx.subscriber.address, seg),
-            ("2010BA", b"N4") => n4(&mut ctx.subscriber.address, seg),
-            ("2010BA", b"DMG") => {
+            (Lp::L2010BA, id::N3) => n3(&mut ctx.subscriber.address, at),
+            (Lp::L2010BA, id::N4) => n4(&mut ctx.subscriber.address, at),
+            (Lp::L2010BA, id::DMG) => {
                 dmg(at, &mut ctx.subscriber)?;
-                ctx.sub_src.push(at.r("subscriber.birth_date", [0, 0], 2, 0));
-                ctx.sub_src.push(at.r("subscriber.sex", [0, 0], 3, 0));
+                ctx.sub_src.push(at.r(Field::SubscriberBirthDate, [0, 0], 2, 0));
+                ctx.sub_src.push(at.r(Field::SubscriberSex, [0, 0], 3, 0));
             }
-            ("2010BB", b"NM1") => {
-                ctx.payer = Payer { id: opt(seg.s(9)), name: opt(seg.s(3)) };
-                ctx.sub_src.push(at.r("payer.name", [0, 0], 3, 0));
-                ctx.sub_src.push(at.r("payer.id", [0, 0], 9, 0));
+            (Lp::L2010BB, id::NM1) => {
+                ctx.payer = Payer { id: opt(at.s(9)), name: opt(at.s(3)) };
+                ctx.sub_src.push(at.r(Field::PayerName, [0, 0], 3, 0));
+                ctx.sub_src.push(at.r(Field::PayerId, [0, 0], 9, 0));
             }
-            ("2000C", b"HL") => {
+            (Lp::L2000C, id::HL) => {
                 ctx.patient = Some(Person::default());
                 ctx.pat_src.clear();
                 ctx.pat_findings.clear();
             }
-            ("2000C", b"PAT") => {
+            (Lp::L2000C, id::PAT) => {
                 if let Some(p) = ctx.patient.as_mut() {
-                    p.relationship = opt(seg.s(1));
-                    ctx.pat_src.push(at.r("patient.relationship", [0, 0], 1, 0));
+                    p.relationship = opt(at.s(1));
+                    ctx.pat_src.push(at.r(Field::PatientRelationship, [0, 0], 1, 0));
                 }
             }
-            ("2010CA", b"NM1") => {
+            (Lp::L2010CA, id::NM1) => {
                 let rel = ctx.patient.as_mut().and_then(|p| p.relationship.take());
-                let mut p = person_nm1(seg);
+                let mut p = person_nm1(at);
                 p.relationship = rel;
                 ctx.patient = Some(p);
-                ctx.pat_src.push(at.r("patient.name", [0, 0], 3, 0));
+                ctx.pat_src.push(at.r(Field::PatientName, [0, 0], 3, 0));
             }
-            ("2010CA", b"N3") => n3(&mut ctx.patient.get_or_insert_with(Person::default).address, seg),
-            ("2010CA", b"N4") => n4(&mut ctx.patient.get_or_insert_with(Person::default).address, seg),
-            ("2010CA", b"DMG") => {
+            (Lp::L2010CA, id::N3) => n3(&mut ctx.patient.get_or_insert_with(Person::default).address, at),
+            (Lp::L2010CA, id::N4) => n4(&mut ctx.patient.get_or_insert_with(Person::default).address, at),
+            (Lp::L2010CA, id::DMG) => {
                 dmg(at, ctx.patient.get_or_insert_with(Person::default))?;
-                ctx.pat_src.push(at.r("patient.birth_date", [0, 0], 2, 0));
-                ctx.pat_src.push(at.r("patient.sex", [0, 0], 3, 0));
+                ctx.pat_src.push(at.r(Field::PatientBirthDate, [0, 0], 2, 0));
+                ctx.pat_src.push(at.r(Field::PatientSex, [0, 0], 3, 0));
             }
-            ("2300", b"CLM") => self.start_claim(at)?,
+            (Lp::L2300, id::CLM) => self.start_claim(at)?,
             _ => {
                 if let Some(b) = self.claim.as_mut() {
                     claim_segment(b, self.kind, at)?;
@@ -660,13 +812,13 @@ impl Tx {
 
     fn start_claim(&mut self, at: &At<'_, '_>) -> Result<(), X12Error> {
         let seg = at.seg();
-        let id = seg.s(1).trim();
+        let id = at.s(1).trim();
         if id.is_empty() {
             return Err(at.err(ErrorKind::MissingElement, 1, 0, "CLM01 patient control number is required"));
         }
         let total = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
-        let c1 = seg.cs(5, 1);
-        let c3 = seg.cs(5, 3);
+        let c1 = at.cs(5, 1);
+        let c3 = at.cs(5, 3);
         if seg.el(5).is_empty() || c1.is_empty() {
             return Err(at.err(
                 ErrorKind::MissingElement,
@@ -681,22 +833,19 @@ impl Tx {
         }
         let frequency = if c3.is_empty() { "1".to_string() } else { c3.to_string() };
         let ctx = &self.ctx;
-        let (subscriber, patient) = match &ctx.patient {
-            Some(p) => (ctx.subscriber.clone(), Some(p.clone())),
-            None => (ctx.subscriber.clone(), None),
-        };
+        // Billing provider, subscriber, payer and patient are filled in when the claim ends.
         let mut claim = Claim {
             id: id.to_string(),
             kind: self.kind,
             frequency,
             payer_claim_control_number: None,
-            billing_provider: ctx.billing.clone(),
+            billing_provider: Provider::default(),
             rendering_provider: None,
             referring_provider: None,
             attending_provider: None,
-            subscriber,
-            patient,
-            payer: ctx.payer.clone(),
+            subscriber: Person::default(),
+            patient: None,
+            payer: Payer::default(),
             place_of_service: None,
             type_of_bill: None,
             statement_from: None,
@@ -711,26 +860,32 @@ impl Tx {
             total_charge: total,
             prior_payer_paid: None,
         };
-        let mut src = if self.source_map { SourceMap::default() } else { SourceMap::disabled() };
-        for r in ctx.billing_src.iter().chain(&ctx.sub_src) {
-            src.push(*r);
+        let mut src = if self.source_map {
+            // Room for a typical claim (header, 4 diagnoses, 3 lines) without regrowing.
+            SourceMap::with_capacity(ctx.billing_src.len() + ctx.sub_src.len() + ctx.pat_src.len() + 48)
+        } else {
+            SourceMap::disabled()
+        };
+        src.extend_from_slice(&ctx.billing_src);
+        src.extend_from_slice(&ctx.sub_src);
+        if ctx.patient.is_some() {
+            src.extend_from_slice(&ctx.pat_src);
         }
-        if claim.patient.is_some() && self.source_map {
-            for r in &ctx.pat_src {
-                src.push(*r);
-            }
-        }
-        src.push(at.r("id", [0, 0], 1, 0));
-        src.push(at.r("total_charge", [0, 0], 2, 0));
-        src.push(at.r("frequency", [0, 0], 5, 3));
+        src.push(at.r(Field::Id, [0, 0], 1, 0));
+        src.push(at.r(Field::TotalCharge, [0, 0], 2, 0));
+        src.push(at.r(Field::Frequency, [0, 0], 5, 3));
         match self.kind {
             ClaimKind::Professional => {
                 claim.place_of_service = Some(code(c1));
-                src.push(at.r("place_of_service", [0, 0], 5, 1));
+                src.push(at.r(Field::PlaceOfService, [0, 0], 5, 1));
             }
             ClaimKind::Institutional => {
-                claim.type_of_bill = Some(format!("{}{}", c1.trim(), claim.frequency));
-                src.push(at.r("type_of_bill", [0, 0], 5, 1));
+                let c1 = c1.trim();
+                let mut tob = String::with_capacity(c1.len() + claim.frequency.len());
+                tob.push_str(c1);
+                tob.push_str(&claim.frequency);
+                claim.type_of_bill = Some(tob);
+                src.push(at.r(Field::TypeOfBill, [0, 0], 5, 1));
             }
         }
         self.claim = Some(Build {
@@ -753,13 +908,12 @@ fn line_index(b: &Build) -> u32 {
 
 fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), X12Error> {
     let seg = at.seg();
-    let id = seg.id();
-    match (at.loop_id, id) {
-        ("2300", b"REF") if seg.el(1) == b"F8" => {
-            b.claim.payer_claim_control_number = opt(seg.s(2));
-            b.src.push(at.r("payer_claim_control_number", [0, 0], 2, 0));
+    match (at.lp, at.code) {
+        (Lp::L2300, id::REF) if seg.el(1) == b"F8" => {
+            b.claim.payer_claim_control_number = opt(at.s(2));
+            b.src.push(at.r(Field::PayerClaimControl, [0, 0], 2, 0));
         }
-        ("2300", b"DTP") => {
+        (Lp::L2300, id::DTP) => {
             let Some((from, to)) = dtp_dates(at)? else {
                 return Ok(());
             };
@@ -767,80 +921,77 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 b"434" => {
                     b.claim.statement_from = Some(from);
                     b.claim.statement_to = Some(to.unwrap_or(from));
-                    b.src.push(at.r("statement_from", [0, 0], 3, 0));
-                    b.src.push(at.r("statement_to", [0, 0], 3, 0));
+                    b.src.push(at.r(Field::StatementFrom, [0, 0], 3, 0));
+                    b.src.push(at.r(Field::StatementTo, [0, 0], 3, 0));
                 }
                 b"435" => {
                     b.claim.admission_date = Some(from);
-                    b.src.push(at.r("admission_date", [0, 0], 3, 0));
+                    b.src.push(at.r(Field::AdmissionDate, [0, 0], 3, 0));
                 }
                 b"096" => {
                     b.claim.discharge_date = Some(from);
-                    b.src.push(at.r("discharge_date", [0, 0], 3, 0));
+                    b.src.push(at.r(Field::DischargeDate, [0, 0], 3, 0));
                 }
                 _ => {}
             }
         }
-        ("2300", b"CL1") => {
-            b.claim.discharge_status = opt(seg.s(3));
+        (Lp::L2300, id::CL1) => {
+            b.claim.discharge_status = opt(at.s(3));
             if b.claim.discharge_status.is_some() {
-                b.src.push(at.r("discharge_status", [0, 0], 3, 0));
+                b.src.push(at.r(Field::DischargeStatus, [0, 0], 3, 0));
             }
         }
-        ("2300", b"HI") => hi(b, at)?,
-        ("2310A" | "2310B" | "2310D" | "2310F", b"NM1") => {
-            let slot = match (kind, at.loop_id, seg.el(1)) {
-                (ClaimKind::Professional, "2310A", b"DN") => Slot::Referring,
-                (ClaimKind::Professional, "2310B", _) => Slot::Rendering,
-                (ClaimKind::Institutional, "2310A", _) => Slot::Attending,
-                (ClaimKind::Institutional, "2310D", _) => Slot::Rendering,
-                (ClaimKind::Institutional, "2310F", _) => Slot::Referring,
+        (Lp::L2300, id::HI) => hi(b, at)?,
+        (Lp::L2310A | Lp::L2310B | Lp::L2310D | Lp::L2310F, id::NM1) => {
+            let slot = match (kind, at.lp, seg.el(1)) {
+                (ClaimKind::Professional, Lp::L2310A, b"DN") => Slot::Referring,
+                (ClaimKind::Professional, Lp::L2310B, _) => Slot::Rendering,
+                (ClaimKind::Institutional, Lp::L2310A, _) => Slot::Attending,
+                (ClaimKind::Institutional, Lp::L2310D, _) => Slot::Rendering,
+                (ClaimKind::Institutional, Lp::L2310F, _) => Slot::Referring,
                 _ => Slot::None,
             };
             b.slot = slot;
-            let names: &'static [&'static str; 2] = match slot {
-                Slot::Rendering => &["rendering_provider.name", "rendering_provider.npi"],
-                Slot::Referring => &["referring_provider.name", "referring_provider.npi"],
-                Slot::Attending => &["attending_provider.name", "attending_provider.npi"],
+            let names = match slot {
+                Slot::Rendering => [Field::RenderingName, Field::RenderingNpi],
+                Slot::Referring => [Field::ReferringName, Field::ReferringNpi],
+                Slot::Attending => [Field::AttendingName, Field::AttendingNpi],
                 _ => return Ok(()),
             };
-            let mut src = Vec::new();
-            let p = provider_nm1(at, &mut src, names);
-            for r in src {
-                b.src.push(r);
+            let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
+            b.src.push(at.r(names[0], [0, 0], 3, 0));
+            if p.npi.is_some() {
+                b.src.push(at.r(names[1], [0, 0], 9, 0));
             }
             *slot_mut(b, slot) = Some(p);
         }
-        ("2310A" | "2310B" | "2310D" | "2310F" | "2420A" | "2420C", b"PRV") => {
-            let slot = if at.loop_id.starts_with("2420") { Slot::LineRendering } else { b.slot };
+        (Lp::L2310A | Lp::L2310B | Lp::L2310D | Lp::L2310F | Lp::L2420A | Lp::L2420C, id::PRV) => {
+            let slot = if matches!(at.lp, Lp::L2420A | Lp::L2420C) { Slot::LineRendering } else { b.slot };
             if let Some(p) = slot_mut(b, slot).as_mut() {
-                p.taxonomy = opt(seg.s(3));
+                p.taxonomy = opt(at.s(3));
             }
         }
-        ("2320", b"SBR") => {}
-        ("2320", b"AMT") if seg.el(1) == b"D" => {
+        (Lp::L2320, id::SBR) => {}
+        (Lp::L2320, id::AMT) if seg.el(1) == b"D" => {
             let paid = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
             let prev = b.claim.prior_payer_paid.unwrap_or_default();
             b.claim.prior_payer_paid = Some(Money::from_cents(prev.cents() + paid.cents()));
             if !b.prior_paid_seen {
-                b.src.push(at.r("prior_payer_paid", [0, 0], 2, 0));
+                b.src.push(at.r(Field::PriorPayerPaid, [0, 0], 2, 0));
                 b.prior_paid_seen = true;
             }
         }
-        ("2400", b"LX") => {
+        (Lp::L2400, id::LX) => {
             b.line = None;
             b.slot = Slot::None;
         }
-        ("2400", b"SV1") => {
+        (Lp::L2400, id::SV1) => {
             let li = b.claim.lines.len() as u32;
-            let qual = seg.cs(1, 1);
-            let procedure = seg.cs(1, 2);
+            let procedure = at.cs(1, 2);
             if procedure.trim().is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 2, "SV101-2 procedure code is required"));
             }
-            let _ = qual;
-            let modifiers: Vec<String> =
-                (3..=6).map(|c| seg.cs(1, c)).filter(|m| !m.trim().is_empty()).map(code).collect();
+            let modifiers = modifiers(at, 1);
             let charge = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
             let units = if seg.el(4).is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 4, 0, "SV104 service unit count is required"));
@@ -852,7 +1003,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 if p.is_empty() {
                     continue;
                 }
-                let txt = std::str::from_utf8(p).unwrap_or("").trim();
+                let txt = at.text_of(p).trim();
                 let n = txt.parse::<i32>().ok().or_else(|| {
                     // Lenient: "1.00" (seen in examples) is pointer 1, flagged as a finding.
                     let v = crate::money::parse_scaled(txt.as_bytes(), 2)?;
@@ -884,44 +1035,43 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 modifiers,
                 revenue_code: None,
                 units,
-                unit_basis: opt(seg.s(3)),
+                unit_basis: opt(at.s(3)),
                 charge,
                 pointers,
                 date: None,
                 date_to: None,
-                place_of_service: opt(seg.s(5)).map(|s| code(&s)),
+                place_of_service: opt_code(at.s(5)),
                 rendering_provider: None,
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.src.push(at.r("lines[].procedure", [li, 0], 1, 2));
-            b.src.push(at.r("lines[].modifiers", [li, 0], 1, 3));
-            b.src.push(at.r("lines[].charge", [li, 0], 2, 0));
-            b.src.push(at.r("lines[].unit_basis", [li, 0], 3, 0));
-            b.src.push(at.r("lines[].units", [li, 0], 4, 0));
-            b.src.push(at.r("lines[].place_of_service", [li, 0], 5, 0));
-            b.src.push(at.r("lines[].pointers", [li, 0], 7, 0));
+            b.src.push(at.r(Field::LineProcedure, [li, 0], 1, 2));
+            b.src.push(at.r(Field::LineModifiers, [li, 0], 1, 3));
+            b.src.push(at.r(Field::LineCharge, [li, 0], 2, 0));
+            b.src.push(at.r(Field::LineUnitBasis, [li, 0], 3, 0));
+            b.src.push(at.r(Field::LineUnits, [li, 0], 4, 0));
+            b.src.push(at.r(Field::LinePlaceOfService, [li, 0], 5, 0));
+            b.src.push(at.r(Field::LinePointers, [li, 0], 7, 0));
             for k in 0..b.claim.lines[li as usize].pointers.len() as u32 {
-                b.src.push(at.r("lines[].pointers[]", [li, k], 7, k as u16 + 1));
+                b.src.push(at.r(Field::LinePointer, [li, k], 7, k as u16 + 1));
             }
         }
-        ("2400", b"SV2") => {
+        (Lp::L2400, id::SV2) => {
             let li = b.claim.lines.len() as u32;
-            let rev = seg.s(1);
+            let rev = at.s(1);
             if rev.trim().is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 0, "SV201 revenue code is required"));
             }
-            let procedure = seg.cs(2, 2);
-            let modifiers: Vec<String> =
-                (3..=6).map(|c| seg.cs(2, c)).filter(|m| !m.trim().is_empty()).map(code).collect();
+            let procedure = at.cs(2, 2);
+            let modifiers = modifiers(at, 2);
             let charge = money(at, 3, 0, seg.el(3), true)?.unwrap_or_default();
             let units = if seg.el(5).is_empty() { 0.0 } else { quantity(at, 5, seg.el(5))? };
             b.claim.lines.push(ServiceLine {
-                procedure: opt(procedure).map(|p| code(&p)),
+                procedure: opt_code(procedure),
                 modifiers,
                 revenue_code: Some(code(rev)),
                 units,
-                unit_basis: opt(seg.s(4)),
+                unit_basis: opt(at.s(4)),
                 charge,
                 pointers: Vec::new(),
                 date: None,
@@ -931,14 +1081,14 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.src.push(at.r("lines[].revenue_code", [li, 0], 1, 0));
-            b.src.push(at.r("lines[].procedure", [li, 0], 2, 2));
-            b.src.push(at.r("lines[].modifiers", [li, 0], 2, 3));
-            b.src.push(at.r("lines[].charge", [li, 0], 3, 0));
-            b.src.push(at.r("lines[].unit_basis", [li, 0], 4, 0));
-            b.src.push(at.r("lines[].units", [li, 0], 5, 0));
+            b.src.push(at.r(Field::LineRevenueCode, [li, 0], 1, 0));
+            b.src.push(at.r(Field::LineProcedure, [li, 0], 2, 2));
+            b.src.push(at.r(Field::LineModifiers, [li, 0], 2, 3));
+            b.src.push(at.r(Field::LineCharge, [li, 0], 3, 0));
+            b.src.push(at.r(Field::LineUnitBasis, [li, 0], 4, 0));
+            b.src.push(at.r(Field::LineUnits, [li, 0], 5, 0));
         }
-        ("2400", b"DTP") if seg.el(1) == b"472" => {
+        (Lp::L2400, id::DTP) if seg.el(1) == b"472" => {
             let li = line_index(b);
             let Some((from, to)) = dtp_dates(at)? else {
                 return Ok(());
@@ -946,31 +1096,45 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
                 l.date = Some(from);
                 l.date_to = to;
-                b.src.push(at.r("lines[].date", [li, 0], 3, 0));
+                b.src.push(at.r(Field::LineDate, [li, 0], 3, 0));
             }
         }
-        ("2400", b"REF") if seg.el(1) == b"6R" => {
+        (Lp::L2400, id::REF) if seg.el(1) == b"6R" => {
             let li = line_index(b);
             if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
-                l.control_number = opt(seg.s(2));
-                b.src.push(at.r("lines[].control_number", [li, 0], 2, 0));
+                l.control_number = opt(at.s(2));
+                b.src.push(at.r(Field::LineControlNumber, [li, 0], 2, 0));
             }
         }
-        ("2420A" | "2420C", b"NM1") => {
-            let rendering = (kind == ClaimKind::Professional && at.loop_id == "2420A")
-                || (kind == ClaimKind::Institutional && at.loop_id == "2420C");
+        (Lp::L2420A | Lp::L2420C, id::NM1) => {
+            let rendering = (kind == ClaimKind::Professional && at.lp == Lp::L2420A)
+                || (kind == ClaimKind::Institutional && at.lp == Lp::L2420C);
             if rendering {
                 let li = line_index(b);
-                let p = Provider { npi: nm1_id(seg, b"XX"), name: name_of(seg), ..Provider::default() };
+                let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
                 if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
                     l.rendering_provider = Some(p);
-                    b.src.push(at.r("lines[].rendering_provider.npi", [li, 0], 9, 0));
+                    b.src.push(at.r(Field::LineRenderingNpi, [li, 0], 9, 0));
                 }
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Components 3–6 of a procedure composite (the modifiers), non-empty ones, in one pass.
+fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
+    let comp = at.seg().delims.component;
+    at.seg()
+        .el(n)
+        .split(|&b| b == comp)
+        .skip(2)
+        .take(4)
+        .map(|m| at.text_of(m))
+        .filter(|m| !m.trim().is_empty())
+        .map(code)
+        .collect()
 }
 
 fn slot_mut(b: &mut Build, slot: Slot) -> &mut Option<Provider> {
@@ -996,13 +1160,13 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
         if el.is_empty() {
             continue;
         }
-        let qual = seg.cs(n, 1);
-        let mut value = seg.cs(n, 2);
+        let qual = at.cs(n, 1);
+        let mut value = at.cs(n, 2);
         if !el.contains(&comp) && is_hi_qualifier(qual) {
             // Lenient: qualifier and code in two simple elements (`HI*BK*8901`).
             let next = seg.el(n + 1);
-            if !next.is_empty() && !next.contains(&comp) && !is_hi_qualifier(seg.s(n + 1)) {
-                value = seg.s(n + 1);
+            if !next.is_empty() && !next.contains(&comp) && !is_hi_qualifier(at.s(n + 1)) {
+                value = at.s(n + 1);
                 b.findings.push(at.finding(
                     "x12.snip2.composite",
                     Severity::Error,
@@ -1020,29 +1184,28 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
         if value.trim().is_empty() {
             return Err(at.err(ErrorKind::MissingElement, n as u16, 2, format!("HI{n:02}-2 code is missing")));
         }
-        let poa = opt(seg.cs(n, 9));
-        let dx = |q: &str| Diagnosis { code: code(value), qualifier: Some(q.to_string()), poa: poa.clone() };
+        let dx = |q: &str| Diagnosis { code: code(value), qualifier: Some(q.to_string()), poa: opt(at.cs(n, 9)) };
         match qual {
             "ABK" | "BK" | "ABF" | "BF" | "APR" | "PR" | "ABN" | "BN" => {
                 let i = b.claim.diagnoses.len() as u32;
                 b.claim.diagnoses.push(dx(qual));
-                b.src.push(at.r("diagnoses[]", [i, 0], n as u16, 2));
+                b.src.push(at.r(Field::Diagnosis, [i, 0], n as u16, 2));
             }
             "ABJ" | "BJ" => {
                 b.claim.admitting_diagnosis = Some(dx(qual));
-                b.src.push(at.r("admitting_diagnosis", [0, 0], n as u16, 2));
+                b.src.push(at.r(Field::AdmittingDiagnosis, [0, 0], n as u16, 2));
             }
             "BBR" | "BBQ" | "BR" | "BQ" => {
-                let date = match seg.cs(n, 3) {
+                let date = match at.cs(n, 3) {
                     "D8" => Some(
-                        Date::parse(seg.cs(n, 4))
+                        Date::parse(at.cs(n, 4))
                             .map_err(|_| at.err(ErrorKind::BadElement, n as u16, 4, "not a valid CCYYMMDD date"))?,
                     ),
                     _ => None,
                 };
                 let i = b.claim.procedures.len() as u32;
                 b.claim.procedures.push(IcdProcedure { code: code(value), date, qualifier: Some(qual.to_string()) });
-                b.src.push(at.r("procedures[]", [i, 0], n as u16, 2));
+                b.src.push(at.r(Field::Procedure, [i, 0], n as u16, 2));
             }
             _ => {} // condition, occurrence, value codes, DRG, anesthesia: not in the model
         }
@@ -1084,7 +1247,7 @@ fn is_hi_qualifier(q: &str) -> bool {
 
 fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
     let seg = at.seg();
-    let code = seg.code();
+    let code = at.code;
     let req: &[u16] = match code {
         id::NM1 => &[1, 2],
         id::N3 => &[1],
@@ -1187,6 +1350,14 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
 mod id {
     use crate::token::pack_id;
     pub const AMT: u32 = pack_id(b"AMT");
+    pub const CL1: u32 = pack_id(b"CL1");
+    pub const GE: u32 = pack_id(b"GE");
+    pub const GS: u32 = pack_id(b"GS");
+    pub const IEA: u32 = pack_id(b"IEA");
+    pub const ISA: u32 = pack_id(b"ISA");
+    pub const PER: u32 = pack_id(b"PER");
+    pub const SE: u32 = pack_id(b"SE");
+    pub const ST: u32 = pack_id(b"ST");
     pub const BHT: u32 = pack_id(b"BHT");
     pub const CAS: u32 = pack_id(b"CAS");
     pub const CLM: u32 = pack_id(b"CLM");

@@ -66,10 +66,179 @@ impl fmt::Display for SourceRef {
     }
 }
 
+/// Field path templates the 837 reader records, addressed by [`Field`].
+macro_rules! fields {
+    ($($v:ident = $s:literal,)*) => {
+        /// A field path template, stored as one byte per entry.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        #[allow(non_camel_case_types)]
+        pub(crate) enum Field { $($v,)* }
+        const TEMPLATES: &[&str] = &[$($s,)*];
+    };
+}
+
+fields! {
+    BillingTaxonomy = "billing_provider.taxonomy",
+    BillingName = "billing_provider.name",
+    BillingNpi = "billing_provider.npi",
+    BillingAddress = "billing_provider.address",
+    BillingTaxId = "billing_provider.tax_id",
+    SubscriberGroup = "subscriber.group_number",
+    SubscriberName = "subscriber.name",
+    SubscriberMemberId = "subscriber.member_id",
+    SubscriberBirthDate = "subscriber.birth_date",
+    SubscriberSex = "subscriber.sex",
+    PayerName = "payer.name",
+    PayerId = "payer.id",
+    PatientRelationship = "patient.relationship",
+    PatientName = "patient.name",
+    PatientBirthDate = "patient.birth_date",
+    PatientSex = "patient.sex",
+    Id = "id",
+    TotalCharge = "total_charge",
+    Frequency = "frequency",
+    PlaceOfService = "place_of_service",
+    TypeOfBill = "type_of_bill",
+    PayerClaimControl = "payer_claim_control_number",
+    StatementFrom = "statement_from",
+    StatementTo = "statement_to",
+    AdmissionDate = "admission_date",
+    DischargeDate = "discharge_date",
+    DischargeStatus = "discharge_status",
+    RenderingName = "rendering_provider.name",
+    RenderingNpi = "rendering_provider.npi",
+    ReferringName = "referring_provider.name",
+    ReferringNpi = "referring_provider.npi",
+    AttendingName = "attending_provider.name",
+    AttendingNpi = "attending_provider.npi",
+    PriorPayerPaid = "prior_payer_paid",
+    LineProcedure = "lines[].procedure",
+    LineModifiers = "lines[].modifiers",
+    LineCharge = "lines[].charge",
+    LineUnitBasis = "lines[].unit_basis",
+    LineUnits = "lines[].units",
+    LinePlaceOfService = "lines[].place_of_service",
+    LinePointers = "lines[].pointers",
+    LinePointer = "lines[].pointers[]",
+    LineRevenueCode = "lines[].revenue_code",
+    LineDate = "lines[].date",
+    LineControlNumber = "lines[].control_number",
+    LineRenderingNpi = "lines[].rendering_provider.npi",
+    Diagnosis = "diagnoses[]",
+    AdmittingDiagnosis = "admitting_diagnosis",
+    Procedure = "procedures[]",
+}
+
+macro_rules! loops {
+    ($($v:ident = $s:literal,)*) => {
+        /// A loop id of the 837 schema (plus `SE`), one byte: the reader dispatches on it and
+        /// source-map entries store it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum Lp { $($v,)* }
+        const LOOP_IDS: &[&str] = &[$($s,)*];
+        impl Lp {
+            /// The loop for a schema loop id; `None` for an id this table does not know.
+            pub(crate) fn of(id: &str) -> Option<Lp> {
+                match id { $($s => Some(Lp::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+loops! {
+    Header = "HEADER",
+    L1000A = "1000A",
+    L1000B = "1000B",
+    L2000A = "2000A",
+    L2000B = "2000B",
+    L2000C = "2000C",
+    L2010AA = "2010AA",
+    L2010AB = "2010AB",
+    L2010AC = "2010AC",
+    L2010BA = "2010BA",
+    L2010BB = "2010BB",
+    L2010CA = "2010CA",
+    L2300 = "2300",
+    L2310A = "2310A",
+    L2310B = "2310B",
+    L2310C = "2310C",
+    L2310D = "2310D",
+    L2310E = "2310E",
+    L2310F = "2310F",
+    L2320 = "2320",
+    L2330A = "2330A",
+    L2330B = "2330B",
+    L2330CI = "2330C-I",
+    L2400 = "2400",
+    L2410 = "2410",
+    L2420A = "2420A",
+    L2420B = "2420B",
+    L2420C = "2420C",
+    L2420D = "2420D",
+    L2420E = "2420E",
+    L2420F = "2420F",
+    L2420G = "2420G",
+    L2420H = "2420H",
+    L2430 = "2430",
+    L2440 = "2440",
+    Se = "SE",
+}
+
+impl Lp {
+    /// The loop id text.
+    #[inline]
+    pub(crate) fn id(self) -> &'static str {
+        LOOP_IDS[self as usize]
+    }
+}
+
+/// Segment ids an entry can name; index 0 is the placeholder for any other id.
+pub(crate) const SEGMENT_IDS: &[&str] = &[
+    "?", "CLM", "SV1", "SV2", "HI", "DTP", "NM1", "N3", "N4", "REF", "DMG", "SBR", "PAT", "PRV", "CL1", "AMT", "LX",
+    "SVD", "HL", "ST", "SE", "BHT", "PER",
+];
+
+/// One recorded origin, compact (the reader records dozens per claim; [`SourceRef`] is
+/// rebuilt from it on demand).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub segment_in_file: u64,
+    pub segment_in_set: u32,
+    pub idx: [u32; 2],
+    pub element: u16,
+    pub component: u16,
+    pub field: Field,
+    pub lp: Lp,
+    /// Index into [`SEGMENT_IDS`].
+    pub seg_ix: u8,
+}
+
+impl Entry {
+    #[inline]
+    fn template(&self) -> &'static str {
+        TEMPLATES[self.field as usize]
+    }
+
+    fn expand(&self) -> SourceRef {
+        SourceRef {
+            template: self.template(),
+            idx: self.idx,
+            segment_in_file: self.segment_in_file,
+            segment_in_set: self.segment_in_set,
+            segment_id: SEGMENT_IDS[self.seg_ix as usize],
+            loop_id: self.lp.id(),
+            element: self.element,
+            component: self.component,
+        }
+    }
+}
+
 /// The side table of one claim.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
-    entries: Vec<SourceRef>,
+    entries: Vec<Entry>,
     off: bool,
 }
 
@@ -80,15 +249,27 @@ impl fmt::Debug for SourceMap {
 }
 
 impl SourceMap {
+    /// An empty map with room for `n` entries.
+    pub(crate) fn with_capacity(n: usize) -> SourceMap {
+        SourceMap { entries: Vec::with_capacity(n), off: false }
+    }
+
     /// A map that records nothing (reading without source maps is faster).
     pub(crate) fn disabled() -> SourceMap {
         SourceMap { entries: Vec::new(), off: true }
     }
 
     #[inline]
-    pub(crate) fn push(&mut self, r: SourceRef) {
+    pub(crate) fn push(&mut self, r: Entry) {
         if !self.off {
             self.entries.push(r);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn extend_from_slice(&mut self, r: &[Entry]) {
+        if !self.off {
+            self.entries.extend_from_slice(r);
         }
     }
 
@@ -97,19 +278,29 @@ impl SourceMap {
         !self.off
     }
 
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// All entries, in input order.
-    pub fn entries(&self) -> &[SourceRef] {
-        &self.entries
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = SourceRef> + '_ {
+        self.entries.iter().map(Entry::expand)
     }
 
     /// The origin of a field path such as `lines[2].units` or `diagnoses[0]`.
-    pub fn get(&self, path: &str) -> Option<&SourceRef> {
-        self.entries.iter().rev().find(|r| matches_path(r, path))
+    pub fn get(&self, path: &str) -> Option<SourceRef> {
+        self.entries.iter().rev().find(|r| matches_path(r.template(), r.idx, path)).map(Entry::expand)
     }
 
     /// The origin of a path or of its closest recorded parent (`lines[2].pointers[1]` falls back
     /// to `lines[2].pointers`, then `lines[2]`).
-    pub fn lookup(&self, path: &str) -> Option<&SourceRef> {
+    pub fn lookup(&self, path: &str) -> Option<SourceRef> {
         let mut p = path;
         loop {
             if let Some(r) = self.get(p) {
@@ -121,9 +312,9 @@ impl SourceMap {
     }
 }
 
-fn matches_path(r: &SourceRef, path: &str) -> bool {
+fn matches_path(template: &str, idx: [u32; 2], path: &str) -> bool {
     // Compare without allocating: walk template and path together.
-    let t = r.template.as_bytes();
+    let t = template.as_bytes();
     let p = path.as_bytes();
     let (mut i, mut j, mut k) = (0, 0, 0);
     while i < t.len() {
@@ -139,7 +330,7 @@ fn matches_path(r: &SourceRef, path: &str) -> bool {
             let Ok(n) = std::str::from_utf8(&p[start..j]).unwrap_or("x").parse::<u32>() else {
                 return false;
             };
-            if n != r.idx[k.min(1)] || p.get(j) != Some(&b']') {
+            if n != idx[k.min(1)] || p.get(j) != Some(&b']') {
                 return false;
             }
             j += 1;

@@ -3,6 +3,7 @@
 use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::schema837::{HEADER, HlSet, LoopDef};
+use crate::sourcemap::Lp;
 use crate::token::Segment;
 
 const MAX_SEGS: usize = 24;
@@ -11,6 +12,8 @@ const MAX_CHILDREN: usize = 16;
 #[derive(Debug)]
 struct Open {
     def: &'static LoopDef,
+    /// `def.id` as a dispatch byte, resolved once per loop instance.
+    lp: Lp,
     pos: usize,
     counts: [u16; MAX_SEGS],
     child_counts: [u32; MAX_CHILDREN],
@@ -32,6 +35,8 @@ impl Open {
         }
         Open {
             def,
+            // Every schema loop id is in the table (tested below).
+            lp: Lp::of(def.id).unwrap_or(Lp::Header),
             pos: 0,
             counts,
             child_counts: [0; MAX_CHILDREN],
@@ -106,21 +111,130 @@ impl Open {
     }
 }
 
+/// Element 1 as a cache key: up to 3 bytes with the length on top. Every qualifier in the
+/// schema has at most 3 bytes, so all longer values compare alike (they match no qualifier).
+fn qual_key(seg: &Segment<'_>) -> u32 {
+    let q = seg.el(1);
+    if q.len() > 3 {
+        return 4 << 24;
+    }
+    let mut v = (q.len() as u32) << 24;
+    for (k, &b) in q.iter().enumerate() {
+        v |= u32::from(b) << (8 * k);
+    }
+    v
+}
+
+const CACHE: usize = 64;
+
+/// The slot a segment fits and the first slot with its id.
+type SlotHit = Option<(usize, usize)>;
+
+/// Remembers the slot scans of [`Structure::feed`]. A scan's answer depends only on the loop
+/// definition, the segment id and element 1 (the key), so a hit is exact; the schema's loops
+/// are scanned linearly otherwise, once per segment.
+struct ScanCache {
+    /// (loop definition address, id, qualifier key) → (slot, first slot with that id).
+    slots: [(usize, u32, u32, SlotHit); CACHE],
+    /// (loop definition address, id, qualifier key) → child loop index.
+    children: [(usize, u32, u32, Option<usize>); CACHE],
+}
+
+impl Default for ScanCache {
+    fn default() -> Self {
+        ScanCache { slots: [(0, 0, 0, None); CACHE], children: [(0, 0, 0, None); CACHE] }
+    }
+}
+
+impl std::fmt::Debug for ScanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ScanCache")
+    }
+}
+
+#[inline]
+fn cache_index(def: usize, code: u32, qual: u32) -> usize {
+    let h = (def as u64 >> 3) ^ u64::from(code).wrapping_mul(0x9E37_79B9) ^ u64::from(qual).wrapping_mul(0x85EB_CA6B);
+    ((h ^ (h >> 17)) as usize) % CACHE
+}
+
+impl ScanCache {
+    /// The first slot after the trigger that `seg` fits, and the first slot with its id.
+    #[inline]
+    fn slot(&mut self, def: &'static LoopDef, code: u32, qual: u32, seg: &Segment<'_>) -> Option<(usize, usize)> {
+        let key = def as *const LoopDef as usize;
+        let e = &mut self.slots[cache_index(key, code, qual)];
+        if e.0 == key && e.1 == code && e.2 == qual {
+            return e.3;
+        }
+        let hit = def.segs.iter().skip(1).position(|sd| sd.matches(code, seg)).map(|i| i + 1).map(|i| {
+            let first_same = def.segs.iter().position(|sd| sd.code == code).unwrap_or(i);
+            (i, first_same)
+        });
+        *e = (key, code, qual, hit);
+        hit
+    }
+
+    /// The child loop of `def` that `seg` triggers.
+    #[inline]
+    fn child(&mut self, def: &'static LoopDef, code: u32, qual: u32, seg: &Segment<'_>) -> Option<usize> {
+        let key = def as *const LoopDef as usize;
+        let e = &mut self.children[cache_index(key, code, qual)];
+        if e.0 == key && e.1 == code && e.2 == qual {
+            return e.3;
+        }
+        let hit = def.children.iter().position(|cd| cd.def.segs[0].matches(code, seg));
+        *e = (key, code, qual, hit);
+        hit
+    }
+}
+
+/// The id of the last HL of a level; the buffer is reused (one HL per claim is common).
+#[derive(Debug, Default)]
+struct HlId {
+    text: String,
+    set: bool,
+}
+
+impl HlId {
+    fn set(&mut self, id: &str) {
+        self.text.clear();
+        self.text.push_str(id);
+        self.set = true;
+    }
+
+    fn unset(&mut self) {
+        self.set = false;
+    }
+
+    fn is(&self, id: &str) -> bool {
+        self.set && self.text == id
+    }
+}
+
 /// Validates one 837 transaction set's loop structure segment by segment.
 #[derive(Debug)]
 pub struct Structure {
     stack: Vec<Open>,
     hl: &'static HlSet,
-    last_hl20: Option<String>,
-    last_hl22: Option<String>,
+    last_hl20: HlId,
+    last_hl22: HlId,
     /// Non-fatal structure findings (HL parent mismatches); drained by the reader.
     pub findings: Vec<Finding>,
+    cache: Box<ScanCache>,
 }
 
 impl Structure {
     /// Starts at the ST segment.
     pub fn new(hl: &'static HlSet, st: &Segment<'_>) -> Structure {
-        Structure { stack: vec![Open::new(&HEADER, st, 1)], hl, last_hl20: None, last_hl22: None, findings: Vec::new() }
+        Structure {
+            stack: vec![Open::new(&HEADER, st, 1)],
+            hl,
+            last_hl20: HlId::default(),
+            last_hl22: HlId::default(),
+            findings: Vec::new(),
+            cache: Box::default(),
+        }
     }
 
     fn close_to(&mut self, depth: usize) -> Result<(), X12Error> {
@@ -131,8 +245,8 @@ impl Structure {
         Ok(())
     }
 
-    /// Feeds one segment (not ST/SE). Returns the loop id the segment belongs to.
-    pub fn feed(&mut self, seg: &Segment<'_>, in_set: u32) -> Result<&'static str, X12Error> {
+    /// Feeds one segment (not ST/SE). Returns the loop the segment belongs to.
+    pub fn feed(&mut self, seg: &Segment<'_>, in_set: u32) -> Result<Lp, X12Error> {
         let err = |kind: ErrorKind, loop_id: &'static str, reason: String| {
             let mut loc = seg.loc(0, in_set);
             loc.loop_id = Some(loop_id);
@@ -141,20 +255,20 @@ impl Structure {
         if seg.is(b"HL") {
             self.close_to(1)?;
             let code = seg.el(3);
-            let id = seg.s(1).to_string();
+            let id = seg.s(1);
             let parent = seg.s(2);
             let (def, ok_parent) = match code {
                 b"20" => {
-                    self.last_hl20 = Some(id);
-                    self.last_hl22 = None;
+                    self.last_hl20.set(id);
+                    self.last_hl22.unset();
                     (self.hl.a, parent.is_empty())
                 }
                 b"22" => {
-                    let ok = self.last_hl20.as_deref() == Some(parent);
-                    self.last_hl22 = Some(id);
+                    let ok = self.last_hl20.is(parent);
+                    self.last_hl22.set(id);
                     (self.hl.b, ok)
                 }
-                b"23" => (self.hl.c, self.last_hl22.as_deref() == Some(parent)),
+                b"23" => (self.hl.c, self.last_hl22.is(parent)),
                 _ => {
                     let shown: String = seg.s(3).chars().filter(|c| c.is_ascii_alphanumeric()).take(3).collect();
                     let mut loc = seg.loc(3, in_set);
@@ -184,40 +298,42 @@ impl Structure {
                     location: Some(loc),
                 });
             }
-            self.stack.push(Open::new(def, seg, in_set));
-            return Ok(def.id);
+            let open = Open::new(def, seg, in_set);
+            let lp = open.lp;
+            self.stack.push(open);
+            return Ok(lp);
         }
         // Plain segment of the innermost loop, in order and within its repeat count.
         let code = seg.code();
+        let qual = qual_key(seg);
         let cur = self.stack.last_mut().expect("header always open");
-        if let Some(i) = cur.def.segs.iter().skip(1).position(|sd| sd.matches(code, seg)).map(|i| i + 1) {
-            let first_same = cur.def.segs.iter().position(|sd| sd.code == code).unwrap_or(i);
-            if first_same >= cur.pos || cur.def.segs[cur.pos].code == code {
-                cur.pos = cur.pos.max(i);
-                cur.counts[i] = cur.counts[i].saturating_add(1);
-                let sd = &cur.def.segs[i];
-                if cur.counts[i] > sd.max {
-                    let qual = if sd.quals.is_empty() { String::new() } else { format!("*{}", seg.s(1)) };
-                    return Err(err(
-                        ErrorKind::TooManyRepeats,
+        let hit = self.cache.slot(cur.def, code, qual, seg);
+        if let Some((i, first_same)) = hit
+            && (first_same >= cur.pos || cur.def.segs[cur.pos].code == code)
+        {
+            cur.pos = cur.pos.max(i);
+            cur.counts[i] = cur.counts[i].saturating_add(1);
+            let sd = &cur.def.segs[i];
+            if cur.counts[i] > sd.max {
+                let qual = if sd.quals.is_empty() { String::new() } else { format!("*{}", seg.s(1)) };
+                return Err(err(
+                    ErrorKind::TooManyRepeats,
+                    cur.def.id,
+                    format!(
+                        "segment {}{} repeats more than {} time(s) in loop {} ({})",
+                        seg.id_str(),
+                        qual,
+                        sd.max,
                         cur.def.id,
-                        format!(
-                            "segment {}{} repeats more than {} time(s) in loop {} ({})",
-                            seg.id_str(),
-                            qual,
-                            sd.max,
-                            cur.def.id,
-                            cur.def.name
-                        ),
-                    ));
-                }
-                return Ok(cur.def.id);
+                        cur.def.name
+                    ),
+                ));
             }
+            return Ok(cur.lp);
         }
         // Trigger of a child loop of some open loop, innermost first.
         for depth in (0..self.stack.len()).rev() {
-            let open = &self.stack[depth];
-            let Some(ci) = open.def.children.iter().position(|cd| cd.def.segs[0].matches(code, seg)) else {
+            let Some(ci) = self.cache.child(self.stack[depth].def, code, qual, seg) else {
                 continue;
             };
             self.close_to(depth + 1)?;
@@ -236,9 +352,10 @@ impl Structure {
                 ));
             }
             parent.pos = parent.def.segs.len() - 1;
-            let def = cd.def;
-            self.stack.push(Open::new(def, seg, in_set));
-            return Ok(def.id);
+            let open = Open::new(cd.def, seg, in_set);
+            let lp = open.lp;
+            self.stack.push(open);
+            return Ok(lp);
         }
         // Not allowed here: explain why.
         let cur = self.stack.last().expect("header always open");
@@ -274,7 +391,7 @@ impl Structure {
 
     /// Closes every loop at SE.
     pub fn finish(&mut self) -> Result<(), X12Error> {
-        let saw_hl = self.last_hl20.is_some();
+        let saw_hl = self.last_hl20.set;
         self.close_to(0)?;
         if !saw_hl {
             return Err(X12Error::new(
@@ -284,5 +401,32 @@ impl Structure {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
+
+    #[test]
+    fn every_schema_loop_has_a_dispatch_byte() {
+        let mut stack: Vec<&'static LoopDef> = vec![
+            &HEADER,
+            PROFESSIONAL.a,
+            PROFESSIONAL.b,
+            PROFESSIONAL.c,
+            INSTITUTIONAL.a,
+            INSTITUTIONAL.b,
+            INSTITUTIONAL.c,
+        ];
+        let mut seen = 0;
+        while let Some(d) = stack.pop() {
+            let lp = Lp::of(d.id).unwrap_or_else(|| panic!("loop {} missing from Lp", d.id));
+            assert_eq!(lp.id(), d.id);
+            seen += 1;
+            stack.extend(d.children.iter().map(|c| c.def));
+        }
+        assert!(seen > 40, "{seen}");
     }
 }

@@ -230,20 +230,19 @@ pub const fn pack_id(id: &[u8]) -> u32 {
 /// Component `c` (1-based) of a composite element.
 #[inline]
 pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
-    let mut rest = el;
+    // Elements are short: a plain loop beats a vectorised search's set-up cost.
+    let mut start = 0;
     let mut i = 1;
-    loop {
-        match memchr::memchr(sep, rest) {
-            Some(p) => {
-                if i == c {
-                    return &rest[..p];
-                }
-                rest = &rest[p + 1..];
+    for (p, &b) in el.iter().enumerate() {
+        if b == sep {
+            if i == c {
+                return &el[start..p];
             }
-            None => return if i == c { rest } else { &[] },
+            i += 1;
+            start = p + 1;
         }
-        i += 1;
     }
+    if i == c { &el[start..] } else { &[] }
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -296,10 +295,14 @@ fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usi
     None
 }
 
+#[inline]
 fn valid_id(id: &[u8]) -> bool {
-    (2..=3).contains(&id.len())
-        && id[0].is_ascii_uppercase()
-        && id.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    let rest = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+    match *id {
+        [a, b] => a.is_ascii_uppercase() && rest(b),
+        [a, b, c] => a.is_ascii_uppercase() && rest(b) && rest(c),
+        _ => false,
+    }
 }
 
 /// Default read chunk.

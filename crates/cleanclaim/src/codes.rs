@@ -237,21 +237,85 @@ impl fmt::Debug for Npi {
 }
 
 /// Serde helpers that normalize codes while deserializing, so the model holds one form.
+///
+/// They read the code as a borrowed `&str` where the input allows it and allocate once, for
+/// the normalized code; errors are those of deserializing a `String`.
 pub(crate) mod serde_norm {
-    use serde::{Deserialize, Deserializer};
+    use std::fmt;
+
+    use serde::Deserializer;
+    use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+
+    struct Code;
+
+    impl<'de> Visitor<'de> for Code {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // What serde's `String` visitor says, so errors read as before.
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(super::normalize(v))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<String, E> {
+            match std::str::from_utf8(v) {
+                Ok(s) => Ok(super::normalize(s)),
+                Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+            }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Code {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_string(self)
+        }
+    }
+
+    struct OptCode;
+
+    impl<'de> Visitor<'de> for OptCode {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("option")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_string(Code).map(Some)
+        }
+    }
+
+    struct Codes;
+
+    impl<'de> Visitor<'de> for Codes {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+            while let Some(code) = seq.next_element_seed(Code)? {
+                out.push(code);
+            }
+            Ok(out)
+        }
+    }
 
     pub fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(super::normalize(&s))
+        d.deserialize_string(Code)
     }
 
     pub fn opt_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(Option::<std::borrow::Cow<'de, str>>::deserialize(d)?.map(|s| super::normalize(&s)))
+        d.deserialize_option(OptCode)
     }
 
     pub fn codes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        let v = Vec::<std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(v.iter().map(|s| super::normalize(s)).collect())
+        d.deserialize_seq(Codes)
     }
 }
 
@@ -283,6 +347,100 @@ mod tests {
         assert!(PlaceOfService::parse("11").is_ok());
         assert!(PlaceOfService::parse("1").is_err());
         assert!(RevenueCode::parse("0450").is_ok());
+    }
+
+    /// The helpers as they were (a `Cow` read, then a second allocation to normalize): the
+    /// borrowed-string versions must give the same values and the same errors.
+    mod before {
+        use serde::{Deserialize, Deserializer};
+
+        pub fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+            let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            Ok(crate::codes::normalize(&s))
+        }
+
+        pub fn opt_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+            Ok(Option::<std::borrow::Cow<'de, str>>::deserialize(d)?.map(|s| crate::codes::normalize(&s)))
+        }
+
+        pub fn codes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+            let v = Vec::<std::borrow::Cow<'de, str>>::deserialize(d)?;
+            Ok(v.iter().map(|s| crate::codes::normalize(s)).collect())
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct New {
+        #[serde(default, deserialize_with = "serde_norm::code")]
+        a: String,
+        #[serde(default, deserialize_with = "serde_norm::opt_code")]
+        b: Option<String>,
+        #[serde(default, deserialize_with = "serde_norm::codes")]
+        c: Vec<String>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Old {
+        #[serde(default, deserialize_with = "before::code")]
+        a: String,
+        #[serde(default, deserialize_with = "before::opt_code")]
+        b: Option<String>,
+        #[serde(default, deserialize_with = "before::codes")]
+        c: Vec<String>,
+    }
+
+    #[test]
+    fn borrowed_code_helpers_match_the_cow_ones() {
+        let values = [
+            r#""E11.9""#,
+            r#"" e11.9 ""#,
+            r#""E119""#,
+            r#""\u0065\u0031\u0031.9""#,
+            r#""s52.521a\t""#,
+            r#""ü.1""#,
+            r#""""#,
+            "null",
+            "12",
+            "-1.5",
+            "true",
+            "{}",
+            r#"["e11.9"]"#,
+            r#"["a", 1]"#,
+            r#"["x\"y", null]"#,
+            "[]",
+            r#""unterminated"#,
+        ];
+        let mut docs = vec!["{}".to_owned()];
+        for v in values {
+            for field in ["a", "b", "c"] {
+                docs.push(format!("{{\"{field}\": {v}}}"));
+            }
+        }
+        for doc in &docs {
+            let new = serde_json::from_str::<New>(doc);
+            let old = serde_json::from_str::<Old>(doc);
+            match (&new, &old) {
+                (Ok(n), Ok(o)) => {
+                    assert_eq!((&n.a, &n.b, &n.c), (&o.a, &o.b, &o.c), "{doc}");
+                }
+                (Err(n), Err(o)) => {
+                    assert_eq!(n.to_string(), o.to_string(), "{doc}");
+                }
+                _ => panic!("{doc}: new {new:?}, old {old:?}"),
+            }
+            // With path tracking too (the path of an error is part of the message users see).
+            let track = |doc: &str, old: bool| {
+                let mut de = serde_json::Deserializer::from_str(doc);
+                if old {
+                    serde_path_to_error::deserialize::<_, Old>(&mut de).map(|_| ()).map_err(|e| e.to_string())
+                } else {
+                    serde_path_to_error::deserialize::<_, New>(&mut de).map(|_| ()).map_err(|e| e.to_string())
+                }
+            };
+            assert_eq!(track(doc, false), track(doc, true), "{doc}");
+        }
     }
 
     #[test]

@@ -140,8 +140,7 @@ impl Engine {
 
     /// Parses JSON (one claim, an array or JSON lines) and checks every claim.
     pub fn check_json(&self, text: &str) -> Result<Vec<Report>, Error> {
-        let claims = crate::input::parse_claims(text)?;
-        Ok(self.check_many(&claims))
+        crate::input::map_claims(text, |c| self.check(&c), Report::default)
     }
 
     /// The rules this engine runs, with their effective severities, in catalogue order.

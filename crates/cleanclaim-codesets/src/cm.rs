@@ -7,6 +7,7 @@ use crate::format::{
     u64_at,
 };
 use crate::import::tabular::Tabular;
+use crate::index::{Hit, KeyIndex};
 use crate::model::{AgeRow, ChapterM, CmEntry, CmModel, NoteKind, Period, SectionM, TreeKind};
 use crate::refs::{CodeRange, key_of};
 use std::borrow::Cow;
@@ -343,6 +344,110 @@ impl AgeGroup {
     }
 }
 
+/// A code's position in a loaded ICD-10-CM table (valid or not on a given date): what
+/// [`Icd10Cm::status_and_id`] returns so that later questions about the same code skip the
+/// lookup. Only meaningful for the table that returned it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodeId(u32);
+
+/// One code range of an Excludes1 note, with where the note's text is.
+#[derive(Debug, Clone, Copy)]
+struct ExcludesRange {
+    lo: u64,
+    hi: u64,
+    /// Offset of the note's text (a length-prefixed string) in the notes section.
+    text: u32,
+}
+
+/// Per code, the Excludes1 ranges that apply to it, flattened in the order the tabular
+/// conventions read them: the code's own notes, then its ancestors', its section's and its
+/// chapter's. A pair test is then a scan of a few integer intervals (about 2 per code on
+/// average, at most a few dozen) instead of a walk up the tree decoding notes. Filled lazily,
+/// per code, on first use: building all of them at load would cost more than `Engine::new`
+/// may take, and a claim stream uses a small part of the code set.
+type Excludes1 = Box<[OnceLock<Box<[ExcludesRange]>>]>;
+
+/// Ancestors followed above a code (ICD-10-CM trees are at most 7 deep; the guard only
+/// protects against a corrupt table with a parent cycle).
+const MAX_DEPTH: usize = 10;
+
+/// One encoded note, read in place.
+#[derive(Debug, Clone, Copy)]
+struct RawNote<'a> {
+    kind: u8,
+    /// Offset of the text (length-prefixed) in the notes section.
+    text_at: u32,
+    text: &'a [u8],
+    /// 16 bytes per referenced range: `lo`, `hi` (little-endian keys).
+    refs: &'a [u8],
+}
+
+impl<'a> RawNote<'a> {
+    fn ranges(self) -> impl Iterator<Item = (u64, u64)> + 'a {
+        self.refs.chunks_exact(16).map(|r| (u64_at(r, 0), u64_at(r, 8)))
+    }
+}
+
+/// The notes of one note list (at an offset in the notes section), without decoding text;
+/// stops at the first malformed byte.
+struct NoteIter<'a> {
+    b: &'a [u8],
+    pos: usize,
+    left: u32,
+}
+
+impl<'a> NoteIter<'a> {
+    fn at(b: &'a [u8], off: u32) -> NoteIter<'a> {
+        let mut pos = off as usize;
+        let left = if off == NONE32 { 0 } else { get_varint(b, &mut pos).unwrap_or(0) };
+        NoteIter { b, pos, left }
+    }
+    fn read(&mut self) -> Option<RawNote<'a>> {
+        let b = self.b;
+        let kind = *b.get(self.pos)?;
+        let text_at = self.pos + 1;
+        self.pos = text_at;
+        let len = get_varint(b, &mut self.pos)? as usize;
+        let text = b.get(self.pos..self.pos.checked_add(len)?)?;
+        self.pos += len;
+        let nr = get_varint(b, &mut self.pos)? as usize;
+        let refs = b.get(self.pos..self.pos.checked_add(nr.checked_mul(16)?)?)?;
+        self.pos += refs.len();
+        Some(RawNote { kind, text_at: text_at as u32, text, refs })
+    }
+}
+
+impl<'a> Iterator for NoteIter<'a> {
+    type Item = RawNote<'a>;
+    fn next(&mut self) -> Option<RawNote<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let note = self.read();
+        if note.is_none() {
+            self.left = 0;
+        }
+        note
+    }
+}
+
+/// A "code first" note of a code (its own or inherited) that references codes, read in place.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeFirstNote<'a> {
+    /// The note as written in the tabular list.
+    pub text: &'a str,
+    refs: &'a [u8],
+}
+
+impl CodeFirstNote<'_> {
+    /// Whether the note references `code` (normalized).
+    pub fn covers(&self, code: &str) -> bool {
+        key_of(code.as_bytes())
+            .is_some_and(|k| self.refs.chunks_exact(16).any(|r| u64_at(r, 0) <= k && k <= u64_at(r, 8)))
+    }
+}
+
 struct SevenDef {
     chars: Vec<(u8, String)>,
 }
@@ -351,7 +456,8 @@ struct SevenDef {
 pub struct Icd10Cm {
     data: Cow<'static, [u8]>,
     keys: Vec<u64>,
-    bucket: Vec<u32>,
+    index: KeyIndex<DxFlags>,
+    excludes1: Excludes1,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -374,58 +480,21 @@ impl std::fmt::Debug for Icd10Cm {
     }
 }
 
-#[inline]
-fn bchar(c: u8) -> Option<usize> {
-    match c {
-        b'0'..=b'9' => Some((c - b'0') as usize),
-        b'A'..=b'Z' => Some((c - b'A') as usize + 10),
-        _ => None,
-    }
-}
-
-/// Buckets by the first three characters (the category): 36³ start offsets into the keys.
-const NB: usize = 36 * 36 * 36;
-
-#[inline]
-pub(crate) fn bucket_of(k: u64) -> Option<usize> {
-    let b = k.to_be_bytes();
-    Some((bchar(b[0])? * 36 + bchar(b[1])?) * 36 + bchar(b[2])?)
-}
-
-/// `bucket[b]` = first key index whose category bucket is `>= b` (keys are sorted, and the
-/// bucket order equals the code order for the alphanumeric codes used here).
-pub(crate) fn build_buckets(keys: &[u64]) -> Vec<u32> {
-    let mut bucket = vec![u32::MAX; NB + 1];
-    let mut prev = u64::MAX;
-    for (i, &k) in keys.iter().enumerate() {
-        // Only where the 3-character prefix changes (about 2,000 times).
-        if k >> 40 != prev {
-            prev = k >> 40;
-            if let Some(b) = bucket_of(k)
-                && bucket[b] == u32::MAX
-            {
-                bucket[b] = i as u32;
-            }
-        }
-    }
-    bucket[NB] = keys.len() as u32;
-    for b in (0..NB).rev() {
-        if bucket[b] == u32::MAX {
-            bucket[b] = bucket[b + 1];
-        }
-    }
-    bucket
-}
-
-#[inline]
-pub(crate) fn find_key(keys: &[u64], bucket: &[u32], k: u64) -> Option<usize> {
-    let b = bucket_of(k)?;
-    let (lo, hi) = (bucket[b] as usize, bucket[b + 1] as usize);
-    keys.get(lo..hi)?.binary_search(&k).ok().map(|i| i + lo)
-}
-
 pub(crate) fn to_str(k: u64) -> String {
     k.to_be_bytes().iter().take_while(|c| **c != 0).map(|c| *c as char).collect()
+}
+
+/// The periods of record `i` in table order (shared by the loader, which indexes them).
+fn periods_in(data: &[u8], recs: usize, periods: Range<usize>, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
+    let r = &data[recs + i * REC..recs + (i + 1) * REC];
+    let start = u32_at(r, 0) as usize;
+    let n = r[20] as usize;
+    let ps = data.get(periods.start + start * 16..periods.start + (start + n) * 16).unwrap_or(&[]);
+    ps.chunks_exact(16).map(|c| Period {
+        from: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+        to: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+        flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
+    })
 }
 
 fn hi_of(prefix: &str) -> u64 {
@@ -521,10 +590,12 @@ impl Icd10Cm {
             }
             seven.push(SevenDef { chars });
         }
-        let bucket = build_buckets(&keys);
+        let index = KeyIndex::build(&keys, |i| periods_in(d, s[2].start, s[3].clone(), i));
+        let excludes1 = keys.iter().map(|_| OnceLock::new()).collect();
         Ok(Icd10Cm {
             keys,
-            bucket,
+            index,
+            excludes1,
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -557,20 +628,11 @@ impl Icd10Cm {
     }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        find_key(&self.keys, &self.bucket, key_of(code.as_bytes())?)
+        self.index.find(&self.keys, key_of(code.as_bytes())?)
     }
     #[inline]
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
-        let r = self.rec(i);
-        let start = u32_at(r, 0) as usize;
-        let n = r[20] as usize;
-        let d: &[u8] = &self.data;
-        let ps = d.get(self.periods.start + start * 16..self.periods.start + (start + n) * 16).unwrap_or(&[]);
-        ps.chunks_exact(16).map(|c| Period {
-            from: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-            to: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-            flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
-        })
+        periods_in(&self.data, self.recs.start, self.periods.clone(), i)
     }
     fn valid_at(&self, i: usize, date: Ymd) -> Option<DxFlags> {
         self.periods_of(i).find(|p| p.from <= date && date <= p.to).map(|p| p.flags)
@@ -611,20 +673,37 @@ impl Icd10Cm {
     /// allocate when the code is valid.
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> DxStatus {
-        if let Some(i) = self.find(code)
-            && let Some(f) = self.valid_at(i, date)
-        {
-            return DxStatus::Valid(f);
-        }
-        self.status_slow(code, date)
+        self.status_and_id(code, date).0
     }
 
+    /// [`status`](Self::status), plus the code's [`CodeId`] when it is in the table (valid
+    /// or not), for the per-code questions that follow ([`Icd10Cm::excludes1_conflict_id`]).
+    #[inline]
+    pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
+        let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };
+        match self.index.probe(&self.keys, k, date) {
+            Hit::Valid(i, f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
+            Hit::Other(i) => match self.valid_at(i, date) {
+                Some(f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
+                None => (self.status_slow(code, date), Some(CodeId(i as u32))),
+            },
+            Hit::Absent => (self.status_slow(code, date), None),
+        }
+    }
+
+    /// Whether `code` is valid (billable) on `date`: [`status`](Self::status) is `Valid`,
+    /// without working out why not when it is not.
+    #[inline]
     pub fn is_valid(&self, code: &str, date: Ymd) -> bool {
-        matches!(self.status(code, date), DxStatus::Valid(_))
+        self.flags(code, date).is_some()
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
-        self.valid_at(self.find(code)?, date)
+        match self.index.probe(&self.keys, key_of(code.as_bytes())?, date) {
+            Hit::Valid(_, f) => Some(f),
+            Hit::Other(i) => self.valid_at(i, date),
+            Hit::Absent => None,
+        }
     }
 
     fn count_valid_under(&self, prefix: &str, date: Ymd, skip_self: bool) -> usize {
@@ -939,58 +1018,69 @@ impl Icd10Cm {
     }
 
     /// The text of an Excludes1 note of `a` (or of its ancestors, section or chapter) that
-    /// references `b`, if any.
-    ///
-    /// Hot path of the `dx.excludes1` edit (every pair of diagnoses on every claim): it scans
-    /// the encoded notes in place and allocates nothing.
+    /// references `b`, if any (the nearest such note).
     pub fn excludes1_conflict(&self, a: &str, b: &str) -> Option<&str> {
-        let k = key_of(b.as_bytes())?;
-        let i = self.find(a)?;
-        let mut cur = Some(i);
-        let mut guard = 0;
-        while let Some(j) = cur {
-            if let Some(t) = self.scan_excludes1(u32_at(self.rec(j), 8), k) {
-                return Some(t);
-            }
-            cur = self.parent_idx(j);
-            guard += 1;
-            if guard > 10 {
-                break;
-            }
-        }
-        let s = u16_at(self.rec(i), 16);
-        if let Some(t) = self.sections.get(s as usize).and_then(|sec| self.scan_excludes1(sec.3, k)) {
-            return Some(t);
-        }
-        let ch = self.rec(i)[21];
-        self.chapters.iter().find(|c| c.0 == ch).and_then(|c| self.scan_excludes1(c.2, k))
+        self.excludes1_conflict_at(CodeId(self.find(a)? as u32), b)
     }
 
-    /// The text of the first Excludes1 note in the note list at `off` whose references cover
-    /// the code key `k`. Skips other notes without decoding their text.
-    fn scan_excludes1(&self, off: u32, k: u64) -> Option<&str> {
-        if off == NONE32 {
-            return None;
+    /// [`excludes1_conflict`](Self::excludes1_conflict) for a code already looked up: the hot
+    /// path of the `dx.excludes1` edit (every pair of diagnoses on every claim, both ways).
+    /// Allocates nothing.
+    #[inline]
+    pub fn excludes1_conflict_at(&self, a: CodeId, b: &str) -> Option<&str> {
+        let k = key_of(b.as_bytes())?;
+        let ranges = self.excludes1.get(a.0 as usize)?.get_or_init(|| self.flatten_excludes1(a.0 as usize));
+        let at = ranges.iter().find(|r| r.lo <= k && k <= r.hi)?.text;
+        get_str(&self.data[self.notes.clone()], &mut (at as usize))
+    }
+
+    /// The note lists that apply to code `i`, nearest first: its own, its ancestors', its
+    /// section's, its chapter's (offsets into the notes section; [`NONE32`] = none).
+    fn note_lists(&self, i: usize) -> [u32; MAX_DEPTH + 3] {
+        let mut lists = [NONE32; MAX_DEPTH + 3];
+        if i >= self.keys.len() {
+            return lists;
         }
+        let mut n = 0;
+        let mut cur = Some(i);
+        for _ in 0..=MAX_DEPTH {
+            let Some(j) = cur else { break };
+            lists[n] = u32_at(self.rec(j), 8);
+            n += 1;
+            cur = self.parent_idx(j);
+        }
+        let r = self.rec(i);
+        if let Some(sec) = self.sections.get(u16_at(r, 16) as usize) {
+            lists[n] = sec.3;
+            n += 1;
+        }
+        if let Some(c) = self.chapters.iter().find(|c| c.0 == r[21]) {
+            lists[n] = c.2;
+        }
+        lists
+    }
+
+    #[cold]
+    fn flatten_excludes1(&self, i: usize) -> Box<[ExcludesRange]> {
         let b = &self.data[self.notes.clone()];
-        let mut pos = off as usize;
-        let n = get_varint(b, &mut pos)?;
-        for _ in 0..n {
-            let kind = *b.get(pos)?;
-            pos += 1;
-            let len = get_varint(b, &mut pos)? as usize;
-            let text_at = pos;
-            pos += len;
-            let nr = get_varint(b, &mut pos)? as usize;
-            let refs = b.get(pos..pos.checked_add(nr.checked_mul(16)?)?)?;
-            pos += nr * 16;
-            if kind == NoteKind::Excludes1 as u8
-                && refs.chunks_exact(16).any(|r| u64_at(r, 0) <= k && k <= u64_at(r, 8))
-            {
-                return std::str::from_utf8(b.get(text_at..text_at + len)?).ok();
-            }
-        }
-        None
+        self.note_lists(i)
+            .into_iter()
+            .flat_map(|off| NoteIter::at(b, off))
+            .filter(|n| n.kind == NoteKind::Excludes1 as u8)
+            .flat_map(|n| n.ranges().map(move |(lo, hi)| ExcludesRange { lo, hi, text: n.text_at }))
+            .collect()
+    }
+
+    /// The "code first" notes of a code that reference codes (its own, then its ancestors',
+    /// its section's and its chapter's), read in place without allocating. Notes without
+    /// references ("code first underlying disease") are left out: nothing can satisfy them.
+    pub fn code_first_at(&self, id: CodeId) -> impl Iterator<Item = CodeFirstNote<'_>> + '_ {
+        let b = &self.data[self.notes.clone()];
+        self.note_lists(id.0 as usize)
+            .into_iter()
+            .flat_map(move |off| NoteIter::at(b, off))
+            .filter(|n| n.kind == NoteKind::CodeFirst as u8 && !n.refs.is_empty())
+            .filter_map(|n| Some(CodeFirstNote { text: std::str::from_utf8(n.text).ok()?, refs: n.refs }))
     }
 
     /// Ranked full-text search over descriptions and inclusion terms.

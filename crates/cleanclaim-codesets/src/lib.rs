@@ -20,6 +20,7 @@ pub mod flags;
 mod format;
 mod hcpcs;
 pub mod import;
+mod index;
 pub mod model;
 mod pcs;
 pub mod refs;
@@ -27,8 +28,8 @@ mod search;
 pub mod small;
 
 pub use cm::{
-    AgeGroup, Chapter, CodeInfo, DxStatus, Icd10Cm, Incomplete, IncompleteKind, Note, Notes, SearchHit, Section,
-    display,
+    AgeGroup, Chapter, CodeFirstNote, CodeId, CodeInfo, DxStatus, Icd10Cm, Incomplete, IncompleteKind, Note, Notes,
+    SearchHit, Section, display,
 };
 pub use date::{OPEN, Ymd};
 pub use error::CodeSetError;
@@ -323,6 +324,56 @@ pub mod generate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flattened, cached Excludes1 ranges and the in-place code-first scan answer what the
+    /// decoded notes say, for a spread of codes (each 29th) against a spread of codes (each
+    /// 97th, plus the ends of every range the code's notes reference).
+    #[test]
+    fn per_code_note_shortcuts_match_the_decoded_notes() {
+        let cm = CodeSets::embedded().icd10cm();
+        let all = cm.valid_codes_on(2025_10_01);
+        let probes: Vec<&str> = all.iter().step_by(97).copied().collect();
+        for (n, a) in all.iter().enumerate().filter(|(n, _)| n % 29 == 0) {
+            let notes = cm.notes(a);
+            let (_, id) = cm.status_and_id(a, 2025_10_01);
+            let id = id.expect("a valid code is in the table");
+            let ends: Vec<String> =
+                notes.excludes1.iter().flat_map(|n| &n.refs).flat_map(|r| [r.first(), r.last_prefix()]).collect();
+            for b in probes.iter().copied().chain(ends.iter().map(String::as_str)) {
+                let want = notes.excludes1.iter().find(|n| n.covers(b)).map(|n| n.text);
+                assert_eq!(cm.excludes1_conflict_at(id, b), want, "{a} vs {b} ({n})");
+                assert_eq!(cm.excludes1_conflict(a, b), want, "{a} vs {b}");
+            }
+            let want: Vec<&str> = notes.code_first.iter().filter(|n| !n.refs.is_empty()).map(|n| n.text).collect();
+            let got: Vec<&str> = cm.code_first_at(id).map(|n| n.text).collect();
+            assert_eq!(got, want, "{a}");
+            for b in &probes {
+                let want = notes.code_first.iter().filter(|n| !n.refs.is_empty()).any(|n| n.covers(b));
+                assert_eq!(cm.code_first_at(id).any(|n| n.covers(b)), want, "{a} code first {b}");
+            }
+        }
+    }
+
+    /// The index's newest-period shortcut gives what a scan of every period in table order gives.
+    #[test]
+    fn status_matches_a_scan_of_every_period() {
+        let e = CodeSets::embedded();
+        let m = e.cm.to_model();
+        for (code, entry) in m.codes.iter().step_by(3) {
+            for date in [2016_01_01, 2020_06_30, 2024_09_30, 2024_10_01, 2026_06_30, 2026_10_01, 2030_01_01] {
+                let want = entry.periods.iter().find(|p| p.from <= date && date <= p.to).map(|p| p.flags);
+                assert_eq!(e.cm.flags(code, date), want, "{code} {date}");
+                assert_eq!(e.cm.is_valid(code, date), want.is_some(), "{code} {date}");
+            }
+        }
+        let m = e.pcs.to_model();
+        for (code, entry) in m.codes.iter().step_by(3) {
+            for date in [2016_01_01, 2024_09_30, 2026_06_30, 2026_10_01] {
+                let want = entry.periods.iter().find(|p| p.from <= date && date <= p.to).map(|p| p.flags);
+                assert_eq!(e.pcs.flags(code, date), want, "{code} {date}");
+            }
+        }
+    }
 
     #[test]
     fn model_roundtrip_is_exact() {

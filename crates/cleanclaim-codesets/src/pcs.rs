@@ -5,6 +5,7 @@ use crate::flags::PcsFlags;
 use crate::format::{
     NONE32, PoolIndex, TextPoolBuilder, Writer, get_str, get_varint, put_str, put_varint, sections, u32_at, u64_at,
 };
+use crate::index::{Hit, KeyIndex};
 use crate::model::{PcsEntry, PcsModel, Period};
 use crate::refs::key_of;
 use std::borrow::Cow;
@@ -74,7 +75,7 @@ pub struct PcsInfo {
 pub struct Icd10Pcs {
     data: Cow<'static, [u8]>,
     keys: Vec<u64>,
-    bucket: Vec<u32>,
+    index: KeyIndex<PcsFlags>,
     recs: Range<usize>,
     periods: Range<usize>,
     dict: Range<usize>,
@@ -92,6 +93,17 @@ impl std::fmt::Debug for Icd10Pcs {
 
 fn bad() -> crate::CodeSetError {
     crate::CodeSetError::new("icd10pcs table", 0, "corrupt ICD-10-PCS table")
+}
+
+/// The periods of record `i` in table order (shared by the loader, which indexes them).
+fn periods_in(data: &[u8], recs: usize, periods: usize, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
+    let o = recs + i * REC;
+    let start = u32_at(data, o) as usize;
+    let n = u32_at(data, o + 8) as usize;
+    (start..start + n).map(move |p| {
+        let o = periods + p * 16;
+        Period { from: u32_at(data, o), to: u32_at(data, o + 4), flags: PcsFlags(u64_at(data, o + 8)) }
+    })
 }
 
 impl Icd10Pcs {
@@ -113,8 +125,9 @@ impl Icd10Pcs {
         for _ in 0..n {
             releases.push(get_str(meta, &mut pos).ok_or_else(bad)?.to_string());
         }
+        let index = KeyIndex::build(&keys, |i| periods_in(&data, s[2].start, s[3].start, i));
         Ok(Icd10Pcs {
-            bucket: crate::cm::build_buckets(&keys),
+            index,
             keys,
             recs: s[2].clone(),
             periods: s[3].clone(),
@@ -128,20 +141,10 @@ impl Icd10Pcs {
     }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        crate::cm::find_key(&self.keys, &self.bucket, key_of(code.as_bytes())?)
+        self.index.find(&self.keys, key_of(code.as_bytes())?)
     }
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
-        let o = self.recs.start + i * REC;
-        let start = u32_at(&self.data, o) as usize;
-        let n = u32_at(&self.data, o + 8) as usize;
-        (start..start + n).map(move |p| {
-            let o = self.periods.start + p * 16;
-            Period {
-                from: u32_at(&self.data, o),
-                to: u32_at(&self.data, o + 4),
-                flags: PcsFlags(u64_at(&self.data, o + 8)),
-            }
-        })
+        periods_in(&self.data, self.recs.start, self.periods.start, i)
     }
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -154,7 +157,12 @@ impl Icd10Pcs {
     }
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> PcsStatus {
-        let Some(i) = self.find(code) else { return PcsStatus::Unknown };
+        let Some(k) = key_of(code.as_bytes()) else { return PcsStatus::Unknown };
+        let i = match self.index.probe(&self.keys, k, date) {
+            Hit::Valid(_, f) => return PcsStatus::Valid(f),
+            Hit::Other(i) => i,
+            Hit::Absent => return PcsStatus::Unknown,
+        };
         let mut last = None;
         let mut first = None;
         for p in self.periods_of(i) {

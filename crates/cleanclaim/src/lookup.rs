@@ -263,16 +263,33 @@ pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool
     let cm = codes.icd10cm();
     let ymd = date.ymd();
     list.iter()
-        .map(|c| {
-            let b = c.as_bytes();
-            // Already normalized input skips the allocation.
-            if b.iter().all(|x| x.is_ascii_uppercase() || x.is_ascii_digit()) {
-                cm.is_valid(c, ymd)
-            } else {
-                cm.is_valid(&normalize(c), ymd)
-            }
+        .map(|c| match normalize_short(c) {
+            Some((buf, n)) => std::str::from_utf8(&buf[..n]).is_ok_and(|code| cm.is_valid(code, ymd)),
+            None => cm.is_valid(&normalize(c), ymd),
         })
         .collect()
+}
+
+/// [`normalize`] into a stack buffer for the common case (ASCII, at most 8 characters left
+/// after dropping dots and spaces: no code is longer); `None` sends the caller to
+/// [`normalize`].
+fn normalize_short(raw: &str) -> Option<([u8; 8], usize)> {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for &b in raw.trim().as_bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        if b == b'.' || (b as char).is_whitespace() {
+            continue;
+        }
+        if n == buf.len() {
+            return None;
+        }
+        buf[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    Some((buf, n))
 }
 
 /// What code sets are loaded, as a serializable summary (for `cleanclaim codesets`).

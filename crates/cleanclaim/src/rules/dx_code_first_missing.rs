@@ -29,18 +29,17 @@ impl Rule for DxCodeFirstMissing {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let dx = &cx.claim.diagnoses;
         for i in 0..dx.len() {
-            if !cx.dx_flags(i).is_some_and(|f| f.manifestation()) {
+            let Some(id) = cx.dx_id[i].filter(|_| cx.dx_flags(i).is_some_and(|f| f.manifestation())) else {
+                continue;
+            };
+            // Only notes with code references: "code first underlying disease" cannot be checked.
+            let checkable = || cx.codes.icd10cm().code_first_at(id);
+            if checkable().next().is_none() {
                 continue;
             }
-            let notes = cx.codes.icd10cm().notes(&dx[i].code);
-            // Notes without code references ("code first underlying disease") cannot be checked.
-            let checkable: Vec<_> = notes.code_first.iter().filter(|n| !n.refs.is_empty()).collect();
-            if checkable.is_empty() {
-                continue;
-            }
-            let satisfied = dx.iter().enumerate().any(|(j, d)| j != i && checkable.iter().any(|n| n.covers(&d.code)));
+            let satisfied = dx.iter().enumerate().any(|(j, d)| j != i && checkable().any(|n| n.covers(&d.code)));
             if !satisfied {
-                let quoted: Vec<String> = checkable.iter().map(|n| format!("\"{}\"", n.text)).collect();
+                let quoted: Vec<String> = checkable().map(|n| format!("\"{}\"", n.text)).collect();
                 out.claim(
                     format!("diagnoses[{i}].code"),
                     format!(

@@ -30,17 +30,17 @@ impl Rule for DxExcludes1 {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let dx = &cx.claim.diagnoses;
         let cm = cx.codes.icd10cm();
-        // Only codes that exist carry notes; skip the rest (`dx.invalid` reports them).
-        let known: Vec<usize> = (0..dx.len()).filter(|&i| cx.dx_status[i].is_some()).collect();
-        for (n, &i) in known.iter().enumerate() {
-            for &j in &known[n + 1..] {
-                if dx[i].code == dx[j].code {
+        // Only codes that were looked up can carry notes (`dx.invalid` reports unknown ones).
+        let conflict = |a: usize, b: usize| cx.dx_id[a].and_then(|id| cm.excludes1_conflict_at(id, &dx[b].code));
+        for i in 0..dx.len() {
+            if cx.dx_status[i].is_none() {
+                continue;
+            }
+            for j in i + 1..dx.len() {
+                if cx.dx_status[j].is_none() || dx[i].code == dx[j].code {
                     continue;
                 }
-                let hit = cm
-                    .excludes1_conflict(&dx[i].code, &dx[j].code)
-                    .map(|t| (i, j, t))
-                    .or_else(|| cm.excludes1_conflict(&dx[j].code, &dx[i].code).map(|t| (j, i, t)));
+                let hit = conflict(i, j).map(|t| (i, j, t)).or_else(|| conflict(j, i).map(|t| (j, i, t)));
                 if let Some((a, b, text)) = hit {
                     out.claim(
                         format!("diagnoses[{}].code", i.max(j)),

@@ -5,7 +5,7 @@
 //! claim allocates nothing unless something is found.
 
 use crate::Date;
-use crate::codesets::{CodeSets, DxStatus};
+use crate::codesets::{CodeId, CodeSets, DxStatus, PcsStatus};
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::report::{Finding, Severity};
@@ -105,22 +105,89 @@ pub struct Context<'a> {
     pub date: Option<Date>,
     /// Status of each of `claim.diagnoses` on `date`, looked up once for every rule; `None`
     /// for ICD-9 codes or when the claim has no date.
-    pub dx_status: Vec<Option<DxStatus>>,
+    pub dx_status: PerItem<Option<DxStatus>>,
+    /// Where each of `claim.diagnoses` is in the ICD-10-CM table, when it is there and its
+    /// status was looked up (for the per-code questions after validity, such as Excludes1).
+    pub dx_id: PerItem<Option<CodeId>>,
+    /// Status of each of `claim.procedures` (ICD-10-PCS) on `date`, looked up once for the
+    /// procedure rules; `None` when the claim has no date.
+    pub px_status: PerItem<Option<PcsStatus>>,
+}
+
+/// One value per diagnosis (or procedure) of a claim: inline for the usual handful, so that
+/// building a [`Context`] allocates nothing; on the heap for a claim with more.
+#[derive(Debug, Clone)]
+pub enum PerItem<T> {
+    /// Up to [`PER_ITEM_INLINE`] values: the first `len` are in use.
+    Inline([T; PER_ITEM_INLINE], usize),
+    /// More values.
+    Heap(Vec<T>),
+}
+
+/// How many values a [`PerItem`] holds without allocating (a professional claim holds 12
+/// diagnoses).
+pub const PER_ITEM_INLINE: usize = 12;
+
+impl<T: Copy + Default> PerItem<T> {
+    /// `len` default values.
+    pub fn new(len: usize) -> PerItem<T> {
+        if len <= PER_ITEM_INLINE {
+            PerItem::Inline([T::default(); PER_ITEM_INLINE], len)
+        } else {
+            PerItem::Heap(vec![T::default(); len])
+        }
+    }
+}
+
+impl<T> std::ops::Deref for PerItem<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            PerItem::Inline(a, len) => &a[..*len],
+            PerItem::Heap(v) => v,
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for PerItem<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            PerItem::Inline(a, len) => &mut a[..*len],
+            PerItem::Heap(v) => v,
+        }
+    }
 }
 
 impl<'a> Context<'a> {
-    /// Builds the context, looking up each diagnosis once.
+    /// Builds the context, looking up each diagnosis and procedure once.
     pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
         let date = claim.controlling_date();
-        let dx_status = claim
-            .diagnoses
-            .iter()
-            .map(|d| match date {
-                Some(date) if !d.is_icd9() => Some(codes.icd10cm().status(&d.code, date.ymd())),
-                _ => None,
-            })
-            .collect();
-        Context { claim, claim_type: claim.claim_type(), as_of, ncci, codes, date, dx_status }
+        let mut dx_status = PerItem::new(claim.diagnoses.len());
+        let mut dx_id = PerItem::new(claim.diagnoses.len());
+        let mut px_status = PerItem::new(claim.procedures.len());
+        if let Some(date) = date {
+            let cm = codes.icd10cm();
+            for (i, d) in claim.diagnoses.iter().enumerate() {
+                if !d.is_icd9() {
+                    let (status, id) = cm.status_and_id(&d.code, date.ymd());
+                    dx_status[i] = Some(status);
+                    dx_id[i] = id;
+                }
+            }
+            let pcs = codes.icd10pcs();
+            for (i, p) in claim.procedures.iter().enumerate() {
+                px_status[i] = Some(pcs.status(&p.code, date.ymd()));
+            }
+        }
+        Context { claim, claim_type: claim.claim_type(), as_of, ncci, codes, date, dx_status, dx_id, px_status }
+    }
+
+    /// MCE flags of procedure `i` when it is valid on the claim's date.
+    pub fn px_flags(&self, i: usize) -> Option<crate::codesets::PcsFlags> {
+        match self.px_status.get(i) {
+            Some(Some(PcsStatus::Valid(f))) => Some(*f),
+            _ => None,
+        }
     }
 
     /// MCE flags of diagnosis `i` when it is valid on the claim's date.

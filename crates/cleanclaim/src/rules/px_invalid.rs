@@ -33,7 +33,8 @@ impl Rule for PxInvalid {
             if matches!(p.qualifier.as_deref(), Some("BR" | "BQ" | "BP" | "BO")) {
                 continue; // ICD-9 volume 3: `icd.version_mismatch` territory
             }
-            let why = match cx.codes.icd10pcs().status(&p.code, date.ymd()) {
+            let Some(status) = cx.px_status[i] else { continue };
+            let why = match status {
                 PcsStatus::Valid(_) => continue,
                 PcsStatus::Unknown => format!("{} is not an ICD-10-PCS code", shown(&p.code)),
                 PcsStatus::Deleted { last_valid } => {

@@ -26,9 +26,11 @@ impl Rule for PxLimitedCoverage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some(date) = cx.date else { return };
         for (i, p) in cx.claim.procedures.iter().enumerate() {
-            if cx.codes.icd10pcs().flags(&p.code, date.ymd()).is_some_and(|f| f.limited_coverage()) {
+            // A procedure MCE reports as non-covered is not also a limited-coverage one (a
+            // pancreas transplant carries both flags: non-covered without a kidney transplant
+            // or type I diabetes, limited coverage with them).
+            if cx.px_flags(i).is_some_and(|f| f.limited_coverage()) && super::px_noncovered::reason(cx, i).is_none() {
                 out.claim(
                     format!("procedures[{i}].code"),
                     format!(
@@ -63,5 +65,22 @@ mod tests {
         let mut c = inpatient_claim();
         c.procedures[0].code = code;
         assert_eq!(run(&PxLimitedCoverage, &c).len(), 1);
+    }
+
+    #[test]
+    fn a_pancreas_transplant_is_limited_coverage_only_when_it_is_covered() {
+        let mut c = inpatient_claim();
+        c.procedures[0].code = "0FYG0Z0".into();
+        let engine = crate::Engine::builder().as_of(crate::Date::new(2026, 11, 30).unwrap()).build().unwrap();
+        let rules = |c: &crate::Claim| {
+            let mut ids: Vec<String> = engine.check(c).findings.into_iter().map(|f| f.rule).collect();
+            ids.retain(|r| r.starts_with("px."));
+            ids
+        };
+        // No kidney transplant and no type I diabetes: MCE's NON_COVERED only.
+        assert_eq!(rules(&c), ["px.noncovered"]);
+        // With type I diabetes it is covered, in approved centers: LIMITED_COVERAGE only.
+        c.diagnoses[0].code = "E1010".into();
+        assert_eq!(rules(&c), ["px.limited_coverage"]);
     }
 }

@@ -36,7 +36,7 @@ impl Rule for PxLosInconsistent {
             return;
         }
         for (i, p) in c.procedures.iter().enumerate() {
-            if cx.codes.icd10pcs().flags(&p.code, date.ymd()).is_some_and(|f| f.los()) {
+            if cx.px_flags(i).is_some_and(|f| f.los()) {
                 out.claim(
                     format!("procedures[{i}].code"),
                     format!("{} implies a stay of at least {MIN_LOS} days; the stay is {los} day(s)", shown(&p.code)),

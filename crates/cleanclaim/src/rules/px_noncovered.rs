@@ -29,32 +29,36 @@ impl Rule for PxNoncovered {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some(date) = cx.date else { return };
-        let pcs = cx.codes.icd10pcs();
-        let px_flags: Vec<PcsFlags> =
-            cx.claim.procedures.iter().map(|p| pcs.flags(&p.code, date.ymd()).unwrap_or(PcsFlags(0))).collect();
-        let any_dx = |f: DxFlags| (0..cx.claim.diagnoses.len()).any(|i| cx.dx_flags(i).is_some_and(|d| d.contains(f)));
-        let any_px = |f: PcsFlags| px_flags.iter().any(|p| p.contains(f));
         for (i, p) in cx.claim.procedures.iter().enumerate() {
-            let f = px_flags[i];
-            let why = if f.noncovered() {
-                "is never covered by Medicare"
-            } else if f.contains(PcsFlags::NCOV6) && any_dx(DxFlags::NCOV6) {
-                "is not covered with the diagnosis on this claim (ncov6)"
-            } else if f.contains(PcsFlags::NCOV7) && any_dx(DxFlags::NCOV7) {
-                "is not covered with the diagnosis on this claim (ncov7)"
-            } else if f.contains(PcsFlags::NCOV_Z302) && any_dx(DxFlags::NCOV_Z302) {
-                "is not covered with the sterilization encounter diagnosis on this claim"
-            } else if f.contains(PcsFlags::NCOV12AGELE60) && cx.age().is_some_and(|a| a > 60) {
-                "is not covered for patients over 60"
-            } else if f.contains(PcsFlags::NCOV45) && !any_px(PcsFlags::KIDNEYXP) && !any_dx(DxFlags::DIABTYPEI) {
-                "(pancreas transplant) is covered only with a kidney transplant or type I diabetes"
-            } else {
-                continue;
-            };
-            out.claim(format!("procedures[{i}].code"), format!("{} {why}", shown(&p.code)));
+            if let Some(why) = reason(cx, i) {
+                out.claim(format!("procedures[{i}].code"), format!("{} {why}", shown(&p.code)));
+            }
         }
     }
+}
+
+/// Why procedure `i` is not covered on this claim, if it is not (MCE's non-covered
+/// conditions). `px.limited_coverage` asks too: MCE reports a procedure as one or the other.
+pub(super) fn reason(cx: &Context<'_>, i: usize) -> Option<&'static str> {
+    cx.date?;
+    let any_dx = |f: DxFlags| (0..cx.claim.diagnoses.len()).any(|i| cx.dx_flags(i).is_some_and(|d| d.contains(f)));
+    let any_px = |f: PcsFlags| (0..cx.claim.procedures.len()).any(|i| cx.px_flags(i).is_some_and(|p| p.contains(f)));
+    let f = cx.px_flags(i).unwrap_or(PcsFlags(0));
+    Some(if f.noncovered() {
+        "is never covered by Medicare"
+    } else if f.contains(PcsFlags::NCOV6) && any_dx(DxFlags::NCOV6) {
+        "is not covered with the diagnosis on this claim (ncov6)"
+    } else if f.contains(PcsFlags::NCOV7) && any_dx(DxFlags::NCOV7) {
+        "is not covered with the diagnosis on this claim (ncov7)"
+    } else if f.contains(PcsFlags::NCOV_Z302) && any_dx(DxFlags::NCOV_Z302) {
+        "is not covered with the sterilization encounter diagnosis on this claim"
+    } else if f.contains(PcsFlags::NCOV12AGELE60) && cx.age().is_some_and(|a| a > 60) {
+        "is not covered for patients over 60"
+    } else if f.contains(PcsFlags::NCOV45) && !any_px(PcsFlags::KIDNEYXP) && !any_dx(DxFlags::DIABTYPEI) {
+        "(pancreas transplant) is covered only with a kidney transplant or type I diabetes"
+    } else {
+        return None;
+    })
 }
 
 #[cfg(test)]

@@ -27,13 +27,12 @@ impl Rule for PxQuestionableObstetricAdmission {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some(date) = cx.date else { return };
         let has_outcome = (1..cx.claim.diagnoses.len()).any(|i| cx.dx_flags(i).is_some_and(|f| f.delivery_outcome()));
         if has_outcome {
             return;
         }
         for (i, p) in cx.claim.procedures.iter().enumerate() {
-            if cx.codes.icd10pcs().flags(&p.code, date.ymd()).is_some_and(|f| f.csect() || f.vagdel()) {
+            if cx.px_flags(i).is_some_and(|f| f.csect() || f.vagdel()) {
                 out.claim(
                     format!("procedures[{i}].code"),
                     format!(

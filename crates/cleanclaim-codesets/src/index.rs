@@ -1,0 +1,153 @@
+//! O(1) code lookup for the ICD-10-CM and ICD-10-PCS tables.
+//!
+//! The hot question of claim checking — "is this code valid on this date, with which flags?"
+//! — is answered here: the code's position from a hash of its 8-byte key, then its newest
+//! validity period from a compact array, because nearly every claim is dated inside it. Only
+//! older dates fall back to the encoded period list.
+
+use crate::date::Ymd;
+use crate::model::Period;
+
+/// A code's newest validity period (`from > to` when there is none, or when an older period
+/// overlaps it: then the caller must scan every period to give the same answer as a scan in
+/// table order).
+#[derive(Debug, Clone, Copy)]
+struct Newest<F> {
+    from: Ymd,
+    to: Ymd,
+    flags: F,
+}
+
+/// What a probe found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hit<F> {
+    /// The code is valid on the date, per its newest period.
+    Valid(usize, F),
+    /// The code is at this index; the date is outside its newest period.
+    Other(usize),
+    Absent,
+}
+
+/// Open-addressing hash of sorted, distinct code keys (linear probing, at most half full),
+/// plus each code's newest period in key order. A slot holds only a key index (4 bytes), so
+/// the slots of the whole ICD-10-CM table fit in 1 MiB and stay in cache; a run of nearby
+/// codes then reads neighbouring keys and periods.
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex<F> {
+    /// Key index + 1; 0 = empty.
+    slots: Box<[u32]>,
+    /// `64 - log2(slots.len())`: the hash is the top bits of a multiplicative mix.
+    shift: u32,
+    newest: Box<[Newest<F>]>,
+}
+
+impl<F: Copy + Default> KeyIndex<F> {
+    /// Index `keys` (distinct); `periods(i)` are the periods of key `i` in table order.
+    pub fn build<I>(keys: &[u64], mut periods: impl FnMut(usize) -> I) -> Self
+    where
+        I: Iterator<Item = Period<F>>,
+    {
+        let cap = (keys.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; cap].into_boxed_slice();
+        let shift = 64 - cap.trailing_zeros();
+        for (i, &k) in keys.iter().enumerate() {
+            let mut s = hash(k, shift);
+            while slots[s] != 0 {
+                s = (s + 1) & (cap - 1);
+            }
+            slots[s] = i as u32 + 1;
+        }
+        let newest = (0..keys.len())
+            .map(|i| {
+                let (mut from, mut to, mut flags) = (1, 0, F::default());
+                let mut older: Option<(Ymd, Ymd)> = None;
+                for p in periods(i) {
+                    if let Some((f, t)) = older.as_mut() {
+                        *f = (*f).min(from);
+                        *t = (*t).max(to);
+                    } else if from <= to {
+                        older = Some((from, to));
+                    }
+                    (from, to, flags) = (p.from, p.to, p.flags);
+                }
+                // An older period reaching into the newest one would win a scan in table order.
+                if older.is_some_and(|(f, t)| f <= to && from <= t) {
+                    (from, to) = (1, 0);
+                }
+                Newest { from, to, flags }
+            })
+            .collect();
+        KeyIndex { slots, shift, newest }
+    }
+
+    /// Index of `key` in `keys` (the slice this index was built over).
+    #[inline]
+    pub fn find(&self, keys: &[u64], key: u64) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = hash(key, self.shift);
+        loop {
+            let i = (*self.slots.get(s)? as usize).checked_sub(1)?;
+            if *keys.get(i)? == key {
+                return Some(i);
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// Looks `key` up and tests `date` against its newest period.
+    #[inline]
+    pub fn probe(&self, keys: &[u64], key: u64, date: Ymd) -> Hit<F> {
+        let Some(i) = self.find(keys, key) else { return Hit::Absent };
+        match self.newest.get(i) {
+            Some(n) if n.from <= date && date <= n.to => Hit::Valid(i, n.flags),
+            _ => Hit::Other(i),
+        }
+    }
+}
+
+#[inline]
+fn hash(key: u64, shift: u32) -> usize {
+    // Fibonacci hashing: the multiply spreads the ASCII bytes, the top bits are the best mixed.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::refs::key_of;
+
+    fn p(from: Ymd, to: Ymd, flags: u32) -> Period<u32> {
+        Period { from, to, flags }
+    }
+
+    #[test]
+    fn finds_every_key_and_only_those() {
+        let codes = ["A000", "A001", "E1122", "S52521A", "Z9989"];
+        let keys: Vec<u64> = codes.iter().map(|c| key_of(c.as_bytes()).unwrap()).collect();
+        let ix = KeyIndex::<u32>::build(&keys, |_| std::iter::empty());
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(ix.find(&keys, *k), Some(i));
+        }
+        assert_eq!(ix.find(&keys, key_of(b"E112").unwrap()), None);
+        assert_eq!(ix.find(&keys, 0), None);
+    }
+
+    #[test]
+    fn newest_period_answers_only_when_no_older_period_overlaps_it() {
+        let keys = [key_of(b"A").unwrap(), key_of(b"B").unwrap(), key_of(b"C").unwrap()];
+        let periods = [
+            vec![p(2015_10_01, 2020_09_30, 1), p(2020_10_01, crate::OPEN, 2)],
+            vec![p(2015_10_01, 2022_09_30, 1), p(2020_10_01, crate::OPEN, 2)],
+            vec![],
+        ];
+        let ix = KeyIndex::build(&keys, |i| periods[i].clone().into_iter());
+        assert_eq!(ix.probe(&keys, keys[0], 2026_01_01), Hit::Valid(0, 2));
+        assert_eq!(ix.probe(&keys, keys[0], 2019_01_01), Hit::Other(0));
+        assert_eq!(ix.probe(&keys, keys[1], 2026_01_01), Hit::Other(1));
+        assert_eq!(ix.probe(&keys, keys[2], 2026_01_01), Hit::Other(2));
+        assert_eq!(ix.probe(&keys, key_of(b"D").unwrap(), 2026_01_01), Hit::Absent);
+    }
+}

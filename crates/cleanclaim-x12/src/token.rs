@@ -81,6 +81,8 @@ pub fn parse_isa_delimiters(bytes: &[u8]) -> Result<(Delimiters, usize), String>
 pub struct Segment<'a> {
     raw: &'a [u8],
     seps: &'a [u32],
+    /// The id packed by [`pack_id`], computed once by the tokenizer.
+    code: u32,
     /// Delimiters in force for this segment.
     pub delims: Delimiters,
     /// 1-based segment number in the file.
@@ -114,7 +116,7 @@ impl<'a> Segment<'a> {
     /// The id packed into a `u32` (see [`pack_id`]): cheap to compare.
     #[inline]
     pub fn code(&self) -> u32 {
-        pack_id(self.id())
+        self.code
     }
 
     /// Whether the id equals `id`.
@@ -245,6 +247,58 @@ pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
     if i == c { &el[start..] } else { &[] }
 }
 
+/// Finds the segment terminator in `hay`, pushing the positions of element separators before
+/// it. Returns `None` (with `seps` partly filled) when there is no terminator.
+#[inline]
+fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this build runs on has it.
+        unsafe { scan_sse2(hay, el, term, seps) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        scan_swar(hay, 0, el, term, seps)
+    }
+}
+
+/// 16 bytes at a time with SSE2 (twice the SWAR stride, one compare per delimiter); the last
+/// partial block goes to [`scan_swar`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn scan_sse2(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
+    let vel = _mm_set1_epi8(el as i8);
+    let vterm = _mm_set1_epi8(term as i8);
+    let mut base = 0usize;
+    let mut chunks = hay.chunks_exact(16);
+    for chunk in chunks.by_ref() {
+        let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        let hi = u64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(hi as i64, lo as i64);
+        let mut m_el = _mm_movemask_epi8(_mm_cmpeq_epi8(v, vel)) as u32;
+        let m_term = _mm_movemask_epi8(_mm_cmpeq_epi8(v, vterm)) as u32;
+        let end = if m_term != 0 {
+            let t = m_term.trailing_zeros();
+            // Keep separators strictly before the terminator.
+            m_el &= (1u32 << t) - 1;
+            Some(base + t as usize)
+        } else {
+            None
+        };
+        while m_el != 0 {
+            seps.push((base + m_el.trailing_zeros() as usize) as u32);
+            m_el &= m_el - 1;
+        }
+        if end.is_some() {
+            return end;
+        }
+        base += 16;
+    }
+    scan_swar(chunks.remainder(), base, el, term, seps)
+}
+
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
@@ -254,14 +308,13 @@ fn zero_bytes(x: u64) -> u64 {
     !(((x & !HI).wrapping_add(!HI)) | x) & HI
 }
 
-/// Finds the segment terminator in `hay`, pushing the positions of element separators before
-/// it. Eight bytes at a time (SWAR). Returns `None` (with `seps` partly filled) when there is
-/// no terminator.
+/// Portable scan, eight bytes at a time (SWAR). Positions are reported relative to `hay`
+/// plus `off`.
 #[inline]
-fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+fn scan_swar(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
     let bel = LO.wrapping_mul(u64::from(el));
     let bterm = LO.wrapping_mul(u64::from(term));
-    let mut base = 0usize;
+    let mut base = off;
     let mut chunks = hay.chunks_exact(8);
     for chunk in chunks.by_ref() {
         let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
@@ -324,7 +377,8 @@ pub struct Tokenizer<R> {
     number: u64,
     max_segment: usize,
     failed: bool,
-    cur: Option<(usize, usize, u64)>,
+    /// Current segment: start, end, byte offset, packed id.
+    cur: Option<(usize, usize, u64, u32)>,
 }
 
 impl<R: Read> Tokenizer<R> {
@@ -417,10 +471,11 @@ impl<R: Read> Tokenizer<R> {
 
     /// The segment the last successful [`advance`](Self::advance) moved to.
     pub fn current(&self) -> Option<Segment<'_>> {
-        let (start, end, offset) = self.cur?;
+        let (start, end, offset, code) = self.cur?;
         Some(Segment {
             raw: &self.buf[start..end],
             seps: &self.seps,
+            code,
             delims: self.delims?,
             number: self.number,
             offset,
@@ -524,7 +579,7 @@ impl<R: Read> Tokenizer<R> {
             let loc = Location { segment_in_file: self.number, byte_offset: offset, ..Location::default() };
             return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));
         }
-        self.cur = Some((start, raw_end, offset));
+        self.cur = Some((start, raw_end, offset, pack_id(id)));
         Ok(true)
     }
 }
@@ -545,10 +600,17 @@ mod tests {
             b"\x80\x81*\x00\xff~",
             b"1234567*~",
             b"12345678~",
+            b"123456789012345*~",
+            b"1234567890123456~",
+            b"NM1*IL*1*DOE*JANE****MI*M1~N3*2 B ST~N4*TOWN*ST*54321~",
+            b"SV1*HC:99213:25:59*100*UN*1***1:2:3:4",
         ];
         for hay in samples {
             let mut got = Vec::new();
             let r = scan_segment(hay, b'*', b'~', &mut got);
+            let mut swar = Vec::new();
+            assert_eq!(scan_swar(hay, 0, b'*', b'~', &mut swar), r, "{hay:?}");
+            assert_eq!(swar, got, "{hay:?}");
             let mut want = Vec::new();
             let mut wr = None;
             for (i, &b) in hay.iter().enumerate() {

@@ -107,7 +107,10 @@ pub fn claim_from_mapping(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     tape.clear();
     let root = tape.push(obj);
     let claim = tape.claim(root);
-    SPARE.with(|s| s.replace(tape));
+    // A huge claim's buffers are not worth keeping for the next, ordinary one.
+    if tape.text_len() < 1 << 20 {
+        SPARE.with(|s| s.replace(tape));
+    }
     claim
 }
 

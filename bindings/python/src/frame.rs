@@ -95,40 +95,6 @@ impl<'py> Columns<'py> {
     }
 }
 
-/// Puts `value` at `path` inside `root`, creating nested dicts on the way.
-fn put<'py>(root: &Bound<'py, PyDict>, path: &[&str], value: Bound<'py, PyAny>) -> PyResult<()> {
-    let mut d = root.clone();
-    for key in &path[..path.len() - 1] {
-        d = match d.get_item(key)? {
-            Some(sub) => sub.cast_into::<PyDict>()?,
-            None => {
-                let sub = PyDict::new(root.py());
-                d.set_item(key, &sub)?;
-                sub
-            }
-        };
-    }
-    d.set_item(path[path.len() - 1], value)
-}
-
-/// `"25,59"` → `["25", "59"]`; `"1,2"` → `[1, 2]` for pointers. Lists pass through.
-fn split_list<'py>(v: Bound<'py, PyAny>, ints: bool) -> PyResult<Bound<'py, PyAny>> {
-    let Ok(s) = v.cast::<PyString>() else {
-        return Ok(v);
-    };
-    let py = v.py();
-    let text = s.to_cow()?;
-    let parts = text.split([',', ' ', ';']).filter(|p| !p.is_empty());
-    let list = PyList::empty(py);
-    for p in parts {
-        match p.parse::<i64>() {
-            Ok(n) if ints => list.append(n)?,
-            _ => list.append(p)?,
-        }
-    }
-    Ok(list.into_any())
-}
-
 fn key_of(v: &Bound<'_, PyAny>) -> PyResult<String> {
     match v.cast::<PyString>() {
         Ok(s) => Ok(s.to_cow()?.into_owned()),
@@ -182,17 +148,16 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
     let mut tape = Tape::new();
     let mut out = Vec::with_capacity(cc.rows);
     for (r, id) in ids.into_iter().enumerate() {
-        let d = PyDict::new(py);
-        d.set_item("id", id)?;
-        for part in ["billing_provider", "subscriber", "payer"] {
-            d.set_item(part, PyDict::new(py))?;
-        }
+        // Entries in the order the claim dict used to be built in, so that a row with several
+        // problems reports the same one first.
+        let mut entries: Vec<Entry<'_>> =
+            ["billing_provider", "subscriber", "payer"].into_iter().map(|g| Entry::Group(g, Vec::new())).collect();
         for (col, path) in CLAIM_COLUMNS {
             if let Some(v) = cc.cell(col, r)? {
-                put(&d, path, v)?;
+                place(&mut entries, path, v);
             }
         }
-        let dx = PyList::empty(py);
+        let mut dx = Vec::new();
         let mut gap = None;
         for n in 1..=MAX_DX {
             match cc.cell(&format!("dx{n}"), r)? {
@@ -203,37 +168,116 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
                             &input(format!("claims row {r}: dx{g} is empty but dx{n} is set (pointers would shift)")),
                         ));
                     }
-                    let e = PyDict::new(py);
-                    e.set_item("code", code)?;
-                    dx.append(e)?;
+                    dx.push(code);
                 }
                 None => gap = gap.or(Some(n)),
             }
         }
-        d.set_item("diagnoses", dx)?;
+
+        let root = tape.open(false);
+        tape.key("id");
+        tape.key(&id);
+        write_entries(&mut tape, &entries);
+        tape.key("diagnoses");
+        let list = tape.open(true);
+        for code in &dx {
+            let d = tape.open(false);
+            tape.key("code");
+            tape.cell(code);
+            tape.close(d, 1);
+        }
+        tape.close(list, dx.len() as u32);
 
         let rows = &mut lines_of[r];
         rows.sort_by_key(|&(order, _)| order);
-        let ls = PyList::empty(py);
+        tape.key("lines");
+        let list = tape.open(true);
         for &(_, lr) in rows.iter() {
-            let l = PyDict::new(py);
+            let mut entries = Vec::new();
             for (col, path) in LINE_COLUMNS {
                 if let Some(v) = lc.cell(col, lr)? {
-                    let v = match *col {
-                        "modifiers" => split_list(v, false)?,
-                        "pointers" => split_list(v, true)?,
-                        _ => v,
-                    };
-                    put(&l, path, v)?;
+                    place(&mut entries, path, v);
                 }
             }
-            ls.append(l)?;
+            let l = tape.open(false);
+            write_entries(&mut tape, &entries);
+            tape.close(l, entries.len() as u32);
         }
-        d.set_item("lines", ls)?;
-
-        out.push(tape.push(d.as_any()));
+        tape.close(list, rows.len() as u32);
+        tape.close(root, 3 + entries.len() as u32);
+        out.push(root);
     }
     Ok((tape, out))
+}
+
+/// A top-level field of a claim or line being written: a value, or a nested object
+/// (`billing_provider.npi`, ...).
+enum Entry<'py> {
+    Leaf(&'static str, Bound<'py, PyAny>),
+    Group(&'static str, Vec<(&'static str, Bound<'py, PyAny>)>),
+}
+
+/// Adds `value` at a one- or two-part column path.
+fn place<'py>(entries: &mut Vec<Entry<'py>>, path: &[&'static str], value: Bound<'py, PyAny>) {
+    match path {
+        [key] => entries.push(Entry::Leaf(key, value)),
+        [group, key] => {
+            for e in entries.iter_mut() {
+                if let Entry::Group(g, fields) = e
+                    && g == group
+                {
+                    fields.push((key, value));
+                    return;
+                }
+            }
+            entries.push(Entry::Group(group, vec![(key, value)]));
+        }
+        _ => unreachable!("column paths have one or two parts"),
+    }
+}
+
+fn write_entries(tape: &mut Tape, entries: &[Entry<'_>]) {
+    for e in entries {
+        match e {
+            Entry::Leaf(key, v) => {
+                tape.key(key);
+                match *key {
+                    "modifiers" => write_list(tape, v, false),
+                    "pointers" => write_list(tape, v, true),
+                    _ => tape.cell(v),
+                }
+            }
+            Entry::Group(key, fields) => {
+                tape.key(key);
+                let m = tape.open(false);
+                for (k, v) in fields {
+                    tape.key(k);
+                    tape.cell(v);
+                }
+                tape.close(m, fields.len() as u32);
+            }
+        }
+    }
+}
+
+/// `"25,59"` → `["25", "59"]`; `"1,2"` → `[1, 2]` for pointers. Lists pass through.
+fn write_list(tape: &mut Tape, v: &Bound<'_, PyAny>, ints: bool) {
+    let Ok(s) = v.cast::<PyString>() else {
+        return tape.cell(v);
+    };
+    let Ok(text) = s.to_cow() else {
+        return tape.cell(v);
+    };
+    let list = tape.open(true);
+    let mut n = 0;
+    for p in text.split([',', ' ', ';']).filter(|p| !p.is_empty()) {
+        match p.parse::<i64>() {
+            Ok(i) if ints => tape.int_value(i),
+            _ => tape.key(p),
+        }
+        n += 1;
+    }
+    tape.close(list, n);
 }
 
 /// The error for row `r` of the claims table: the claim path is kept in `.path`, the row in

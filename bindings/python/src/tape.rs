@@ -139,6 +139,37 @@ impl Tape {
         }
     }
 
+    /// Starts a map (`seq == false`) or a sequence written entry by entry ([`Tape::key`],
+    /// [`Tape::cell`], nested `open`s); [`Tape::close`] with the entry count ends it.
+    pub fn open(&mut self, seq: bool) -> Root {
+        let at = self.toks.len() as u32;
+        self.toks.push(if seq { Tok::Seq { len: 0, end: 0 } } else { Tok::Map { len: 0, end: 0 } });
+        Root(at)
+    }
+
+    pub fn close(&mut self, at: Root, len: u32) {
+        let end = self.toks.len() as u32;
+        let t = &mut self.toks[at.0 as usize];
+        *t = match t {
+            Tok::Seq { .. } => Tok::Seq { len, end },
+            _ => Tok::Map { len, end },
+        };
+    }
+
+    /// A map key, or any string value.
+    pub fn key(&mut self, s: &str) {
+        self.str(s);
+    }
+
+    pub fn int_value(&mut self, n: i64) {
+        self.toks.push(Tok::Int(n));
+    }
+
+    /// Any Python value (a table cell), as [`Tape::push`] records it.
+    pub fn cell(&mut self, o: &Bound<'_, PyAny>) {
+        self.value(o, 1);
+    }
+
     fn bad(&mut self, b: Bad) {
         self.toks.push(Tok::Bad(self.bad.len() as u32));
         self.bad.push(b);

@@ -108,3 +108,36 @@ def test_bad_tables_raise_input_errors(engine) -> None:
     assert ei.value.row == 0 and ei.value.path == "lines[0].units"
     with pytest.raises(TypeError):
         engine.check_frame([1, 2], lc)
+
+
+def test_many_rows_and_nested_columns(engine) -> None:
+    base = unique_ids(source_claims())
+    claims = []
+    for i in range(700):
+        c = dict(base[i % len(base)])
+        c["id"] = f"F{i:05d}"
+        claims.append(c)
+    cc, lc = flatten(claims)
+    out = engine.check_frame(cc, lc)
+    assert rows_of(out) == expected(engine, claims)
+
+
+def test_frame_errors_name_row_and_path_never_the_value(engine) -> None:
+    canary = "Zq7Canary"
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    row = len(claims) - 1
+    bad = dict(cc)
+    bad["birth_date"] = list(cc.get("birth_date", [None] * len(claims)))
+    bad["birth_date"][row] = canary
+    bad["member_id"] = [canary + "Member"] * len(claims)
+    with pytest.raises(cleanclaim.InputError) as ei:
+        engine.check_frame(bad, lc)
+    e = ei.value
+    assert e.row == row and e.path == "subscriber.birth_date"
+    assert canary not in str(e) + repr(e.args)
+    bad = dict(cc)
+    bad["sex"] = [canary] * len(claims)
+    with pytest.raises(cleanclaim.InputError) as ei:
+        engine.check_frame(bad, lc)
+    assert ei.value.row == 0 and ei.value.path == "subscriber.sex" and canary not in str(ei.value)

@@ -364,8 +364,12 @@ struct ExcludesRange {
 /// chapter's. A pair test is then a scan of a few integer intervals (about 2 per code on
 /// average, at most a few dozen) instead of a walk up the tree decoding notes. Filled lazily,
 /// per code, on first use: building all of them at load would cost more than `Engine::new`
-/// may take, and a claim stream uses a small part of the code set.
-type Excludes1 = Box<[OnceLock<Box<[ExcludesRange]>>]>;
+/// may take, and a claim stream uses a small part of the code set. The cells themselves come
+/// in chunks allocated on first use, so a first check touches a few KiB, not a cell per code.
+type Excludes1 = Box<[OnceLock<Box<[OnceLock<Box<[ExcludesRange]>>]>>]>;
+
+/// Codes per chunk of [`Excludes1`] cells.
+const EXCLUDES1_CHUNK: usize = 1024;
 
 /// Ancestors followed above a code (ICD-10-CM trees are at most 7 deep; the guard only
 /// protects against a corrupt table with a parent cycle).
@@ -456,8 +460,9 @@ struct SevenDef {
 pub struct Icd10Cm {
     data: Cow<'static, [u8]>,
     keys: Vec<u64>,
-    index: KeyIndex<DxFlags>,
-    excludes1: Excludes1,
+    /// Built on first use, so that loading stays cheap (`Engine::new` ≤ a few ms).
+    index: OnceLock<KeyIndex<DxFlags>>,
+    excludes1: OnceLock<Excludes1>,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -484,7 +489,7 @@ pub(crate) fn to_str(k: u64) -> String {
     k.to_be_bytes().iter().take_while(|c| **c != 0).map(|c| *c as char).collect()
 }
 
-/// The periods of record `i` in table order (shared by the loader, which indexes them).
+/// The periods of record `i` in table order.
 fn periods_in(data: &[u8], recs: usize, periods: Range<usize>, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
     let r = &data[recs + i * REC..recs + (i + 1) * REC];
     let start = u32_at(r, 0) as usize;
@@ -590,12 +595,10 @@ impl Icd10Cm {
             }
             seven.push(SevenDef { chars });
         }
-        let index = KeyIndex::build(&keys, |i| periods_in(d, s[2].start, s[3].clone(), i));
-        let excludes1 = keys.iter().map(|_| OnceLock::new()).collect();
         Ok(Icd10Cm {
             keys,
-            index,
-            excludes1,
+            index: OnceLock::new(),
+            excludes1: OnceLock::new(),
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -626,9 +629,12 @@ impl Icd10Cm {
         let o = self.recs.start + i * REC;
         &self.data[o..o + REC]
     }
+    fn index(&self) -> &KeyIndex<DxFlags> {
+        self.index.get_or_init(|| KeyIndex::build(&self.keys, |i| self.periods_of(i)))
+    }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        self.index.find(&self.keys, key_of(code.as_bytes())?)
+        self.index().find(&self.keys, key_of(code.as_bytes())?)
     }
     #[inline]
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
@@ -681,7 +687,7 @@ impl Icd10Cm {
     #[inline]
     pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
         let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };
-        match self.index.probe(&self.keys, k, date) {
+        match self.index().probe(&self.keys, k, date) {
             Hit::Valid(i, f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
             Hit::Other(i) => match self.valid_at(i, date) {
                 Some(f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
@@ -699,7 +705,7 @@ impl Icd10Cm {
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
-        match self.index.probe(&self.keys, key_of(code.as_bytes())?, date) {
+        match self.index().probe(&self.keys, key_of(code.as_bytes())?, date) {
             Hit::Valid(_, f) => Some(f),
             Hit::Other(i) => self.valid_at(i, date),
             Hit::Absent => None,
@@ -1029,7 +1035,13 @@ impl Icd10Cm {
     #[inline]
     pub fn excludes1_conflict_at(&self, a: CodeId, b: &str) -> Option<&str> {
         let k = key_of(b.as_bytes())?;
-        let ranges = self.excludes1.get(a.0 as usize)?.get_or_init(|| self.flatten_excludes1(a.0 as usize));
+        let i = a.0 as usize;
+        let chunks = self
+            .excludes1
+            .get_or_init(|| (0..self.keys.len().div_ceil(EXCLUDES1_CHUNK)).map(|_| OnceLock::new()).collect());
+        let chunk =
+            chunks.get(i / EXCLUDES1_CHUNK)?.get_or_init(|| (0..EXCLUDES1_CHUNK).map(|_| OnceLock::new()).collect());
+        let ranges = chunk.get(i % EXCLUDES1_CHUNK)?.get_or_init(|| self.flatten_excludes1(i));
         let at = ranges.iter().find(|r| r.lo <= k && k <= r.hi)?.text;
         get_str(&self.data[self.notes.clone()], &mut (at as usize))
     }

@@ -75,7 +75,8 @@ pub struct PcsInfo {
 pub struct Icd10Pcs {
     data: Cow<'static, [u8]>,
     keys: Vec<u64>,
-    index: KeyIndex<PcsFlags>,
+    /// Built on first use: many engines never see a procedure code.
+    index: OnceLock<KeyIndex<PcsFlags>>,
     recs: Range<usize>,
     periods: Range<usize>,
     dict: Range<usize>,
@@ -95,7 +96,7 @@ fn bad() -> crate::CodeSetError {
     crate::CodeSetError::new("icd10pcs table", 0, "corrupt ICD-10-PCS table")
 }
 
-/// The periods of record `i` in table order (shared by the loader, which indexes them).
+/// The periods of record `i` in table order.
 fn periods_in(data: &[u8], recs: usize, periods: usize, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
     let o = recs + i * REC;
     let start = u32_at(data, o) as usize;
@@ -125,9 +126,8 @@ impl Icd10Pcs {
         for _ in 0..n {
             releases.push(get_str(meta, &mut pos).ok_or_else(bad)?.to_string());
         }
-        let index = KeyIndex::build(&keys, |i| periods_in(&data, s[2].start, s[3].start, i));
         Ok(Icd10Pcs {
-            index,
+            index: OnceLock::new(),
             keys,
             recs: s[2].clone(),
             periods: s[3].clone(),
@@ -139,9 +139,12 @@ impl Icd10Pcs {
             data,
         })
     }
+    fn index(&self) -> &KeyIndex<PcsFlags> {
+        self.index.get_or_init(|| KeyIndex::build(&self.keys, |i| self.periods_of(i)))
+    }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        self.index.find(&self.keys, key_of(code.as_bytes())?)
+        self.index().find(&self.keys, key_of(code.as_bytes())?)
     }
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
         periods_in(&self.data, self.recs.start, self.periods.start, i)
@@ -158,7 +161,7 @@ impl Icd10Pcs {
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> PcsStatus {
         let Some(k) = key_of(code.as_bytes()) else { return PcsStatus::Unknown };
-        let i = match self.index.probe(&self.keys, k, date) {
+        let i = match self.index().probe(&self.keys, k, date) {
             Hit::Valid(_, f) => return PcsStatus::Valid(f),
             Hit::Other(i) => i,
             Hit::Absent => return PcsStatus::Unknown,

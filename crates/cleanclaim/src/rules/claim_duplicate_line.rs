@@ -44,7 +44,12 @@ impl Rule for DuplicateLine {
         // Claims have a handful of lines, where a scan beats hashing; sort when there are many
         // so a 10,000-line claim stays O(n log n).
         let dup_of: Vec<Option<usize>> = if c.lines.len() <= 64 {
-            (0..c.lines.len()).map(|i| c.lines[..i].iter().position(|b| key(b) == key(&c.lines[i]))).collect()
+            // Usually no line repeats: then nothing is allocated.
+            let first_dup = (0..c.lines.len()).find(|&i| c.lines[..i].iter().any(|b| key(b) == key(&c.lines[i])));
+            let Some(first) = first_dup else { return };
+            (0..c.lines.len())
+                .map(|i| if i < first { None } else { c.lines[..i].iter().position(|b| key(b) == key(&c.lines[i])) })
+                .collect()
         } else {
             let mut order: Vec<usize> = (0..c.lines.len()).collect();
             order.sort_by(|&x, &y| key(&c.lines[x]).cmp(&key(&c.lines[y])).then(x.cmp(&y)));

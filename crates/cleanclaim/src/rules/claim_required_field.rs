@@ -21,7 +21,12 @@ static META: RuleMeta = RuleMeta {
 };
 
 fn blank(v: &Option<String>) -> bool {
-    v.as_deref().is_none_or(|s| s.trim().is_empty())
+    v.as_deref().is_none_or(all_space)
+}
+
+/// `s.trim().is_empty()`, stopping at the first character of a filled-in field.
+fn all_space(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
 }
 
 fn person(p: &Person, path: &str, member: bool, out: &mut Sink<'_>) {
@@ -48,7 +53,7 @@ fn address(a: Option<&Address>, path: &str, who: &str, out: &mut Sink<'_>) {
         out.claim(path.to_owned(), format!("{who} address is required"));
         return;
     };
-    if a.lines.iter().all(|l| l.trim().is_empty()) {
+    if a.lines.iter().all(|l| all_space(l)) {
         out.claim(format!("{path}.lines"), format!("{who} street address is required"));
     }
     for (field, v) in [("city", &a.city), ("state", &a.state), ("postal_code", &a.postal_code)] {
@@ -65,7 +70,7 @@ impl Rule for RequiredField {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
-        if c.id.trim().is_empty() {
+        if all_space(&c.id) {
             out.claim("id", "claim id (patient control number, CLM01) is required");
         }
         let bp = &c.billing_provider;

@@ -34,10 +34,12 @@ impl Rule for VersionMismatch {
         let c = cx.claim;
         let Some(date) = c.controlling_date() else { return };
         let want_icd10 = date >= ICD10_START;
-        let dx = c.diagnoses.iter().enumerate().map(|(i, d)| (format!("diagnoses[{i}]"), d));
-        let adm = c.admitting_diagnosis.iter().map(|d| ("admitting_diagnosis".to_owned(), d));
-        for (path, d) in dx.chain(adm) {
+        // The path is built only for a finding (`None` = the admitting diagnosis).
+        let dx = c.diagnoses.iter().enumerate().map(|(i, d)| (Some(i), d));
+        let adm = c.admitting_diagnosis.iter().map(|d| (None, d));
+        for (index, d) in dx.chain(adm) {
             if d.is_icd9() == want_icd10 {
+                let path = index.map_or_else(|| "admitting_diagnosis".to_owned(), |i| format!("diagnoses[{i}]"));
                 let (sent, need) = if want_icd10 { ("ICD-9", "ICD-10-CM") } else { ("ICD-10", "ICD-9-CM") };
                 out.claim(
                     format!("{path}.qualifier"),

@@ -40,25 +40,25 @@ impl Rule for ModifierInvalid {
         let hcpcs = cx.codes.hcpcs();
         for (i, l) in c.lines.iter().enumerate() {
             for (j, m) in l.modifiers.iter().enumerate() {
-                let rest = format!(".modifiers[{j}]");
+                let rest = || format!(".modifiers[{j}]");
                 if !Modifier::is_shape(m) {
-                    out.line(i, &rest, format!("modifier `{}` must be 2 letters or digits", shown(m)));
+                    out.line(i, &rest(), format!("modifier `{}` must be 2 letters or digits", shown(m)));
                     continue;
                 }
                 if CPT_MODIFIERS.contains(&m.as_str()) {
                     continue;
                 }
                 let date = c.line_date(l);
-                match hcpcs.lookup_modifier(m) {
-                    Some(info) => {
-                        if let (Some(t), Some(d)) = (info.terminated, date)
+                match hcpcs.modifier_terminated(m) {
+                    Some(terminated) => {
+                        if let (Some(t), Some(d)) = (terminated, date)
                             && t < d.ymd()
                         {
-                            out.line(i, &rest, format!("modifier {m} was terminated before {d}"));
+                            out.line(i, &rest(), format!("modifier {m} was terminated before {d}"));
                         }
                     }
                     None if date.is_none_or(|d| u32::from(hcpcs.release_year()) >= u32::from(d.year())) => {
-                        out.line(i, &rest, format!("{m} is not a CPT or HCPCS modifier"));
+                        out.line(i, &rest(), format!("{m} is not a CPT or HCPCS modifier"));
                     }
                     None => {}
                 }

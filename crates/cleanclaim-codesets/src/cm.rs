@@ -634,7 +634,7 @@ impl Icd10Cm {
     }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        self.index().find(&self.keys, key_of(code.as_bytes())?)
+        self.index().find(key_of(code.as_bytes())?)
     }
     #[inline]
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
@@ -687,7 +687,7 @@ impl Icd10Cm {
     #[inline]
     pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
         let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };
-        match self.index().probe(&self.keys, k, date) {
+        match self.index().probe(k, date) {
             Hit::Valid(i, f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
             Hit::Other(i) => match self.valid_at(i, date) {
                 Some(f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
@@ -705,7 +705,7 @@ impl Icd10Cm {
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
-        match self.index().probe(&self.keys, key_of(code.as_bytes())?, date) {
+        match self.index().probe(key_of(code.as_bytes())?, date) {
             Hit::Valid(_, f) => Some(f),
             Hit::Other(i) => self.valid_at(i, date),
             Hit::Absent => None,

@@ -8,11 +8,13 @@
 use crate::date::Ymd;
 use crate::model::Period;
 
-/// A code's newest validity period (`from > to` when there is none, or when an older period
-/// overlaps it: then the caller must scan every period to give the same answer as a scan in
-/// table order).
+/// A code's key with its newest validity period (`from > to` when there is none, or when an
+/// older period overlaps it: then the caller must scan every period to give the same answer as
+/// a scan in table order). Key and period share a cache line: a probe reads the slot, then
+/// this.
 #[derive(Debug, Clone, Copy)]
 struct Newest<F> {
+    key: u64,
     from: Ymd,
     to: Ymd,
     flags: F,
@@ -74,15 +76,20 @@ impl<F: Copy + Default> KeyIndex<F> {
                 if older.is_some_and(|(f, t)| f <= to && from <= t) {
                     (from, to) = (1, 0);
                 }
-                Newest { from, to, flags }
+                Newest { key: keys[i], from, to, flags }
             })
             .collect();
         KeyIndex { slots, shift, newest }
     }
 
-    /// Index of `key` in `keys` (the slice this index was built over).
+    /// Index of `key` in the keys this index was built over.
     #[inline]
-    pub fn find(&self, keys: &[u64], key: u64) -> Option<usize> {
+    pub fn find(&self, key: u64) -> Option<usize> {
+        self.entry(key).map(|(i, _)| i)
+    }
+
+    #[inline]
+    fn entry(&self, key: u64) -> Option<(usize, &Newest<F>)> {
         if self.slots.is_empty() {
             return None;
         }
@@ -90,8 +97,9 @@ impl<F: Copy + Default> KeyIndex<F> {
         let mut s = hash(key, self.shift);
         loop {
             let i = (*self.slots.get(s)? as usize).checked_sub(1)?;
-            if *keys.get(i)? == key {
-                return Some(i);
+            let e = self.newest.get(i)?;
+            if e.key == key {
+                return Some((i, e));
             }
             s = (s + 1) & mask;
         }
@@ -99,11 +107,11 @@ impl<F: Copy + Default> KeyIndex<F> {
 
     /// Looks `key` up and tests `date` against its newest period.
     #[inline]
-    pub fn probe(&self, keys: &[u64], key: u64, date: Ymd) -> Hit<F> {
-        let Some(i) = self.find(keys, key) else { return Hit::Absent };
-        match self.newest.get(i) {
-            Some(n) if n.from <= date && date <= n.to => Hit::Valid(i, n.flags),
-            _ => Hit::Other(i),
+    pub fn probe(&self, key: u64, date: Ymd) -> Hit<F> {
+        match self.entry(key) {
+            Some((i, n)) if n.from <= date && date <= n.to => Hit::Valid(i, n.flags),
+            Some((i, _)) => Hit::Other(i),
+            None => Hit::Absent,
         }
     }
 }
@@ -129,10 +137,10 @@ mod tests {
         let keys: Vec<u64> = codes.iter().map(|c| key_of(c.as_bytes()).unwrap()).collect();
         let ix = KeyIndex::<u32>::build(&keys, |_| std::iter::empty());
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(ix.find(&keys, *k), Some(i));
+            assert_eq!(ix.find(*k), Some(i));
         }
-        assert_eq!(ix.find(&keys, key_of(b"E112").unwrap()), None);
-        assert_eq!(ix.find(&keys, 0), None);
+        assert_eq!(ix.find(key_of(b"E112").unwrap()), None);
+        assert_eq!(ix.find(0), None);
     }
 
     #[test]
@@ -144,10 +152,10 @@ mod tests {
             vec![],
         ];
         let ix = KeyIndex::build(&keys, |i| periods[i].clone().into_iter());
-        assert_eq!(ix.probe(&keys, keys[0], 2026_01_01), Hit::Valid(0, 2));
-        assert_eq!(ix.probe(&keys, keys[0], 2019_01_01), Hit::Other(0));
-        assert_eq!(ix.probe(&keys, keys[1], 2026_01_01), Hit::Other(1));
-        assert_eq!(ix.probe(&keys, keys[2], 2026_01_01), Hit::Other(2));
-        assert_eq!(ix.probe(&keys, key_of(b"D").unwrap(), 2026_01_01), Hit::Absent);
+        assert_eq!(ix.probe(keys[0], 2026_01_01), Hit::Valid(0, 2));
+        assert_eq!(ix.probe(keys[0], 2019_01_01), Hit::Other(0));
+        assert_eq!(ix.probe(keys[1], 2026_01_01), Hit::Other(1));
+        assert_eq!(ix.probe(keys[2], 2026_01_01), Hit::Other(2));
+        assert_eq!(ix.probe(key_of(b"D").unwrap(), 2026_01_01), Hit::Absent);
     }
 }

@@ -144,7 +144,7 @@ impl Icd10Pcs {
     }
     #[inline]
     fn find(&self, code: &str) -> Option<usize> {
-        self.index().find(&self.keys, key_of(code.as_bytes())?)
+        self.index().find(key_of(code.as_bytes())?)
     }
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
         periods_in(&self.data, self.recs.start, self.periods.start, i)
@@ -161,7 +161,7 @@ impl Icd10Pcs {
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> PcsStatus {
         let Some(k) = key_of(code.as_bytes()) else { return PcsStatus::Unknown };
-        let i = match self.index().probe(&self.keys, k, date) {
+        let i = match self.index().probe(k, date) {
             Hit::Valid(_, f) => return PcsStatus::Valid(f),
             Hit::Other(i) => i,
             Hit::Absent => return PcsStatus::Unknown,

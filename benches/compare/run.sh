@@ -54,7 +54,8 @@ step "inputs"
 "$M" gen-jsonl "$W/inpatient.jsonl" "$CLAIMS" institutional >/dev/null
 "$M" gen-jsonl "$W/inpatient-uniform.jsonl" "$CLAIMS" institutional uniform >/dev/null
 "$M" gen-jsonl "$W/professional.jsonl" "$CLAIMS" professional >/dev/null
-"$M" gen-codes "$W/codes.txt" 100000 >/dev/null
+# 10^6 codes: 10^5 run in a few ms, too close to the CPU clock's tick to time.
+"$M" gen-codes "$W/codes.txt" 1000000 >/dev/null
 "$M" gen-x12 "$W/p-2m.x12" 2000000 professional >/dev/null
 "$M" gen-x12 "$W/p-20m.x12" 20000000 professional >/dev/null
 [ -f "$W/p-big.x12" ] && [ "$(stat -c %s "$W/p-big.x12")" -ge "$X12_BYTES" ] ||

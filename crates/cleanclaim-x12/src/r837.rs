@@ -846,32 +846,7 @@ impl Tx {
         let frequency = if c3.is_empty() { "1".to_string() } else { c3.to_string() };
         let ctx = &self.ctx;
         // Billing provider, subscriber, payer and patient are filled in when the claim ends.
-        let mut claim = Claim {
-            id: id.to_string(),
-            kind: self.kind,
-            frequency,
-            payer_claim_control_number: None,
-            billing_provider: Provider::default(),
-            rendering_provider: None,
-            referring_provider: None,
-            attending_provider: None,
-            subscriber: Person::default(),
-            patient: None,
-            payer: Payer::default(),
-            place_of_service: None,
-            type_of_bill: None,
-            statement_from: None,
-            statement_to: None,
-            admission_date: None,
-            discharge_date: None,
-            discharge_status: None,
-            diagnoses: Vec::new(),
-            admitting_diagnosis: None,
-            procedures: Vec::new(),
-            lines: Vec::new(),
-            total_charge: total,
-            prior_payer_paid: None,
-        };
+        let mut claim = Claim { frequency, total_charge: total, ..Claim::blank(id, self.kind) };
         let mut src = if self.source_map {
             // Room for a typical claim (header, 4 diagnoses, 3 lines) without regrowing.
             SourceMap::with_capacity(ctx.billing_src.len() + ctx.sub_src.len() + ctx.pat_src.len() + 48)

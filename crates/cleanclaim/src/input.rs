@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::error::scrub_serde_message;
-use crate::model::{Claim, ClaimKind, Payer, Person, Provider};
+use crate::model::{Claim, ClaimKind};
 
 /// Largest JSON document accepted in one piece (a whole batch file is read line by line
 /// instead when it is JSON lines).
@@ -239,32 +239,7 @@ fn split_at_newlines(text: &str, size: usize) -> Vec<&str> {
 
 /// A claim that costs nothing to make or drop, standing in for a line that failed.
 fn placeholder_claim() -> Claim {
-    Claim {
-        id: String::new(),
-        kind: ClaimKind::Professional,
-        frequency: String::new(),
-        payer_claim_control_number: None,
-        billing_provider: Provider::default(),
-        rendering_provider: None,
-        referring_provider: None,
-        attending_provider: None,
-        subscriber: Person::default(),
-        patient: None,
-        payer: Payer::default(),
-        place_of_service: None,
-        type_of_bill: None,
-        statement_from: None,
-        statement_to: None,
-        admission_date: None,
-        discharge_date: None,
-        discharge_status: None,
-        diagnoses: Vec::new(),
-        admitting_diagnosis: None,
-        procedures: Vec::new(),
-        lines: Vec::new(),
-        total_charge: crate::Money::ZERO,
-        prior_payer_paid: None,
-    }
+    Claim::blank(String::new(), ClaimKind::Professional)
 }
 
 /// JSON lines: more than one non-blank line, each a complete object on its own.

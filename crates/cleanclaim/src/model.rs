@@ -337,6 +337,37 @@ fn default_frequency() -> String {
 }
 
 impl Claim {
+    /// A claim with only its id and kind set and every other field empty (the frequency too):
+    /// the starting point of readers that fill a claim field by field. Not a valid claim alone.
+    pub fn blank(id: impl Into<String>, kind: ClaimKind) -> Claim {
+        Claim {
+            id: id.into(),
+            kind,
+            frequency: String::new(),
+            payer_claim_control_number: None,
+            billing_provider: Provider::default(),
+            rendering_provider: None,
+            referring_provider: None,
+            attending_provider: None,
+            subscriber: Person::default(),
+            patient: None,
+            payer: Payer::default(),
+            place_of_service: None,
+            type_of_bill: None,
+            statement_from: None,
+            statement_to: None,
+            admission_date: None,
+            discharge_date: None,
+            discharge_status: None,
+            diagnoses: Vec::new(),
+            admitting_diagnosis: None,
+            procedures: Vec::new(),
+            lines: Vec::new(),
+            total_charge: Money::ZERO,
+            prior_payer_paid: None,
+        }
+    }
+
     /// The person who received the care: the patient, or the subscriber when they are the same.
     pub fn patient(&self) -> &Person {
         self.patient.as_ref().unwrap_or(&self.subscriber)

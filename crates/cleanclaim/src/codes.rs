@@ -187,8 +187,14 @@ pub enum NpiError {
 impl Npi {
     /// Parses and verifies an NPI.
     pub fn parse(raw: &str) -> Result<Npi, NpiError> {
-        let s = raw.trim();
-        let b = s.as_bytes();
+        Npi::verify(raw)?;
+        Ok(Npi(raw.trim().to_owned()))
+    }
+
+    /// Verifies an NPI's shape and check digit without keeping it (allocates nothing: the
+    /// `claim.npi_check_digit` edit runs it on every provider of every claim).
+    pub fn verify(raw: &str) -> Result<(), NpiError> {
+        let b = raw.trim().as_bytes();
         if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
             return Err(NpiError::Shape);
         }
@@ -197,7 +203,7 @@ impl Npi {
         if found != expected {
             return Err(NpiError::CheckDigit { found, expected });
         }
-        Ok(Npi(s.to_owned()))
+        Ok(())
     }
 
     /// The ten digits.

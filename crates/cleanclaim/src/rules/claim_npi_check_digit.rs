@@ -25,7 +25,7 @@ fn check_one(role: &str, path: &str, provider: Option<&Provider>, out: &mut Sink
     let Some(npi) = provider.and_then(|p| p.npi.as_deref()) else {
         return;
     };
-    let why = match Npi::parse(npi) {
+    let why = match Npi::verify(npi) {
         Ok(_) => return,
         Err(NpiError::Shape) => "is not exactly 10 digits".to_owned(),
         Err(NpiError::CheckDigit { found, expected }) => {

@@ -45,20 +45,22 @@ fn strip_position(msg: &str) -> String {
 
 /// Parses one JSON value of type `T` with path-aware errors.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    from_json_at(text, 0)
+}
+
+/// [`from_json`] for text that starts on line `line_offset + 1` of its document (one line of
+/// JSON lines), so errors name the document's line.
+fn from_json_at<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Error> {
     // Path tracking costs on every field; valid input (the common case) skips it, and only a
     // failed parse is repeated with tracking to name the path.
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    from_json_tracked(text)
-}
-
-fn from_json_tracked<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(e, 0))?;
+    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(e, line_offset))?;
     de.end().map_err(|e| Error::Json {
         source_name: None,
-        line: e.line(),
+        line: e.line() + line_offset,
         column: e.column(),
         path: None,
         message: strip_position(&e.to_string()),
@@ -130,19 +132,7 @@ fn shape(text: &str) -> Result<Shape, Error> {
 
 /// One line of JSON lines; `n` is its 0-based line number.
 fn parse_line(line: &str, n: usize) -> Result<Claim, Error> {
-    if let Ok(claim) = serde_json::from_str(line) {
-        return Ok(claim);
-    }
-    let mut de = serde_json::Deserializer::from_str(line);
-    let claim = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(e, n))?;
-    de.end().map_err(|e| Error::Json {
-        source_name: None,
-        line: n + 1,
-        column: e.column(),
-        path: None,
-        message: strip_position(&e.to_string()),
-    })?;
-    Ok(claim)
+    from_json_at(line, n)
 }
 
 fn map_json_lines<R: Send>(

@@ -13,9 +13,9 @@ ON = datetime.date(2026, 3, 2)
 
 
 @pytest.fixture
-def expected(engine) -> list:
-    # One code per call: the reference the batch forms must agree with.
-    return [engine.icd10cm_validity([c], ON)[0] for c in CODES]
+def expected() -> list:
+    # E11 is a header, ZZZ unknown; lower case and dots are normalized.
+    return [True, False, False, True, True, False, True]
 
 
 def test_lists_tuples_and_iterables_agree(engine, expected) -> None:
@@ -23,7 +23,6 @@ def test_lists_tuples_and_iterables_agree(engine, expected) -> None:
     assert engine.icd10cm_validity(tuple(CODES), "2026-03-02") == expected
     assert engine.icd10cm_validity((c for c in CODES), ON) == expected
     assert engine.icd10cm_validity([], ON) == []
-    assert expected[:3] == [True, False, False]
 
 
 def test_one_code_per_call(engine, expected) -> None:
@@ -35,7 +34,7 @@ def test_one_code_per_call(engine, expected) -> None:
         engine.icd10cm_valid("E11.65", "March 2")
 
 
-def test_big_lists_release_the_gil(engine) -> None:
+def test_big_lists_agree_with_one_code_per_call(engine) -> None:
     codes = CODES * 2000
     assert engine.icd10cm_validity(codes, ON) == [engine.icd10cm_valid(c, ON) for c in codes]
 

@@ -166,11 +166,6 @@ impl Hcpcs {
         let kind = if code.len() == 2 { HcpcsKind::Modifier } else { HcpcsKind::Procedure };
         self.find(kind, code).map(|r| (r.added, r.terminated))
     }
-    /// The termination date of a modifier, when it is in the release ([`lookup_modifier`](Self::lookup_modifier)'s
-    /// `terminated`).
-    pub fn modifier_terminated(&self, m: &str) -> Option<Option<Ymd>> {
-        self.find(HcpcsKind::Modifier, m).map(|r| r.terminated)
-    }
     fn in_force(r: &HcpcsRow, date: Ymd) -> bool {
         r.added.is_none_or(|a| a <= date) && r.terminated.is_none_or(|t| date <= t)
     }

@@ -49,7 +49,8 @@ impl Rule for ModifierInvalid {
                     continue;
                 }
                 let date = c.line_date(l);
-                match hcpcs.modifier_terminated(m) {
+                // Two characters (checked above): `dates` reads the modifier table.
+                match hcpcs.dates(m).map(|(_, terminated)| terminated) {
                     Some(terminated) => {
                         if let (Some(t), Some(d)) = (terminated, date)
                             && t < d.ymd()

@@ -40,7 +40,6 @@ impl Rule for PxNoncovered {
 /// Why procedure `i` is not covered on this claim, if it is not (MCE's non-covered
 /// conditions). `px.limited_coverage` asks too: MCE reports a procedure as one or the other.
 pub(super) fn reason(cx: &Context<'_>, i: usize) -> Option<&'static str> {
-    cx.date?;
     let any_dx = |f: DxFlags| (0..cx.claim.diagnoses.len()).any(|i| cx.dx_flags(i).is_some_and(|d| d.contains(f)));
     let any_px = |f: PcsFlags| (0..cx.claim.procedures.len()).any(|i| cx.px_flags(i).is_some_and(|p| p.contains(f)));
     let f = cx.px_flags(i).unwrap_or(PcsFlags(0));

@@ -574,6 +574,16 @@ struct Dead {
 impl Dead {
     const NONE: Dead = Dead { billing: false, subscriber: false, patient: false };
     const ALL: Dead = Dead { billing: true, subscriber: true, patient: true };
+
+    /// What segment `code` in loop `lp` resets: a new HL replaces its own level and those below.
+    fn before(lp: Lp, code: u32) -> Dead {
+        match (lp, code) {
+            (Lp::L2000A, id::HL) => Dead { billing: true, ..Dead::NONE },
+            (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
+            (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
+            _ => Dead::NONE,
+        }
+    }
 }
 
 fn take_or_clone<T: Clone + Default>(v: &mut T, take: bool) -> T {
@@ -683,21 +693,10 @@ impl Tx {
         if self.pending.is_some() && !matches!(at.lp, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) {
             // Segments of the billing provider level leave subscriber, payer and patient alone;
             // anything else may change them (or starts a claim).
-            let dead = match (at.lp, code) {
-                (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
-                (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
-                _ => Dead::NONE,
-            };
-            self.resolve_pending(queue, dead);
+            self.resolve_pending(queue, Dead::before(at.lp, code));
         }
         if self.claim.is_some() && (top_level || code == id::CLM) {
-            let dead = match (at.lp, code) {
-                (Lp::L2000A, id::HL) => Dead { billing: true, ..Dead::NONE },
-                (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
-                (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
-                _ => Dead::NONE,
-            };
-            self.finish_claim(queue, dead);
+            self.finish_claim(queue, Dead::before(at.lp, code));
         }
         {
             let target: &mut Vec<Finding> = match (&mut self.claim, at.lp) {

@@ -387,9 +387,14 @@ impl PyEngine {
                         "check_x12 expects bytes, bytearray, memoryview, str or os.PathLike",
                     )
                 })?;
+                // Streamed from the file: memory stays bounded by the reports, not the file.
                 py.detach(|| {
-                    let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-                    cleanclaim_x12::check_837(engine, &bytes, Some(&path))
+                    let file = std::fs::File::open(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                    let mut out = Vec::new();
+                    cleanclaim_x12::check_837_with(engine, std::io::BufReader::new(file), Some(&path), |r| {
+                        out.push(r)
+                    })?;
+                    Ok(out)
                 })
             };
             reports.map(|r| r.into_iter().map(PyReport).collect()).map_err(|e| to_pyerr(py, &e))

@@ -20,8 +20,9 @@ pub const STRUCTURE_RULE: &str = "x12.structure";
 /// A transaction set the reader rejects (unknown or misplaced segments, a missing required
 /// loop, an unsupported version) becomes a report of its own with no claim id and one
 /// `x12.structure` error naming the segment, so nothing is silently dropped; interchange-level
-/// findings (control numbers, counts) come last, in a report with no claim id. Only input with
-/// no readable transaction at all is an error.
+/// findings (control numbers, counts) come last, in a report with no claim id. Input with no
+/// readable transaction at all is an error — decided on the first batch of 4,096 transaction
+/// sets, so that memory stays bounded: past it, rejected sets are already reports.
 pub fn check_837_with<R: Read>(
     engine: &Engine,
     reader: R,

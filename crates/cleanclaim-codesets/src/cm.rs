@@ -683,7 +683,7 @@ impl Icd10Cm {
     }
 
     /// [`status`](Self::status), plus the code's [`CodeId`] when it is in the table (valid
-    /// or not), for the per-code questions that follow ([`Icd10Cm::excludes1_conflict_id`]).
+    /// or not), for the per-code questions that follow ([`Icd10Cm::excludes1_conflict_at`]).
     #[inline]
     pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
         let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };

@@ -406,3 +406,67 @@ fn unknown_segment_ids_are_not_echoed() {
     assert!(!shown.contains("DOE") && !shown.contains("SECRET"), "{shown}");
     assert!(shown.contains("segment 17"), "{shown}");
 }
+
+/// Two billing providers; under the first, a subscriber with two claims and a subscriber whose
+/// dependent patient has two claims; under the second, one more claim. The reader moves the
+/// HL context into a claim when the next HL resets it and clones it while later claims still
+/// need it: every claim must carry its own level's providers and people.
+#[test]
+fn claims_sharing_hl_levels_each_carry_their_own_context() {
+    let clm = |id: &str| {
+        format!("CLM*{id}*100***11:B:1*Y*A*Y*Y~HI*ABK:E119~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260105~")
+    };
+    let billing = |hl: u32, name: &str, npi: &str| {
+        format!("HL*{hl}**20*1~NM1*85*2*{name}*****XX*{npi}~N3*1 MAIN ST~N4*SPRINGFIELD*IL*62701~REF*EI*123456789~")
+    };
+    let subscriber = |hl: u32, parent: u32, child: u32, last: &str, member: &str, rel: &str, payer: &str| {
+        format!(
+            "HL*{hl}*{parent}*22*{child}~SBR*P*{rel}*GRP77******CI~NM1*IL*1*{last}*ANN****MI*{member}~\
+             N3*2 ELM ST~N4*SPRINGFIELD*IL*62702~DMG*D8*19700215*F~NM1*PR*2*PAYER {payer}*****PI*{payer}~"
+        )
+    };
+    let body = [
+        billing(1, "CLINIC A", "1234567893"),
+        subscriber(2, 1, 0, "ONE", "M1", "18", "P1"),
+        clm("C1"),
+        clm("C2"),
+        subscriber(3, 1, 1, "TWO", "M2", "", "P2"),
+        "HL*4*3*23*0~PAT*19~NM1*QC*1*KID*SAM~N3*2 ELM ST~N4*SPRINGFIELD*IL*62702~DMG*D8*20150101*M~".to_string(),
+        clm("C3"),
+        clm("C4"),
+        billing(5, "CLINIC B", "1284567892"),
+        subscriber(6, 5, 0, "THREE", "M3", "18", "P1"),
+        clm("C5"),
+    ]
+    .concat();
+    let head = "ST*837*0001*005010X222A1~BHT*0019*00*0001*20260101*1200*CH~NM1*41*2*SUB*****46*S01~\
+                PER*IC*DESK*TE*8005550100~NM1*40*2*RCV*****46*R01~";
+    let segments = format!("{head}{body}").matches('~').count() + 1;
+    let text = format!(
+        "ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260101*1200*^*00501*000000101*0*T*:~\
+         GS*HC*SUBMITTER01*RECEIVER01*20260101*1200*101*X*005010X222A1~{head}{body}SE*{segments}*0001~GE*1*101~IEA*1*000000101~"
+    );
+    let claims: Vec<_> = read_837_bytes(text.as_bytes()).map(|r| r.expect("readable").claim).collect();
+    let seen: Vec<_> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                c.billing_provider.npi.as_deref().unwrap_or(""),
+                c.subscriber.member_id.as_deref().unwrap_or(""),
+                c.payer.id.as_deref().unwrap_or(""),
+                c.patient.as_ref().and_then(|p| p.name.as_ref()).and_then(|n| n.last.as_deref()).unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("C1", "1234567893", "M1", "P1", "-"),
+            ("C2", "1234567893", "M1", "P1", "-"),
+            ("C3", "1234567893", "M2", "P2", "KID"),
+            ("C4", "1234567893", "M2", "P2", "KID"),
+            ("C5", "1284567892", "M3", "P1", "-"),
+        ]
+    );
+}

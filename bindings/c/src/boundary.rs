@@ -65,14 +65,8 @@ pub(crate) fn out_arg<T>(ptr: *mut T, name: &'static str) -> Result<*mut T, Fail
 /// # Safety
 /// `ptr` is NULL or points to `len` readable bytes that stay unchanged during the call.
 pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, len: usize, name: &'static str) -> Result<&'a str, Fail> {
-    if ptr.is_null() {
-        return Err(Fail::null(name));
-    }
-    if len > isize::MAX as usize {
-        return Err(Fail::limit(format!("`{name}` is longer than isize::MAX bytes")));
-    }
-    // SAFETY: non-NULL, length within isize::MAX, readability promised by the caller.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    // SAFETY: the caller's promise is `arg_bytes`'s.
+    let bytes = unsafe { arg_bytes(ptr.cast::<u8>(), len, name) }?;
     std::str::from_utf8(bytes).map_err(|e| Fail::utf8(name, e.valid_up_to()))
 }
 

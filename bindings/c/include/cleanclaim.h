@@ -523,7 +523,8 @@ cleanclaim_result cleanclaim_report_list_to_json(const cleanclaim_report_list *l
  * Frees a report list and every report in it. NULL is a no-op.
  *
  * # Safety
- * `list` is NULL or a list from `cleanclaim_engine_check_many_json` not yet freed.
+ * `list` is NULL or a list from `cleanclaim_engine_check_many_json` or `cleanclaim_engine_check_x12`
+ * not yet freed.
  */
 void cleanclaim_report_list_free(cleanclaim_report_list *list);
 

@@ -290,7 +290,8 @@ pub unsafe extern "C" fn cleanclaim_report_list_to_json(
 /// Frees a report list and every report in it. NULL is a no-op.
 ///
 /// # Safety
-/// `list` is NULL or a list from `cleanclaim_engine_check_many_json` not yet freed.
+/// `list` is NULL or a list from `cleanclaim_engine_check_many_json` or `cleanclaim_engine_check_x12`
+/// not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cleanclaim_report_list_free(list: *mut cleanclaim_report_list) {
     run_or((), || {

@@ -9,7 +9,8 @@ use std::fmt;
 
 use cleanclaim::{Claim, Error};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
 use serde::de::{self, Expected, Unexpected};
 
 use crate::tape::Tape;
@@ -114,25 +115,26 @@ pub fn claim_from_mapping(obj: &Bound<'_, PyAny>) -> Result<Claim, Error> {
     claim
 }
 
+/// The bytes of a `bytes`, `bytearray` or `memoryview` argument; `None` for anything else.
+pub fn bytes_of(arg: &Bound<'_, PyAny>) -> PyResult<Option<PyBackedBytes>> {
+    if arg.is_instance_of::<PyBytes>() || arg.is_instance_of::<PyByteArray>() {
+        return Ok(Some(arg.extract()?));
+    }
+    if arg.is_instance_of::<PyMemoryView>() {
+        return Ok(Some(arg.call_method0("tobytes")?.extract()?));
+    }
+    Ok(None)
+}
+
 /// Text for the JSON entry points: `str`, `bytes`, `bytearray` or `memoryview` (UTF-8).
 pub fn text_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<String>> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Some(s.to_cow().map(|c| c.into_owned()));
     }
-    let bytes: Vec<u8> = if let Ok(b) = obj.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else if let Ok(b) = obj.cast::<PyByteArray>() {
-        b.to_vec()
-    } else if obj.get_type().name().is_ok_and(|n| n == "memoryview") {
-        match obj.call_method0("tobytes") {
-            Ok(b) => match b.cast_into::<PyBytes>() {
-                Ok(b) => b.as_bytes().to_vec(),
-                Err(e) => return Some(Err(e.into())),
-            },
-            Err(e) => return Some(Err(e)),
-        }
-    } else {
-        return None;
+    let bytes = match bytes_of(obj) {
+        Ok(Some(b)) => b.to_vec(),
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
     };
     Some(String::from_utf8(bytes).map_err(|e| {
         crate::errors::to_pyerr(

@@ -3,13 +3,12 @@
 
 use cleanclaim::{Date, Error, Report, Severity};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::claim::PyClaim;
-use crate::convert::{claim_from_mapping, text_of};
+use crate::convert::{bytes_of, claim_from_mapping, text_of};
 use crate::errors::{guard, to_pyerr, to_pyerr_at};
 use crate::report::PyReport;
 use crate::tape::{Root, Tape};
@@ -596,17 +595,6 @@ impl PyEngine {
             get("releases")?.as_ref(),
         )
     }
-}
-
-/// The bytes of a bytes-like argument, or `None` when it is not one (then it is a path).
-fn bytes_of(arg: &Bound<'_, PyAny>) -> PyResult<Option<PyBackedBytes>> {
-    if arg.is_instance_of::<PyBytes>() || arg.is_instance_of::<PyByteArray>() {
-        return Ok(Some(arg.extract()?));
-    }
-    if arg.is_instance_of::<PyMemoryView>() {
-        return Ok(Some(arg.call_method0("tobytes")?.extract()?));
-    }
-    Ok(None)
 }
 
 /// A `str` or `os.PathLike` argument as a path string.

@@ -139,8 +139,43 @@ impl Engine {
     }
 
     /// Parses JSON (one claim, an array or JSON lines) and checks every claim.
+    ///
+    /// On bad input nothing is returned but the error; [`check_json_with`](Engine::check_json_with)
+    /// also hands over the reports of the claims before the bad one.
     pub fn check_json(&self, text: &str) -> Result<Vec<Report>, Error> {
-        crate::input::map_claims(text, |c| self.check(&c), Report::default)
+        let mut reports = Vec::new();
+        self.check_json_with(text, |r| reports.push(r))?;
+        Ok(reports)
+    }
+
+    /// Parses JSON (one claim, an array or JSON lines) and checks every claim on every core,
+    /// handing each report to `on_report` on the calling thread, in input order, as soon as
+    /// its piece is checked. Returns how many reports were handed over.
+    ///
+    /// JSON lines stream: they are parsed and checked 1 MB of lines at a time, so however
+    /// large `text` is, only one piece's claims and reports are held at once. An array or a
+    /// single claim is one JSON document and is parsed whole first.
+    ///
+    /// Bad input gives the error [`parse_claims`](crate::parse_claims) gives: the earliest
+    /// bad line's, with its line, column and path. As with the streaming X12 check, the reports
+    /// of every claim before that line have been handed over by then (all of them, whatever
+    /// the split into pieces), and none after it; a caller that must not act on a partial
+    /// batch collects them and drops them on error, as [`check_json`](Engine::check_json)
+    /// does. A bad array or single claim hands over nothing.
+    ///
+    /// ```
+    /// use cleanclaim::Engine;
+    ///
+    /// let claim: serde_json::Value =
+    ///     serde_json::from_str(include_str!("../../../examples/claims/clean-office-visit.json")).unwrap();
+    /// let text = format!("{claim}\n{claim}\n{{\"id\": 1}}\n{claim}\n");
+    /// let mut ok = 0;
+    /// let err = Engine::new().check_json_with(&text, |r| ok += usize::from(r.ok)).unwrap_err();
+    /// assert_eq!(ok, 2, "the two claims before the bad line");
+    /// assert!(matches!(err, cleanclaim::Error::Json { line: 3, .. }), "{err}");
+    /// ```
+    pub fn check_json_with(&self, text: &str, on_report: impl FnMut(Report)) -> Result<usize, Error> {
+        crate::input::map_claims_with(text, |c| self.check(&c), on_report)
     }
 
     /// The rules this engine runs, with their effective severities, in catalogue order.

@@ -2,26 +2,28 @@
 //!
 //! Errors name the line, column and field path, and never echo input values.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::error::scrub_serde_message;
-use crate::model::{Claim, ClaimKind};
+use crate::model::Claim;
 
 /// Largest JSON document accepted in one piece (a whole batch file is read line by line
 /// instead when it is JSON lines).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 
-/// Below this many claims, JSON lines are read on the calling thread: waking the pool costs
-/// more than parsing them.
+/// Below this many claims, an array's claims are mapped on the calling thread: waking the pool
+/// costs more than the work.
 const PARALLEL_MIN_LINES: usize = 64;
 
-/// Splitting a document into lines runs in pieces of about this size on every core.
+/// JSON lines are read in pieces of about this size, one after another: the claims and results
+/// held at once are one piece's.
 const SPLIT_CHUNK_BYTES: usize = 1 << 20;
+
+/// A piece is read on every core in parts of about this size: small enough that the cores
+/// finish a piece together, large enough that a part is worth handing to the pool.
+const PART_BYTES: usize = 32 << 10;
 
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>, line_offset: usize) -> Error {
     let path = e.path().to_string();
@@ -79,35 +81,43 @@ pub fn parse_claim(text: &str) -> Result<Claim, Error> {
 /// JSON lines are parsed on every core; the error returned is the one of the earliest bad
 /// line, as if the lines were read one after another.
 pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
-    match shape(text)? {
-        Shape::Array => from_json(text),
-        Shape::Lines => map_json_lines(text, |c| c, placeholder_claim),
-        Shape::One => from_json(text).map(|c| vec![c]),
-    }
+    let mut claims = Vec::new();
+    map_claims_with(text, |c| c, |c| claims.push(c))?;
+    Ok(claims)
 }
 
-/// Reads claims like [`parse_claims`] and maps each one with `f` (on every core for many
-/// claims), in input order. With JSON lines a claim lives only while `f` runs, so a large batch
-/// never holds all its claims at once. On error, `f`'s results so far are dropped.
+/// Reads claims like [`parse_claims`], maps each one with `f` (on every core for many claims)
+/// and hands the results to `sink` in input order, on the calling thread. Returns how many
+/// results `sink` received.
 ///
-/// `filler` makes a cheap stand-in for a line that failed or was skipped after a failure; it
-/// is never returned.
-pub(crate) fn map_claims<R: Send>(
+/// JSON lines are read [`SPLIT_CHUNK_BYTES`] at a time: a claim lives only while `f` runs and
+/// a result only until that piece is handed over, so memory is bounded by the piece, not the
+/// batch. On a bad line, the results of every line before it have reached `sink`, none after
+/// it have, and the error is the earliest bad line's, as a serial read would give: what is
+/// emitted does not depend on how the work was split.
+pub(crate) fn map_claims_with<R: Send>(
     text: &str,
     f: impl Fn(Claim) -> R + Sync + Send,
-    filler: impl Fn() -> R + Sync,
-) -> Result<Vec<R>, Error> {
+    mut sink: impl FnMut(R),
+) -> Result<usize, Error> {
     match shape(text)? {
         Shape::Array => {
             let claims: Vec<Claim> = from_json(text)?;
+            let n = claims.len();
             // Waking the pool costs more than checking a few claims.
-            if claims.len() < PARALLEL_MIN_LINES {
-                return Ok(claims.into_iter().map(f).collect());
+            if n < PARALLEL_MIN_LINES {
+                claims.into_iter().map(f).for_each(sink);
+            } else {
+                let out: Vec<R> = claims.into_par_iter().with_min_len(PARALLEL_MIN_LINES).map(f).collect();
+                out.into_iter().for_each(sink);
             }
-            Ok(claims.into_par_iter().with_min_len(PARALLEL_MIN_LINES).map(f).collect())
+            Ok(n)
         }
-        Shape::Lines => map_json_lines(text, f, filler),
-        Shape::One => from_json(text).map(|c| vec![f(c)]),
+        Shape::Lines => map_json_lines(text, f, sink),
+        Shape::One => {
+            sink(f(from_json(text)?));
+            Ok(1)
+        }
     }
 }
 
@@ -130,106 +140,95 @@ fn shape(text: &str) -> Result<Shape, Error> {
     }
 }
 
-/// One line of JSON lines; `n` is its 0-based line number.
-fn parse_line(line: &str, n: usize) -> Result<Claim, Error> {
-    from_json_at(line, n)
+/// What one part of JSON lines gave: the results of its lines up to the first bad one, that
+/// line's error (line numbers counted from the part's start) and how many lines the part has.
+struct Part<R> {
+    out: Vec<R>,
+    error: Option<Error>,
+    lines: usize,
 }
 
-fn map_json_lines<R: Send>(
-    text: &str,
-    f: impl Fn(Claim) -> R + Sync,
-    filler: impl Fn() -> R + Sync,
-) -> Result<Vec<R>, Error> {
-    let lines = non_blank_lines(text);
-    if lines.len() < PARALLEL_MIN_LINES {
-        return lines.iter().map(|&(n, line)| parse_line(line, n).map(&f)).collect();
-    }
-    // Lines run in any order; the earliest failure is kept. Lines after a known failure are
-    // skipped (their results are dropped anyway); lines before it still run, because one of
-    // them may fail too and then its error is the one to report.
-    let first_bad = AtomicUsize::new(usize::MAX);
-    let error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
-    let out: Vec<R> = lines
-        .par_iter()
-        .enumerate()
-        .with_min_len(16)
-        .map(|(i, &(n, line))| {
-            if i > first_bad.load(Ordering::Relaxed) {
-                return filler();
-            }
-            match parse_line(line, n) {
-                Ok(claim) => f(claim),
-                Err(e) => {
-                    first_bad.fetch_min(i, Ordering::Relaxed);
-                    let mut slot = error.lock().unwrap_or_else(|p| p.into_inner());
-                    if slot.as_ref().is_none_or(|(j, _)| i < *j) {
-                        *slot = Some((i, e));
-                    }
-                    filler()
-                }
-            }
-        })
-        .collect();
-    match error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some((_, e)) => Err(e),
-        None => Ok(out),
-    }
-}
-
-/// The non-blank lines of `text` with their 0-based line numbers, split on every core for a
-/// large document.
-fn non_blank_lines(text: &str) -> Vec<(usize, &str)> {
-    let pieces = split_at_newlines(text, SPLIT_CHUNK_BYTES);
-    if pieces.len() == 1 {
-        return collect_lines(text, 0).0;
-    }
-    let parts: Vec<(Vec<(usize, &str)>, usize)> = pieces.par_iter().map(|p| collect_lines(p, 0)).collect();
-    let mut out = Vec::with_capacity(parts.iter().map(|(l, _)| l.len()).sum());
-    let mut before = 0;
-    for (lines, count) in parts {
-        out.extend(lines.into_iter().map(|(n, l)| (n + before, l)));
-        before += count;
-    }
-    out
-}
-
-/// The non-blank lines of one piece (numbered from `first`) and how many lines it has.
-fn collect_lines(piece: &str, first: usize) -> (Vec<(usize, &str)>, usize) {
+/// Reads one part's lines in order, stopping at the first bad one: a later line's error or
+/// result could never be reported.
+fn map_part<R>(part: &str, f: &impl Fn(Claim) -> R) -> Part<R> {
     // A claim line is about a kilobyte: reserving for that spares most regrowth copies.
-    let mut out = Vec::with_capacity(piece.len() / 512 + 1);
-    let mut count = 0;
-    for (n, line) in piece.lines().enumerate() {
-        count = n + 1;
-        if !line.trim().is_empty() {
-            out.push((first + n, line));
+    let mut out = Vec::with_capacity(part.len() / 512 + 1);
+    let mut lines = 0;
+    for (n, line) in part.lines().enumerate() {
+        lines = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match from_json_at(line, n) {
+            Ok(claim) => out.push(f(claim)),
+            Err(e) => return Part { out, error: Some(e), lines },
         }
     }
-    (out, count)
+    Part { out, error: None, lines }
 }
 
-/// Cuts `text` into pieces of about `size` bytes, each ending just after a newline (the last
-/// one at the end of the text), so that `str::lines` over the pieces gives the text's lines.
-fn split_at_newlines(text: &str, size: usize) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut rest = text;
-    while rest.len() > size {
-        // A newline is ASCII, so the cut after it is a char boundary.
-        match rest.as_bytes()[size..].iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                let (piece, after) = rest.split_at(size + i + 1);
-                pieces.push(piece);
-                rest = after;
+fn map_json_lines<R: Send>(text: &str, f: impl Fn(Claim) -> R + Sync, mut sink: impl FnMut(R)) -> Result<usize, Error> {
+    let (mut emitted, mut lines_before) = (0, 0);
+    for piece in NewlineCuts::new(text, SPLIT_CHUNK_BYTES) {
+        // Parts are cut and mapped on every core with no shared state; line numbers are only
+        // needed for an error, so each part counts its own and they are added up in order
+        // below, instead of numbering every line before the work starts.
+        let parts: Vec<&str> = NewlineCuts::new(piece, PART_BYTES).collect();
+        let mapped: Vec<Part<R>> = if parts.len() == 1 {
+            // Waking the pool costs more than reading a few claims.
+            vec![map_part(piece, &f)]
+        } else {
+            parts.into_par_iter().map(|p| map_part(p, &f)).collect()
+        };
+        for part in mapped {
+            emitted += part.out.len();
+            part.out.into_iter().for_each(&mut sink);
+            if let Some(e) = part.error {
+                return Err(after_lines(e, lines_before));
             }
-            None => break,
+            lines_before += part.lines;
         }
     }
-    pieces.push(rest);
-    pieces
+    Ok(emitted)
 }
 
-/// A claim that costs nothing to make or drop, standing in for a line that failed.
-fn placeholder_claim() -> Claim {
-    Claim::blank(String::new(), ClaimKind::Professional)
+/// Moves an error found in a part of a document down by the `n` lines before the part.
+fn after_lines(mut e: Error, n: usize) -> Error {
+    if let Error::Json { line, .. } = &mut e {
+        *line += n;
+    }
+    e
+}
+
+/// Cuts text into pieces of about `size` bytes, each ending just after a newline (the last one
+/// at the end of the text), so that `str::lines` over the pieces gives the text's lines.
+struct NewlineCuts<'a> {
+    rest: &'a str,
+    size: usize,
+}
+
+impl<'a> NewlineCuts<'a> {
+    fn new(text: &'a str, size: usize) -> Self {
+        NewlineCuts { rest: text, size }
+    }
+}
+
+impl<'a> Iterator for NewlineCuts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        // A newline is ASCII, so the cut after it is a char boundary.
+        let cut = match self.rest.as_bytes().get(self.size..).and_then(|b| b.iter().position(|&c| c == b'\n')) {
+            Some(i) => self.size + i + 1,
+            None => self.rest.len(),
+        };
+        let (piece, rest) = self.rest.split_at(cut);
+        self.rest = rest;
+        Some(piece)
+    }
 }
 
 /// JSON lines: more than one non-blank line, each a complete object on its own.
@@ -255,6 +254,31 @@ mod tests {
         let one_line: serde_json::Value = serde_json::from_str(CLAIM).unwrap();
         let l = one_line.to_string();
         assert_eq!(parse_claims(&format!("{l}\n\n{l}\n{l}\n")).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn json_lines_are_mapped_one_piece_ahead_of_the_sink_at_most() {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let line = serde_json::from_str::<serde_json::Value>(CLAIM).unwrap().to_string();
+        let n = 4 * SPLIT_CHUNK_BYTES / line.len();
+        let text = vec![line.as_str(); n].join("\n");
+        let mapped = AtomicUsize::new(0);
+        let (mut emitted, mut most_held) = (0, 0);
+        let count = map_claims_with(
+            &text,
+            |c| {
+                mapped.fetch_add(1, Relaxed);
+                c
+            },
+            |_| {
+                most_held = most_held.max(mapped.load(Relaxed) - emitted);
+                emitted += 1;
+            },
+        )
+        .unwrap();
+        assert_eq!((count, emitted), (n, n));
+        let piece = SPLIT_CHUNK_BYTES / line.len() + 1;
+        assert!(most_held <= piece, "{most_held} claims mapped and not yet handed over; a piece holds {piece}");
     }
 
     #[test]

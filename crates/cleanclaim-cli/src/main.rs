@@ -458,6 +458,21 @@ struct Summary {
     unusable_files: usize,
 }
 
+/// Files this large (about 10,000 claims) show a progress bar on a terminal.
+const PROGRESS_MIN_BYTES: usize = 10 << 20;
+
+/// A bar counting claims as their reports arrive: a streamed file's claim count is not known
+/// until it has been read.
+fn claims_bar(name: &str) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new_spinner();
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {spinner} {human_pos} claims ({per_sec}, {elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    b.set_message(name.to_owned());
+    b
+}
+
 fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     let mut builder = base_builder(rel)?;
     if let Some(p) = &args.profile {
@@ -516,8 +531,36 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
                 continue;
             }
         };
-        let claims = match read_claims(&bytes, &name) {
-            Ok(Input::Claims(c)) => c,
+        match read_claims(&bytes, &name) {
+            Ok(Input::Json(text)) => {
+                // Streams: JSON lines are checked a piece at a time and reported as they come,
+                // so a batch of any size never holds all its claims or reports.
+                let bar = (show_progress && text.len() >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
+                let mut failed = Ok(());
+                let res = engine.check_json_with(text, |r| {
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                    if failed.is_ok() {
+                        failed = emit(&name, r, &mut summary);
+                    }
+                });
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                failed?;
+                // As with X12: the claims before a bad line are reported, the file counts as
+                // unusable (exit 2).
+                if let Err(e) = res {
+                    eprintln!("cleanclaim: {}", e.with_source(&name));
+                    summary.unusable_files += 1;
+                }
+            }
+            Ok(Input::Claims(claims)) => {
+                for r in engine.check_many(&claims) {
+                    emit(&name, r, &mut summary)?;
+                }
+            }
             Ok(Input::X12) => {
                 // Streams: an 837 of any size is checked in batches as it is read.
                 let mut failed = Ok(());
@@ -531,35 +574,11 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
                     eprintln!("cleanclaim: {name}: {e}");
                     summary.unusable_files += 1;
                 }
-                continue;
             }
             Err(e) => {
                 eprintln!("cleanclaim: {e}");
                 summary.unusable_files += 1;
-                continue;
             }
-        };
-        let bar = (show_progress && claims.len() >= 10_000).then(|| {
-            let b = indicatif::ProgressBar::new(claims.len() as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} claims ({per_sec}, eta {eta})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b.set_message(name.clone());
-            b
-        });
-        // Chunks keep the progress bar moving while still checking in parallel.
-        for chunk in claims.chunks(8192) {
-            let reports = engine.check_many(chunk);
-            if let Some(b) = &bar {
-                b.inc(chunk.len() as u64);
-            }
-            for r in reports {
-                emit(&name, r, &mut summary)?;
-            }
-        }
-        if let Some(b) = bar {
-            b.finish_and_clear();
         }
     }
 
@@ -592,6 +611,7 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
     let claims = match read_claims(&bytes, &name)? {
+        Input::Json(text) => cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?,
         Input::Claims(c) => c,
         Input::X12 => cleanclaim_x12::read_837_bytes(&bytes)
             .with_file_name(&name)
@@ -620,13 +640,16 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-enum Input {
+enum Input<'a> {
+    /// Claim JSON (one claim, an array or JSON lines), parsed as it is checked.
+    Json(&'a str),
+    /// Claims already read (FHIR).
     Claims(Vec<cleanclaim::Claim>),
     X12,
 }
 
 /// Recognises the input by content: an X12 837, a FHIR R4 Claim or Bundle, or claim JSON.
-fn read_claims(bytes: &[u8], name: &str) -> Result<Input, String> {
+fn read_claims<'a>(bytes: &'a [u8], name: &str) -> Result<Input<'a>, String> {
     use cleanclaim_x12::{Format as F, TxKind};
     match cleanclaim_x12::detect(bytes) {
         F::X12 { kind: Some(TxKind::Remittance835), .. } => {
@@ -641,10 +664,7 @@ fn read_claims(bytes: &[u8], name: &str) -> Result<Input, String> {
             let claim = cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?;
             Ok(Input::Claims(vec![claim]))
         }
-        _ => {
-            let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
-            cleanclaim::parse_claims(text).map(Input::Claims).map_err(|e| e.with_source(name).to_string())
-        }
+        _ => std::str::from_utf8(bytes).map(Input::Json).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON")),
     }
 }
 

@@ -83,6 +83,34 @@ fn malformed_json_exits_two_naming_file_line_and_column() {
 }
 
 #[test]
+fn json_lines_report_the_claims_before_a_bad_line_then_exit_two() {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
+            .unwrap();
+    let claim = |i: usize| {
+        let mut c = v.clone();
+        c["id"] = format!("L{i}").into();
+        c.to_string()
+    };
+    // 2,000 claims of about 1 KB: the bad line sits in the second streamed piece.
+    let mut lines: Vec<String> = (0..2000).map(claim).collect();
+    lines[1500] = lines[1500].replacen("\"kind\"", "\"kind\" 1", 1);
+    let file = dir.join("batch.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = run(&["check", AS_OF, "--format=jsonl", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("batch.jsonl:1501:"), "{err}");
+    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["claim_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, (0..1500).map(|i| format!("L{i}")).collect::<Vec<_>>());
+}
+
+#[test]
 fn bad_usage_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));
     assert_eq!(

@@ -82,6 +82,14 @@ pub fn parse_claim(text: &str) -> Result<Claim, Error> {
 /// line, as if the lines were read one after another.
 pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
     let mut claims = Vec::new();
+    if let Shape::Lines = shape(text)? {
+        // Every claim is kept, so streaming would save nothing: one piece, and the result sized
+        // once instead of grown claim by claim (a claim is a large struct to copy).
+        let parts = map_piece(text, &|c| c);
+        claims.reserve_exact(parts.iter().map(|p| p.out.len()).sum());
+        hand_over(parts, &mut 0, |c| claims.push(c))?;
+        return Ok(claims);
+    }
     map_claims_with(text, |c| c, |c| claims.push(c))?;
     Ok(claims)
 }
@@ -170,24 +178,36 @@ fn map_part<R>(part: &str, f: &impl Fn(Claim) -> R) -> Part<R> {
 fn map_json_lines<R: Send>(text: &str, f: impl Fn(Claim) -> R + Sync, mut sink: impl FnMut(R)) -> Result<usize, Error> {
     let (mut emitted, mut lines_before) = (0, 0);
     for piece in NewlineCuts::new(text, SPLIT_CHUNK_BYTES) {
-        // Parts are cut and mapped on every core with no shared state; line numbers are only
-        // needed for an error, so each part counts its own and they are added up in order
-        // below, instead of numbering every line before the work starts.
-        let parts: Vec<&str> = NewlineCuts::new(piece, PART_BYTES).collect();
-        let mapped: Vec<Part<R>> = if parts.len() == 1 {
-            // Waking the pool costs more than reading a few claims.
-            vec![map_part(piece, &f)]
-        } else {
-            parts.into_par_iter().map(|p| map_part(p, &f)).collect()
-        };
-        for part in mapped {
-            emitted += part.out.len();
-            part.out.into_iter().for_each(&mut sink);
-            if let Some(e) = part.error {
-                return Err(after_lines(e, lines_before));
-            }
-            lines_before += part.lines;
+        emitted += hand_over(map_piece(piece, &f), &mut lines_before, &mut sink)?;
+    }
+    Ok(emitted)
+}
+
+/// Maps one piece of JSON lines, part by part on every core.
+fn map_piece<R: Send>(piece: &str, f: &(impl Fn(Claim) -> R + Sync)) -> Vec<Part<R>> {
+    // Parts share no state; line numbers are only needed for an error, so each part counts
+    // its own and `hand_over` adds them up in order, instead of numbering every line before
+    // the work starts.
+    let parts: Vec<&str> = NewlineCuts::new(piece, PART_BYTES).collect();
+    if parts.len() == 1 {
+        // Waking the pool costs more than reading a few claims.
+        return vec![map_part(piece, f)];
+    }
+    parts.into_par_iter().map(|p| map_part(p, f)).collect()
+}
+
+/// Hands a piece's results to `sink` in order, up to its first bad line, whose error it
+/// returns, numbered in the document; `lines_before` is the document's line count before the
+/// piece, and after it on return.
+fn hand_over<R>(parts: Vec<Part<R>>, lines_before: &mut usize, mut sink: impl FnMut(R)) -> Result<usize, Error> {
+    let mut emitted = 0;
+    for part in parts {
+        emitted += part.out.len();
+        part.out.into_iter().for_each(&mut sink);
+        if let Some(e) = part.error {
+            return Err(after_lines(e, *lines_before));
         }
+        *lines_before += part.lines;
     }
     Ok(emitted)
 }

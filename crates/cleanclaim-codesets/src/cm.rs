@@ -489,19 +489,6 @@ pub(crate) fn to_str(k: u64) -> String {
     k.to_be_bytes().iter().take_while(|c| **c != 0).map(|c| *c as char).collect()
 }
 
-/// The periods of record `i` in table order.
-fn periods_in(data: &[u8], recs: usize, periods: Range<usize>, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
-    let r = &data[recs + i * REC..recs + (i + 1) * REC];
-    let start = u32_at(r, 0) as usize;
-    let n = r[20] as usize;
-    let ps = data.get(periods.start + start * 16..periods.start + (start + n) * 16).unwrap_or(&[]);
-    ps.chunks_exact(16).map(|c| Period {
-        from: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-        to: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-        flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
-    })
-}
-
 fn hi_of(prefix: &str) -> u64 {
     let mut k = [0xFFu8; 8];
     k[..prefix.len()].copy_from_slice(prefix.as_bytes());
@@ -638,7 +625,14 @@ impl Icd10Cm {
     }
     #[inline]
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<DxFlags>> + '_ {
-        periods_in(&self.data, self.recs.start, self.periods.clone(), i)
+        let r = self.rec(i);
+        let (start, n) = (u32_at(r, 0) as usize, r[20] as usize);
+        let ps = self.data.get(self.periods.start + start * 16..self.periods.start + (start + n) * 16).unwrap_or(&[]);
+        ps.chunks_exact(16).map(|c| Period {
+            from: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+            to: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
+        })
     }
     fn valid_at(&self, i: usize, date: Ymd) -> Option<DxFlags> {
         self.periods_of(i).find(|p| p.from <= date && date <= p.to).map(|p| p.flags)
@@ -687,12 +681,9 @@ impl Icd10Cm {
     #[inline]
     pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
         let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };
-        match self.index().probe(k, date) {
+        match self.index().lookup(k, date, |i| self.periods_of(i)) {
             Hit::Valid(i, f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
-            Hit::Other(i) => match self.valid_at(i, date) {
-                Some(f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
-                None => (self.status_slow(code, date), Some(CodeId(i as u32))),
-            },
+            Hit::Other(i) => (self.status_slow(code, date), Some(CodeId(i as u32))),
             Hit::Absent => (self.status_slow(code, date), None),
         }
     }
@@ -705,10 +696,9 @@ impl Icd10Cm {
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
-        match self.index().probe(key_of(code.as_bytes())?, date) {
+        match self.index().lookup(key_of(code.as_bytes())?, date, |i| self.periods_of(i)) {
             Hit::Valid(_, f) => Some(f),
-            Hit::Other(i) => self.valid_at(i, date),
-            Hit::Absent => None,
+            Hit::Other(_) | Hit::Absent => None,
         }
     }
 

@@ -20,12 +20,13 @@ struct Newest<F> {
     flags: F,
 }
 
-/// What a probe found.
+/// What a look-up found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hit<F> {
-    /// The code is valid on the date, per its newest period.
+    /// The code is at this index and valid on the date, with these flags.
     Valid(usize, F),
-    /// The code is at this index; the date is outside its newest period.
+    /// The code is at this index and not valid on the date ([`KeyIndex::probe`]: not per its
+    /// newest period, which is all a probe reads).
     Other(usize),
     Absent,
 }
@@ -105,9 +106,25 @@ impl<F: Copy + Default> KeyIndex<F> {
         }
     }
 
-    /// Looks `key` up and tests `date` against its newest period.
+    /// Whether `key` is valid on `date`: its newest period answers for nearly every claim;
+    /// other dates scan `periods(i)` (the code's periods in table order) as the table would.
     #[inline]
-    pub fn probe(&self, key: u64, date: Ymd) -> Hit<F> {
+    pub fn lookup<I>(&self, key: u64, date: Ymd, periods: impl FnOnce(usize) -> I) -> Hit<F>
+    where
+        I: Iterator<Item = Period<F>>,
+    {
+        match self.probe(key, date) {
+            Hit::Other(i) => match periods(i).find(|p| p.from <= date && date <= p.to) {
+                Some(p) => Hit::Valid(i, p.flags),
+                None => Hit::Other(i),
+            },
+            hit => hit,
+        }
+    }
+
+    /// Looks `key` up and tests `date` against its newest period only.
+    #[inline]
+    fn probe(&self, key: u64, date: Ymd) -> Hit<F> {
         match self.entry(key) {
             Some((i, n)) if n.from <= date && date <= n.to => Hit::Valid(i, n.flags),
             Some((i, _)) => Hit::Other(i),
@@ -157,5 +174,13 @@ mod tests {
         assert_eq!(ix.probe(keys[1], 2026_01_01), Hit::Other(1));
         assert_eq!(ix.probe(keys[2], 2026_01_01), Hit::Other(2));
         assert_eq!(ix.probe(key_of(b"D").unwrap(), 2026_01_01), Hit::Absent);
+        // Where the newest period cannot answer, the periods are scanned in table order.
+        let lookup = |k: u64, date| ix.lookup(k, date, |i| periods[i].clone().into_iter());
+        assert_eq!(lookup(keys[0], 2019_01_01), Hit::Valid(0, 1));
+        assert_eq!(lookup(keys[0], 2014_01_01), Hit::Other(0));
+        assert_eq!(lookup(keys[1], 2021_01_01), Hit::Valid(1, 1));
+        assert_eq!(lookup(keys[1], 2026_01_01), Hit::Valid(1, 2));
+        assert_eq!(lookup(keys[2], 2026_01_01), Hit::Other(2));
+        assert_eq!(lookup(key_of(b"D").unwrap(), 2026_01_01), Hit::Absent);
     }
 }

@@ -96,17 +96,6 @@ fn bad() -> crate::CodeSetError {
     crate::CodeSetError::new("icd10pcs table", 0, "corrupt ICD-10-PCS table")
 }
 
-/// The periods of record `i` in table order.
-fn periods_in(data: &[u8], recs: usize, periods: usize, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
-    let o = recs + i * REC;
-    let start = u32_at(data, o) as usize;
-    let n = u32_at(data, o + 8) as usize;
-    (start..start + n).map(move |p| {
-        let o = periods + p * 16;
-        Period { from: u32_at(data, o), to: u32_at(data, o + 4), flags: PcsFlags(u64_at(data, o + 8)) }
-    })
-}
-
 impl Icd10Pcs {
     pub(crate) fn from_bytes(data: Cow<'static, [u8]>) -> Result<Self, crate::CodeSetError> {
         let s = sections(&data, MAGIC).ok_or_else(bad)?;
@@ -147,7 +136,12 @@ impl Icd10Pcs {
         self.index().find(key_of(code.as_bytes())?)
     }
     fn periods_of(&self, i: usize) -> impl Iterator<Item = Period<PcsFlags>> + '_ {
-        periods_in(&self.data, self.recs.start, self.periods.start, i)
+        let (data, o) = (&self.data, self.recs.start + i * REC);
+        let (start, n) = (u32_at(data, o) as usize, u32_at(data, o + 8) as usize);
+        (start..start + n).map(move |p| {
+            let o = self.periods.start + p * 16;
+            Period { from: u32_at(data, o), to: u32_at(data, o + 4), flags: PcsFlags(u64_at(data, o + 8)) }
+        })
     }
     pub fn len(&self) -> usize {
         self.keys.len()
@@ -161,7 +155,7 @@ impl Icd10Pcs {
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> PcsStatus {
         let Some(k) = key_of(code.as_bytes()) else { return PcsStatus::Unknown };
-        let i = match self.index().probe(k, date) {
+        let i = match self.index().lookup(k, date, |i| self.periods_of(i)) {
             Hit::Valid(_, f) => return PcsStatus::Valid(f),
             Hit::Other(i) => i,
             Hit::Absent => return PcsStatus::Unknown,
@@ -169,9 +163,6 @@ impl Icd10Pcs {
         let mut last = None;
         let mut first = None;
         for p in self.periods_of(i) {
-            if p.from <= date && date <= p.to {
-                return PcsStatus::Valid(p.flags);
-            }
             if p.to < date {
                 last = Some(last.map_or(p.to, |l: Ymd| l.max(p.to)));
             }

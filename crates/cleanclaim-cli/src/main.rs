@@ -571,7 +571,8 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
                 });
                 failed?;
                 if let Err(e) = res {
-                    eprintln!("cleanclaim: {name}: {e}");
+                    // The reader was given the file name, so the error names it already.
+                    eprintln!("cleanclaim: {e}");
                     summary.unusable_files += 1;
                 }
             }
@@ -659,6 +660,12 @@ fn read_claims<'a>(bytes: &'a [u8], name: &str) -> Result<Input<'a>, String> {
             Err(format!("{name}: an acknowledgment (999/277CA), not claims"))
         }
         F::X12 { .. } => Ok(Input::X12),
+        F::X12WithoutIsa { isa_at: Some(at) } => Err(format!(
+            "{name}: X12 must start with its ISA segment, but the ISA starts at byte {at}, after other text: remove what comes before it"
+        )),
+        F::X12WithoutIsa { isa_at: None } => {
+            Err(format!("{name}: X12 segments without an interchange: the file must start with an ISA segment"))
+        }
         F::FhirJson => {
             let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
             let claim = cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?;

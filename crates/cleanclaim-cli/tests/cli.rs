@@ -273,6 +273,28 @@ fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
     let out = run(&["check", old.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("004010X098A1"));
+
+    // A structural error names the file once, then the segment.
+    let text = String::from_utf8_lossy(&std::fs::read(&x12).unwrap()).into_owned();
+    let broken = dir.join("broken.837");
+    std::fs::write(&broken, text.replacen("~CLM*", "~CLX*", 1)).unwrap();
+    let out = run(&["check", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("broken.837").count(), 1, "{stderr}");
+    assert!(stderr.contains("segment"), "{stderr}");
+
+    // X12 that is not an interchange is named as such, not read as JSON.
+    let preamble = dir.join("preamble.837");
+    std::fs::write(&preamble, format!("Example claim\n{text}")).unwrap();
+    let bare = dir.join("bare.837");
+    std::fs::write(&bare, &text[text.find("GS*").unwrap()..]).unwrap();
+    for (f, says) in [(&preamble, "ISA starts at byte 14"), (&bare, "must start with an ISA segment")] {
+        let out = run(&["check", f.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
 }
 
 #[test]

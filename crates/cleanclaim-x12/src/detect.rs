@@ -18,6 +18,12 @@ pub enum Format {
     FhirJson,
     /// The cleanclaim claim JSON (a claim object or an array of them).
     ClaimJson,
+    /// X12 segments that are not an interchange: they start with a GS or ST segment, or an
+    /// ISA segment comes only after other text (`isa_at`, its byte offset in the input).
+    X12WithoutIsa {
+        /// Where an ISA segment starts, when one does within the first few KiB.
+        isa_at: Option<usize>,
+    },
     /// Anything else.
     Unknown,
 }
@@ -55,6 +61,16 @@ pub fn detect(bytes: &[u8]) -> Format {
             return Format::FhirJson;
         }
         return Format::ClaimJson;
+    }
+    // A segment id followed by its element separator (any punctuation; `*` by custom).
+    let segment_at = |i: usize, id: &[u8]| {
+        head[i..].starts_with(id) && head.get(i + id.len()).is_some_and(|c| c.is_ascii_punctuation())
+    };
+    if let Some(i) = memchr::memmem::find_iter(head, b"ISA").find(|&i| segment_at(i, b"ISA")) {
+        return Format::X12WithoutIsa { isa_at: Some(bytes.len() - b.len() + i) };
+    }
+    if segment_at(0, b"GS") || segment_at(0, b"ST") {
+        return Format::X12WithoutIsa { isa_at: None };
     }
     Format::Unknown
 }

@@ -380,6 +380,13 @@ fn detects_formats() {
     assert_eq!(detect(br#" {"resourceType": "Claim"}"#), Format::FhirJson);
     assert_eq!(detect(br#"[{"id": "x"}]"#), Format::ClaimJson);
     assert_eq!(detect(b"hello"), Format::Unknown);
+    assert_eq!(
+        detect(b"GS*HC*A*B*20260101*1200*1*X*005010X222A1~ST*837*0001~"),
+        Format::X12WithoutIsa { isa_at: None }
+    );
+    let text_first = format!("Example 1\n\n{}", default_837());
+    assert_eq!(detect(text_first.as_bytes()), Format::X12WithoutIsa { isa_at: Some(11) });
+    assert_eq!(detect(b"This ISAbella note"), Format::Unknown);
 }
 
 #[test]

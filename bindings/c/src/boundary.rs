@@ -60,6 +60,23 @@ pub(crate) fn out_arg<T>(ptr: *mut T, name: &'static str) -> Result<*mut T, Fail
     if ptr.is_null() { Err(Fail::null(name)) } else { Ok(ptr) }
 }
 
+/// A checked out-parameter that receives an object the caller owns and frees with the
+/// matching `cleanclaim_*_free` (which takes it back with `Box::from_raw`).
+pub(crate) struct OutBox<T>(*mut *mut T);
+
+impl<T> OutBox<T> {
+    /// Checks the out-parameter before any work is done, as [`out_arg`] does.
+    pub(crate) fn new(ptr: *mut *mut T, name: &'static str) -> Result<Self, Fail> {
+        out_arg(ptr, name).map(OutBox)
+    }
+
+    /// Hands `value` to the caller.
+    pub(crate) fn put(self, value: T) {
+        // SAFETY: checked non-NULL in `new`; writable by the caller's promise.
+        unsafe { self.0.write(Box::into_raw(Box::new(value))) }
+    }
+}
+
 /// A `(ptr, len)` UTF-8 string argument. NULL is an error even with `len == 0`.
 ///
 /// # Safety

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use cleanclaim::{Date, Engine, EngineBuilder, Profile};
 
-use crate::boundary::{arg_bytes, arg_mut, arg_ref, arg_str, out_arg, run, run_or};
+use crate::boundary::{OutBox, arg_bytes, arg_mut, arg_ref, arg_str, out_arg, run, run_or};
 use crate::report::{
     cleanclaim_report, cleanclaim_report_list, cleanclaim_severity, cleanclaim_str, json_out, to_json,
 };
@@ -35,10 +35,7 @@ pub struct cleanclaim_engine {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cleanclaim_options_new(out: *mut *mut cleanclaim_options) -> cleanclaim_result {
     run(|| {
-        let out = out_arg(out, "out")?;
-        let opts = Box::into_raw(Box::default());
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(opts) };
+        OutBox::new(out, "out")?.put(cleanclaim_options::default());
         Ok(())
     })
 }
@@ -227,15 +224,13 @@ pub unsafe extern "C" fn cleanclaim_engine_new(
     out: *mut *mut cleanclaim_engine,
 ) -> cleanclaim_result {
     run(|| {
-        let out = out_arg(out, "out")?;
+        let out = OutBox::new(out, "out")?;
         // SAFETY: NULL or live options by the caller's promise.
         let builder = match unsafe { opts.as_ref() } {
             Some(o) => o.builder.clone(),
             None => Engine::builder(),
         };
-        let engine = Box::new(cleanclaim_engine { inner: builder.build()? });
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(Box::into_raw(engine)) };
+        out.put(cleanclaim_engine { inner: builder.build()? });
         Ok(())
     })
 }
@@ -273,11 +268,9 @@ pub unsafe extern "C" fn cleanclaim_engine_check_json(
     run(|| {
         let engine = unsafe { arg_ref(engine, "engine") }?;
         let text = unsafe { arg_str(ptr, len, "ptr") }?;
-        let out = out_arg(out, "out")?;
+        let out = OutBox::new(out, "out")?;
         let claim = cleanclaim::parse_claim(text)?;
-        let report = cleanclaim_report::new(engine.inner.check(&claim));
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(Box::into_raw(Box::new(report))) };
+        out.put(cleanclaim_report::new(engine.inner.check(&claim)));
         Ok(())
     })
 }
@@ -300,10 +293,8 @@ pub unsafe extern "C" fn cleanclaim_engine_check_many_json(
     run(|| {
         let engine = unsafe { arg_ref(engine, "engine") }?;
         let text = unsafe { arg_str(ptr, len, "ptr") }?;
-        let out = out_arg(out, "out")?;
-        let list = cleanclaim_report_list::new(engine.inner.check_json(text)?);
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(Box::into_raw(Box::new(list))) };
+        let out = OutBox::new(out, "out")?;
+        out.put(cleanclaim_report_list::new(engine.inner.check_json(text)?));
         Ok(())
     })
 }
@@ -329,10 +320,8 @@ pub unsafe extern "C" fn cleanclaim_engine_check_x12(
     run(|| {
         let engine = unsafe { arg_ref(engine, "engine") }?;
         let bytes = unsafe { arg_bytes(ptr, len, "ptr") }?;
-        let out = out_arg(out, "out")?;
-        let list = cleanclaim_report_list::new(cleanclaim_x12::check_837(&engine.inner, bytes, None)?);
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(Box::into_raw(Box::new(list))) };
+        let out = OutBox::new(out, "out")?;
+        out.put(cleanclaim_report_list::new(cleanclaim_x12::check_837(&engine.inner, bytes, None)?));
         Ok(())
     })
 }

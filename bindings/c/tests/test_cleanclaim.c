@@ -21,38 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed, skipped;
-static int current_failed;
+#include "harness.h"
 
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            current_failed = 1;                                                  \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_RC(call, want)                                                     \
-    do {                                                                         \
-        cleanclaim_result rc_ = (call);                                          \
-        if (rc_ != (want)) {                                                     \
-            fprintf(stderr, "  %s:%d: %s returned %u, want %u (%s)\n", __FILE__,  \
-                    __LINE__, #call, (unsigned)rc_, (unsigned)(want), #want);    \
-            current_failed = 1;                                                  \
-        }                                                                        \
-    } while (0)
-
-static void run_test(const char *name, void (*fn)(void)) {
-    current_failed = 0;
-    fn();
-    if (current_failed) {
-        failed++;
-        printf("FAIL %s\n", name);
-    } else {
-        passed++;
-        printf("ok   %s\n", name);
-    }
-}
+static int skipped;
 
 /* ---- files ------------------------------------------------------------------------------ */
 

@@ -17,37 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed, current_failed;
-
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);       \
-            current_failed = 1;                                                              \
-        }                                                                                    \
-    } while (0)
-
-#define CHECK_RC(call, want)                                                                 \
-    do {                                                                                     \
-        cleanclaim_result rc_ = (call);                                                      \
-        if (rc_ != (cleanclaim_result)(want)) {                                              \
-            fprintf(stderr, "  %s:%d: %s returned %u, want %u\n", __FILE__, __LINE__, #call, \
-                    (unsigned)rc_, (unsigned)(want));                                        \
-            current_failed = 1;                                                              \
-        }                                                                                    \
-    } while (0)
-
-static void run_test(const char *name, void (*fn)(void)) {
-    current_failed = 0;
-    fn();
-    if (current_failed) {
-        failed++;
-        printf("FAIL %s\n", name);
-    } else {
-        passed++;
-        printf("ok   %s\n", name);
-    }
-}
+#include "harness.h"
 
 #define CANARY "Qz8Canary"
 #define BOMB "__cleanclaim_test_panic__"

@@ -1,10 +1,10 @@
 //! `Engine`: options in, reports out. Batch calls release the GIL and run the core's parallel
 //! `check_many`.
 
-use cleanclaim::{Date, Error, Report, Severity};
+use cleanclaim::{Claim, Date, Error, Report, Severity};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
-use rayon::prelude::*;
+use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::claim::PyClaim;
@@ -181,30 +181,25 @@ impl Chunk {
         Ok(())
     }
 
-    fn check_one(&self, engine: &cleanclaim::Engine, k: usize) -> Result<Report, (usize, Error)> {
-        Ok(match &self.slots[k] {
-            Slot::Obj(o) => engine.check(&o.get().0),
-            Slot::Tape(root) => engine.check(&self.tape.claim(*root).map_err(|e| (self.base + k, e))?),
-            Slot::Text(t) => engine.check(&cleanclaim::parse_claim(t).map_err(|e| (self.base + k, e))?),
-        })
+    /// Claim `k` of the chunk: borrowed from a `Claim` object, or built from the tape or text.
+    fn claim(&self, k: usize) -> Result<Cow<'_, Claim>, (usize, Error)> {
+        match &self.slots[k] {
+            Slot::Obj(o) => Ok(Cow::Borrowed(&o.get().0)),
+            Slot::Tape(root) => self.tape.claim(*root).map(Cow::Owned).map_err(|e| (self.base + k, e)),
+            Slot::Text(t) => cleanclaim::parse_claim(t).map(Cow::Owned).map_err(|e| (self.base + k, e)),
+        }
     }
 
     /// Parses and checks every claim of the chunk on this thread; needs no GIL. Stops at the
     /// first claim that does not fit the claim model.
     fn check(&self, engine: &cleanclaim::Engine) -> ChunkResult {
-        (0..self.slots.len()).map(|k| self.check_one(engine, k)).collect()
+        (0..self.slots.len()).map(|k| self.claim(k).map(|c| engine.check(&c))).collect()
     }
 
     /// [`Chunk::check`] spread over the pool (for a batch that is a single chunk); the error
     /// is still the first claim's in input order.
     fn check_par(&self, engine: &cleanclaim::Engine) -> ChunkResult {
-        // Waking the pool costs more than checking a few claims.
-        if self.slots.len() < 64 {
-            return self.check(engine);
-        }
-        let all: Vec<Result<Report, (usize, Error)>> =
-            (0..self.slots.len()).into_par_iter().with_min_len(16).map(|k| self.check_one(engine, k)).collect();
-        all.into_iter().collect()
+        engine.try_check_each(self.slots.len(), |k| self.claim(k))
     }
 }
 
@@ -437,16 +432,8 @@ impl PyEngine {
         guard(py, || {
             let (tape, roots) = crate::frame::tape_from_columns(claims, lines)?;
             let engine = &self.inner;
-            let reports = py.detach(|| {
-                let one = |(r, root): (usize, &Root)| tape.claim(*root).map(|c| engine.check(&c)).map_err(|e| (r, e));
-                // Waking the pool costs more than checking a few claims.
-                let all: Vec<Result<Report, (usize, Error)>> = if roots.len() < 64 {
-                    roots.iter().enumerate().map(one).collect()
-                } else {
-                    roots.par_iter().enumerate().with_min_len(16).map(one).collect()
-                };
-                all.into_iter().collect::<Result<Vec<Report>, (usize, Error)>>()
-            });
+            let reports =
+                py.detach(|| engine.try_check_each(roots.len(), |r| tape.claim(roots[r]).map_err(|e| (r, e))));
             match reports {
                 Ok(reports) => crate::frame::findings_columns(py, &reports),
                 Err((r, e)) => Err(crate::frame::row_error(py, r, e)),

@@ -121,21 +121,33 @@ impl Engine {
 
     /// Checks claims on every core; reports come back in input order.
     pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
-        // Waking the pool costs more than checking a few claims.
-        if claims.len() < 64 {
-            return claims.iter().map(|c| self.check(c)).collect();
-        }
-        claims.par_iter().with_min_len(64).map(|c| self.check(c)).collect()
+        let Ok(reports) = self.try_check_each(claims.len(), |i| Ok::<_, std::convert::Infallible>(&claims[i]));
+        reports
     }
 
     /// [`check_many`](Engine::check_many) over borrowed claims, for callers that hold their
     /// claims elsewhere (a binding's own objects) and should not copy them into a slice.
     pub fn check_many_refs(&self, claims: &[&Claim]) -> Vec<Report> {
+        let Ok(reports) = self.try_check_each(claims.len(), |i| Ok::<_, std::convert::Infallible>(claims[i]));
+        reports
+    }
+
+    /// Checks the `n` claims that `claim(i)` builds or borrows (for `i` in `0..n`), on every
+    /// core when there are many; reports in input order. When building a claim fails, the
+    /// error of the earliest failing `i` is returned instead, as a serial loop would give —
+    /// for callers whose claims still need parsing (a binding's dicts or table rows).
+    pub fn try_check_each<C, E>(&self, n: usize, claim: impl Fn(usize) -> Result<C, E> + Sync) -> Result<Vec<Report>, E>
+    where
+        C: std::borrow::Borrow<Claim>,
+        E: Send,
+    {
+        let one = |i| claim(i).map(|c| self.check(c.borrow()));
         // Waking the pool costs more than checking a few claims.
-        if claims.len() < 64 {
-            return claims.iter().map(|c| self.check(c)).collect();
+        if n < 64 {
+            return (0..n).map(one).collect();
         }
-        claims.par_iter().with_min_len(64).map(|c| self.check(c)).collect()
+        let all: Vec<Result<Report, E>> = (0..n).into_par_iter().with_min_len(64).map(one).collect();
+        all.into_iter().collect()
     }
 
     /// Parses JSON (one claim, an array or JSON lines) and checks every claim.

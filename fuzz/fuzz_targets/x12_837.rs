@@ -1,15 +1,14 @@
 //! 837P/837I reader: every claim, its Debug form, the envelope findings, and the engine's check
-//! of whatever claim came out; then the writer on what was read.
+//! of whatever claim came out; then the writer on what was read, and the streaming
+//! `check_837` on the same bytes.
 #![no_main]
-use cleanclaim::{ClaimKind, Date, Engine};
-use cleanclaim_x12::{EnvelopeOptions, read_837_bytes, write_837_vec};
+use cleanclaim::ClaimKind;
+use cleanclaim_x12::{EnvelopeOptions, check_837, read_837_bytes, write_837_vec};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| Engine::builder().as_of(Date::new(2026, 11, 30).unwrap()).build().unwrap())
-}
+#[path = "engine.rs"]
+mod shared;
+use shared::engine;
 
 fuzz_target!(|data: &[u8]| {
     let mut r = read_837_bytes(data);
@@ -34,5 +33,15 @@ fuzz_target!(|data: &[u8]| {
     }
     for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
         let _ = write_837_vec(&claims, kind, &EnvelopeOptions::default());
+    }
+    match check_837(engine(), data, Some("fuzz.837")) {
+        Ok(reports) => {
+            for r in reports.iter().take(1000) {
+                let _ = serde_json::to_string(r);
+            }
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.code());
+        }
     }
 });

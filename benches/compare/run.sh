@@ -114,7 +114,7 @@ fi
 
 if [ "$HAVE_WHEEL" = 1 ]; then
   step "cleanclaim Python binding"
-  "$PY" "$HERE/peers.py" cleanclaim-py "$W/inpatient.jsonl" "$W/codes.txt" >"$R/cleanclaim-py.json" ||
+  "$PY" "$HERE/peers.py" cleanclaim-py "$W/inpatient.jsonl" "$W/codes.txt" "$R/mce-rate.json" >"$R/cleanclaim-py.json" ||
     echo '{"error": "cleanclaim Python binding failed"}' >"$R/cleanclaim-py.json"
 fi
 

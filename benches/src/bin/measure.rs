@@ -114,19 +114,20 @@ fn process_rate(items: usize, f: impl FnMut() -> usize) -> f64 {
 
 fn cpu_rate(items: usize, clock: fn() -> Option<u64>, mut f: impl FnMut() -> usize) -> f64 {
     std::hint::black_box(f());
-    median(
-        (0..RUNS)
-            .map(|_| {
-                let (c, t) = (clock(), Instant::now());
-                std::hint::black_box(f());
-                let secs = match (c, clock()) {
-                    (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
-                    _ => t.elapsed().as_secs_f64(),
-                };
-                items as f64 / secs
-            })
-            .collect(),
-    )
+    median((0..RUNS).map(|_| items as f64 / timed(clock, || std::hint::black_box(f())).1).collect())
+}
+
+/// One run of `f`: its result, the CPU seconds `clock` counted (wall seconds where it cannot
+/// count) and the wall seconds.
+fn timed<R>(clock: fn() -> Option<u64>, f: impl FnOnce() -> R) -> (R, f64, f64) {
+    let (c, t) = (clock(), Instant::now());
+    let r = f();
+    let wall = t.elapsed().as_secs_f64();
+    let cpu = match (c, clock()) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+        _ => wall,
+    };
+    (r, cpu, wall)
 }
 
 /// Median wall-clock rate: for work spread over every core (check_many, check_json).
@@ -183,7 +184,7 @@ fn check(n: usize) -> Value {
     let findings: usize = prof.iter().map(|c| full.check(c).findings.len()).sum();
     json!({
         "claims": n,
-        "threads": rayon_threads(),
+        "threads": cores(),
         "professional_findings_per_claim": findings as f64 / n as f64,
         "check_professional_per_core": per_core(&full, &prof),
         "check_inpatient_per_core": per_core(&full, &inp),
@@ -200,7 +201,8 @@ fn check(n: usize) -> Value {
     })
 }
 
-fn rayon_threads() -> usize {
+/// Cores this process may use: rayon's pool (which `check_many` uses) has one thread each.
+fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
@@ -277,6 +279,8 @@ fn mce_rate(path: &str) -> Value {
         "claims": claims.len(),
         "mce_rules_per_core": per_core(&engine, &claims),
         "full_catalogue_per_core": per_core(&full, &claims),
+        // What the Python side of the comparison enables, so both run the same rules.
+        "rules": MCE_RULES,
     })
 }
 
@@ -290,26 +294,19 @@ fn gen_x12(path: &str, bytes: u64, kind: ClaimKind) -> Value {
 
 fn read_x12(path: &str) -> Value {
     let len = std::fs::metadata(path).expect("file").len();
-    let mut rates = Vec::new();
-    let mut claims = 0usize;
-    let mut lines = 0usize;
+    let (mut rates, mut wall) = (Vec::new(), Vec::new());
+    let (mut claims, mut lines) = (0usize, 0usize);
+    // A file this large is read once: the run is long enough, and the page cache may not hold it.
     let runs = if len > 200 << 20 { 1 } else { RUNS };
-    let mut wall = Vec::new();
     for _ in 0..runs {
-        let (c, t) = (thread_cpu_ns(), Instant::now());
-        claims = 0;
-        lines = 0;
-        for r in cleanclaim_x12::read_837(BufReader::with_capacity(1 << 20, File::open(path).expect("open"))) {
-            let p = r.expect("valid 837");
-            claims += 1;
-            lines += p.claim.lines.len();
-        }
-        wall.push(len as f64 / t.elapsed().as_secs_f64());
-        let cpu = match (c, thread_cpu_ns()) {
-            (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
-            _ => t.elapsed().as_secs_f64(),
-        };
+        let ((c, l), cpu, secs) = timed(thread_cpu_ns, || {
+            let reader = BufReader::with_capacity(1 << 20, File::open(path).expect("open"));
+            cleanclaim_x12::read_837(reader)
+                .fold((0, 0), |(c, l), r| (c + 1, l + r.expect("valid 837").claim.lines.len()))
+        });
+        (claims, lines) = (c, l);
         rates.push(len as f64 / cpu);
+        wall.push(len as f64 / secs);
     }
     let mut segments = 0u64;
     let tokenize = rate(len as usize, || {

@@ -12,7 +12,7 @@ use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
-use crate::sourcemap::{Entry, Field, Lp, SourceMap};
+use crate::sourcemap::{Entry, Field, Lp, SourceMap, seg_index};
 use crate::structure::Structure;
 use crate::token::{Segment, component};
 
@@ -310,35 +310,6 @@ impl<'a, 'b> At<'a, 'b> {
     }
 }
 
-/// Index into [`crate::sourcemap`]'s segment id table (0 = other).
-fn seg_index(code: u32) -> u8 {
-    match code {
-        id::CLM => 1,
-        id::SV1 => 2,
-        id::SV2 => 3,
-        id::HI => 4,
-        id::DTP => 5,
-        id::NM1 => 6,
-        id::N3 => 7,
-        id::N4 => 8,
-        id::REF => 9,
-        id::DMG => 10,
-        id::SBR => 11,
-        id::PAT => 12,
-        id::PRV => 13,
-        id::CL1 => 14,
-        id::AMT => 15,
-        id::LX => 16,
-        id::SVD => 17,
-        id::HL => 18,
-        id::ST => 19,
-        id::SE => 20,
-        id::BHT => 21,
-        id::PER => 22,
-        _ => 0,
-    }
-}
-
 /// `str::trim`, without the Unicode scan when the ends are plain ASCII (every whitespace
 /// character is either at most a space or not ASCII).
 #[inline]
@@ -437,11 +408,17 @@ fn n4(addr: &mut Option<Address>, at: &At<'_, '_>) {
     a.postal_code = opt(at.s(3));
 }
 
-fn provider_nm1(at: &At<'_, '_>, src: &mut Vec<Entry>, fields: [Field; 2]) -> Provider {
-    let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
-    src.push(at.r(fields[0], [0, 0], 3, 0));
+fn provider_of(at: &At<'_, '_>) -> Provider {
+    Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() }
+}
+
+/// A provider NM1 with the origins of its name and NPI (`fields`), handed to `record`: the
+/// billing provider's go to the transaction context, a claim's 2310 providers to the claim.
+fn provider_nm1(at: &At<'_, '_>, fields: [Field; 2], mut record: impl FnMut(Entry)) -> Provider {
+    let p = provider_of(at);
+    record(at.r(fields[0], [0, 0], 3, 0));
     if p.npi.is_some() {
-        src.push(at.r(fields[1], [0, 0], 9, 0));
+        record(at.r(fields[1], [0, 0], 9, 0));
     }
     p
 }
@@ -739,7 +716,7 @@ impl Tx {
             }
             (Lp::L2010AA, id::NM1) => {
                 let taxonomy = ctx.billing.taxonomy.take();
-                ctx.billing = provider_nm1(at, &mut ctx.billing_src, [Field::BillingName, Field::BillingNpi]);
+                ctx.billing = provider_nm1(at, [Field::BillingName, Field::BillingNpi], |e| ctx.billing_src.push(e));
                 ctx.billing.taxonomy = taxonomy;
             }
             (Lp::L2010AA, id::N3) => {
@@ -944,11 +921,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 Slot::Attending => [Field::AttendingName, Field::AttendingNpi],
                 _ => return Ok(()),
             };
-            let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
-            b.src.push(at.r(names[0], [0, 0], 3, 0));
-            if p.npi.is_some() {
-                b.src.push(at.r(names[1], [0, 0], 9, 0));
-            }
+            let p = provider_nm1(at, names, |e| b.src.push(e));
             *slot_mut(b, slot) = Some(p);
         }
         (Lp::L2310A | Lp::L2310B | Lp::L2310D | Lp::L2310F | Lp::L2420A | Lp::L2420C, id::PRV) => {
@@ -1097,7 +1070,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 || (kind == ClaimKind::Institutional && at.lp == Lp::L2420C);
             if rendering {
                 let li = line_index(b);
-                let p = Provider { npi: nm1_id(at, b"XX"), name: name_of(at), ..Provider::default() };
+                let p = provider_of(at);
                 if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
                     l.rendering_provider = Some(p);
                     b.src.push(at.r(Field::LineRenderingNpi, [li, 0], 9, 0));

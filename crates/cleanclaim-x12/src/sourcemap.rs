@@ -194,11 +194,32 @@ impl Lp {
     }
 }
 
-/// Segment ids an entry can name; index 0 is the placeholder for any other id.
-pub(crate) const SEGMENT_IDS: &[&str] = &[
-    "?", "CLM", "SV1", "SV2", "HI", "DTP", "NM1", "N3", "N4", "REF", "DMG", "SBR", "PAT", "PRV", "CL1", "AMT", "LX",
-    "SVD", "HL", "ST", "SE", "BHT", "PER",
-];
+/// The segment ids an entry can name, in one list: the id table and the packed-id lookup are
+/// both generated from it, so they cannot fall out of step.
+macro_rules! segment_ids {
+    ($($id:ident),* $(,)?) => {
+        /// Segment ids an entry can name; index 0 is the placeholder for any other id.
+        pub(crate) const SEGMENT_IDS: &[&str] = &["?", $(stringify!($id),)*];
+
+        #[allow(clippy::upper_case_acronyms)]
+        #[repr(u8)]
+        enum SegIx { Other, $($id,)* }
+
+        mod packed {
+            $(pub(super) const $id: u32 = crate::token::pack_id(stringify!($id).as_bytes());)*
+        }
+
+        /// Index into [`SEGMENT_IDS`] of a packed segment id ([`crate::token::pack_id`]), 0 for
+        /// an id the table does not list.
+        #[inline]
+        pub(crate) fn seg_index(code: u32) -> u8 {
+            // Arms on constants compile to a branch tree, cheaper than walking the table.
+            match code { $(packed::$id => SegIx::$id as u8,)* _ => SegIx::Other as u8 }
+        }
+    };
+}
+
+segment_ids! { CLM, SV1, SV2, HI, DTP, NM1, N3, N4, REF, DMG, SBR, PAT, PRV, CL1, AMT, LX, SVD, HL, ST, SE, BHT, PER }
 
 /// One recorded origin, compact (the reader records dozens per claim; [`SourceRef`] is
 /// rebuilt from it on demand).
@@ -345,4 +366,21 @@ fn matches_path(template: &str, idx: [u32; 2], path: &str) -> bool {
         }
     }
     j == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::pack_id;
+
+    #[test]
+    fn segment_index_names_its_own_id() {
+        assert_eq!(SEGMENT_IDS[0], "?");
+        for (i, id) in SEGMENT_IDS.iter().enumerate().skip(1) {
+            assert_eq!(usize::from(seg_index(pack_id(id.as_bytes()))), i, "{id}");
+        }
+        for other in [&b"CAS"[..], b"ISA", b"LQ", b"", b"CLMX"] {
+            assert_eq!(seg_index(pack_id(other)), 0, "{}", String::from_utf8_lossy(other));
+        }
+    }
 }

@@ -35,6 +35,11 @@ pub struct LoopDef {
     pub name: &'static str,
     pub segs: &'static [SegDef],
     pub children: &'static [ChildDef],
+    /// Bit `i` set when `segs[i]` is required: closing a loop compares masks instead of
+    /// walking every slot.
+    pub req_segs: u32,
+    /// Bit `i` set when `children[i]` is required.
+    pub req_children: u32,
 }
 
 impl SegDef {
@@ -55,9 +60,38 @@ const fn c(def: &'static LoopDef, max: u32, req: bool) -> ChildDef {
     ChildDef { def, max, req }
 }
 
+/// Bit `i` set for each `true`; a loop with more than 32 slots fails to compile.
+const fn mask(req: &[bool]) -> u32 {
+    assert!(req.len() <= 32, "a loop has at most 32 segment slots and 32 child loops");
+    let mut m = 0u32;
+    let mut i = 0;
+    while i < req.len() {
+        if req[i] {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+}
+
+/// A [`LoopDef`] with its required-slot masks derived from the same slot lists, so the two
+/// cannot disagree.
+macro_rules! loop_def {
+    (id: $id:expr, name: $name:expr, segs: &[$($seg:expr),* $(,)?], children: &[$($ch:expr),* $(,)?] $(,)?) => {
+        LoopDef {
+            id: $id,
+            name: $name,
+            segs: &[$($seg),*],
+            children: &[$($ch),*],
+            req_segs: mask(&[$($seg.req),*]),
+            req_children: mask(&[$($ch.req),*]),
+        }
+    };
+}
+
 macro_rules! name_loop {
     ($static:ident, $id:expr, $name:expr, $quals:expr) => {
-        pub static $static: LoopDef = LoopDef {
+        pub static $static: LoopDef = loop_def! {
             id: $id,
             name: $name,
             segs: &[
@@ -73,36 +107,36 @@ macro_rules! name_loop {
     };
 }
 
-pub static HEADER: LoopDef = LoopDef {
+pub static HEADER: LoopDef = loop_def! {
     id: "HEADER",
     name: "transaction set header",
     segs: &[s(b"ST", 1, true), s(b"BHT", 1, true)],
     children: &[c(&L1000A, 1, true), c(&L1000B, 1, true)],
 };
-pub static L1000A: LoopDef = LoopDef {
+pub static L1000A: LoopDef = loop_def! {
     id: "1000A",
     name: "submitter name",
     segs: &[q(b"NM1", &[b"41"], 1, true), s(b"PER", 2, false)],
     children: &[],
 };
 pub static L1000B: LoopDef =
-    LoopDef { id: "1000B", name: "receiver name", segs: &[q(b"NM1", &[b"40"], 1, true)], children: &[] };
+    loop_def! { id: "1000B", name: "receiver name", segs: &[q(b"NM1", &[b"40"], 1, true)], children: &[] };
 
 macro_rules! hl_loops {
     ($a:ident, $b:ident, $cc:ident, $claim:ident) => {
-        pub static $a: LoopDef = LoopDef {
+        pub static $a: LoopDef = loop_def! {
             id: "2000A",
             name: "billing provider hierarchical level",
             segs: &[s(b"HL", 1, true), s(b"PRV", 1, false), s(b"CUR", 1, false)],
             children: &[c(&L2010AA, 1, true), c(&L2010AB, 1, false), c(&L2010AC, 1, false)],
         };
-        pub static $b: LoopDef = LoopDef {
+        pub static $b: LoopDef = loop_def! {
             id: "2000B",
             name: "subscriber hierarchical level",
             segs: &[s(b"HL", 1, true), s(b"SBR", 1, true), s(b"PAT", 1, false)],
             children: &[c(&L2010BA, 1, true), c(&L2010BB, 1, true), c(&$claim, 100, false)],
         };
-        pub static $cc: LoopDef = LoopDef {
+        pub static $cc: LoopDef = loop_def! {
             id: "2000C",
             name: "patient hierarchical level",
             segs: &[s(b"HL", 1, true), s(b"PAT", 1, true)],
@@ -113,7 +147,7 @@ macro_rules! hl_loops {
 hl_loops!(P2000A, P2000B, P2000C, P2300);
 hl_loops!(I2000A, I2000B, I2000C, I2300);
 
-pub static L2010AA: LoopDef = LoopDef {
+pub static L2010AA: LoopDef = loop_def! {
     id: "2010AA",
     name: "billing provider name",
     segs: &[
@@ -126,19 +160,19 @@ pub static L2010AA: LoopDef = LoopDef {
     ],
     children: &[],
 };
-pub static L2010AB: LoopDef = LoopDef {
+pub static L2010AB: LoopDef = loop_def! {
     id: "2010AB",
     name: "pay-to address",
     segs: &[q(b"NM1", &[b"87"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false)],
     children: &[],
 };
-pub static L2010AC: LoopDef = LoopDef {
+pub static L2010AC: LoopDef = loop_def! {
     id: "2010AC",
     name: "pay-to plan name",
     segs: &[q(b"NM1", &[b"PE"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 3, false)],
     children: &[],
 };
-pub static L2010BA: LoopDef = LoopDef {
+pub static L2010BA: LoopDef = loop_def! {
     id: "2010BA",
     name: "subscriber name",
     segs: &[
@@ -151,13 +185,13 @@ pub static L2010BA: LoopDef = LoopDef {
     ],
     children: &[],
 };
-pub static L2010BB: LoopDef = LoopDef {
+pub static L2010BB: LoopDef = loop_def! {
     id: "2010BB",
     name: "payer name",
     segs: &[q(b"NM1", &[b"PR"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 6, false)],
     children: &[],
 };
-pub static L2010CA: LoopDef = LoopDef {
+pub static L2010CA: LoopDef = loop_def! {
     id: "2010CA",
     name: "patient name",
     segs: &[
@@ -171,7 +205,7 @@ pub static L2010CA: LoopDef = LoopDef {
     children: &[],
 };
 
-pub static P2300: LoopDef = LoopDef {
+pub static P2300: LoopDef = loop_def! {
     id: "2300",
     name: "claim information",
     segs: &[
@@ -207,7 +241,7 @@ name_loop!(P2310D, "2310D", "supervising provider", &[b"DQ"]);
 name_loop!(P2310E, "2310E", "ambulance pick-up location", &[b"PW"]);
 name_loop!(P2310F, "2310F", "ambulance drop-off location", &[b"45"]);
 
-pub static I2300: LoopDef = LoopDef {
+pub static I2300: LoopDef = loop_def! {
     id: "2300",
     name: "claim information",
     segs: &[
@@ -243,7 +277,7 @@ name_loop!(I2310D, "2310D", "rendering provider", &[b"82"]);
 name_loop!(I2310E, "2310E", "service facility location", &[b"77"]);
 name_loop!(I2310F, "2310F", "referring provider", &[b"DN"]);
 
-pub static L2320: LoopDef = LoopDef {
+pub static L2320: LoopDef = loop_def! {
     id: "2320",
     name: "other subscriber information",
     segs: &[
@@ -257,13 +291,13 @@ pub static L2320: LoopDef = LoopDef {
     // 2330A/2330B are required by the IG, but TR3-style examples omit them: lenient.
     children: &[c(&L2330A, 1, false), c(&L2330B, 1, false), c(&L2330X, 10, false)],
 };
-pub static L2330A: LoopDef = LoopDef {
+pub static L2330A: LoopDef = loop_def! {
     id: "2330A",
     name: "other subscriber name",
     segs: &[q(b"NM1", &[b"IL"], 1, true), s(b"N3", 1, false), s(b"N4", 1, false), s(b"REF", 2, false)],
     children: &[],
 };
-pub static L2330B: LoopDef = LoopDef {
+pub static L2330B: LoopDef = loop_def! {
     id: "2330B",
     name: "other payer name",
     segs: &[
@@ -275,7 +309,7 @@ pub static L2330B: LoopDef = LoopDef {
     ],
     children: &[],
 };
-pub static L2330X: LoopDef = LoopDef {
+pub static L2330X: LoopDef = loop_def! {
     id: "2330C-I",
     name: "other payer provider",
     segs: &[
@@ -285,7 +319,7 @@ pub static L2330X: LoopDef = LoopDef {
     children: &[],
 };
 
-pub static P2400: LoopDef = LoopDef {
+pub static P2400: LoopDef = loop_def! {
     id: "2400",
     name: "service line",
     segs: &[
@@ -330,7 +364,7 @@ name_loop!(P2420F, "2420F", "referring provider", &[b"DN", b"P3"]);
 name_loop!(P2420G, "2420G", "ambulance pick-up location", &[b"PW"]);
 name_loop!(P2420H, "2420H", "ambulance drop-off location", &[b"45"]);
 
-pub static I2400: LoopDef = LoopDef {
+pub static I2400: LoopDef = loop_def! {
     id: "2400",
     name: "service line",
     segs: &[
@@ -357,19 +391,19 @@ name_loop!(I2420B, "2420B", "other operating physician", &[b"ZZ"]);
 name_loop!(I2420C, "2420C", "rendering provider", &[b"82"]);
 name_loop!(I2420D, "2420D", "referring provider", &[b"DN"]);
 
-pub static L2410: LoopDef = LoopDef {
+pub static L2410: LoopDef = loop_def! {
     id: "2410",
     name: "drug identification",
     segs: &[s(b"LIN", 1, true), s(b"CTP", 1, false), s(b"REF", 1, false)],
     children: &[],
 };
-pub static L2430: LoopDef = LoopDef {
+pub static L2430: LoopDef = loop_def! {
     id: "2430",
     name: "line adjudication information",
     segs: &[s(b"SVD", 1, true), s(b"CAS", 5, false), s(b"DTP", 1, false), s(b"AMT", 1, false)],
     children: &[],
 };
-pub static L2440: LoopDef = LoopDef {
+pub static L2440: LoopDef = loop_def! {
     id: "2440",
     name: "form identification code",
     segs: &[s(b"LQ", 1, true), s(b"FRM", 99, false)],

@@ -17,6 +17,10 @@ struct Open {
     pos: usize,
     counts: [u16; MAX_SEGS],
     child_counts: [u32; MAX_CHILDREN],
+    /// Bit `i` set once `counts[i] > 0`; compared with [`LoopDef::req_segs`] at close.
+    seen: u32,
+    /// Bit `i` set once `child_counts[i] > 0`.
+    child_seen: u32,
     seg_number: u64,
     in_set: u32,
     offset: u64,
@@ -40,6 +44,8 @@ impl Open {
             pos: 0,
             counts,
             child_counts: [0; MAX_CHILDREN],
+            seen: 1,
+            child_seen: 0,
             seg_number: seg.number,
             in_set,
             offset: seg.offset,
@@ -65,7 +71,18 @@ impl Open {
     }
 
     /// Checks required segments and child loops when the loop ends.
+    #[inline]
     fn close(&self) -> Result<(), X12Error> {
+        if self.def.req_segs & !self.seen == 0 && self.def.req_children & !self.child_seen == 0 {
+            return Ok(());
+        }
+        self.close_slow()
+    }
+
+    /// A required slot or child is empty: the slot walk decides (a same-id sibling may fill
+    /// it) and names the first one missing.
+    #[cold]
+    fn close_slow(&self) -> Result<(), X12Error> {
         for (i, sd) in self.def.segs.iter().enumerate() {
             if sd.req && self.counts[i] == 0 {
                 // A required slot may be filled by a sibling slot with the same id.
@@ -238,9 +255,10 @@ impl Structure {
     }
 
     fn close_to(&mut self, depth: usize) -> Result<(), X12Error> {
-        while self.stack.len() > depth {
-            let o = self.stack.pop().expect("non-empty");
+        // Closed in place and truncated: popping would copy each ~170-byte `Open` out.
+        while let Some(o) = self.stack.get(depth..).and_then(<[Open]>::last) {
             o.close()?;
+            self.stack.truncate(self.stack.len() - 1);
         }
         Ok(())
     }
@@ -313,6 +331,7 @@ impl Structure {
         {
             cur.pos = cur.pos.max(i);
             cur.counts[i] = cur.counts[i].saturating_add(1);
+            cur.seen |= 1 << i;
             let sd = &cur.def.segs[i];
             if cur.counts[i] > sd.max {
                 let qual = if sd.quals.is_empty() { String::new() } else { format!("*{}", seg.s(1)) };
@@ -340,6 +359,7 @@ impl Structure {
             let parent = &mut self.stack[depth];
             // Children come in order: a later sibling closes earlier ones for good.
             parent.child_counts[ci] = parent.child_counts[ci].saturating_add(1);
+            parent.child_seen |= 1 << ci;
             let cd = &parent.def.children[ci];
             if parent.child_counts[ci] > cd.max {
                 return Err(err(
@@ -424,6 +444,13 @@ mod tests {
         while let Some(d) = stack.pop() {
             let lp = Lp::of(d.id).unwrap_or_else(|| panic!("loop {} missing from Lp", d.id));
             assert_eq!(lp.id(), d.id);
+            assert!(d.segs.len() <= MAX_SEGS && d.children.len() <= MAX_CHILDREN, "loop {} too wide", d.id);
+            for (i, sd) in d.segs.iter().enumerate() {
+                assert_eq!(d.req_segs >> i & 1 == 1, sd.req, "loop {} slot {i}", d.id);
+            }
+            for (i, cd) in d.children.iter().enumerate() {
+                assert_eq!(d.req_children >> i & 1 == 1, cd.req, "loop {} child {i}", d.id);
+            }
             seen += 1;
             stack.extend(d.children.iter().map(|c| c.def));
         }

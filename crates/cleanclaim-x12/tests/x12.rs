@@ -217,6 +217,25 @@ fn structural_errors_name_segment_and_reason() {
     let e = read_837_bytes(t.as_bytes()).find_map(Result::err).unwrap();
     assert_eq!(e.kind, ErrorKind::MissingSegment);
     assert!(e.to_string().contains("missing required segment HI"), "{e}");
+    // Missing required segment outside the claim, and a missing required loop: both are
+    // reported when the loop closes, at the loop's first segment.
+    let t = default_837().replace("N3*1 MAIN ST~\n", "");
+    let e = read_837_bytes(t.as_bytes()).find_map(Result::err).unwrap();
+    assert_eq!(e.kind, ErrorKind::MissingSegment);
+    assert_eq!(e.segment_id(), Some("NM1"));
+    assert!(
+        e.to_string()
+            .contains("loop 2010AA (billing provider name, starting with NM1*85) is missing required segment N3"),
+        "{e}"
+    );
+    let t = default_837().replace("NM1*PR*2*ACME HEALTH*****PI*ACME1~\n", "");
+    let e = read_837_bytes(t.as_bytes()).find_map(Result::err).unwrap();
+    assert_eq!(e.kind, ErrorKind::MissingSegment);
+    assert_eq!(e.segment_id(), Some("HL"));
+    assert!(
+        e.to_string().contains("loop 2000B (subscriber hierarchical level, starting with HL) is missing required loop 2010BB (payer name, NM1*PR)"),
+        "{e}"
+    );
     // Claim balancing is a finding.
     let t = default_837().replace("CLM*PCN-1*150", "CLM*PCN-1*151");
     let pc = read_837_bytes(t.as_bytes()).next().unwrap().unwrap();

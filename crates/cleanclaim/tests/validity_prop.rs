@@ -22,15 +22,7 @@ struct Master {
 }
 
 fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("CLEANCLAIM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if p.join("codesets").is_dir() {
-        return Some(p);
-    }
-    assert!(std::env::var_os("CI").is_none(), "corpus not found at {} and CI is set", p.display());
-    eprintln!("NOTE: corpus not found at {}; skipping (set CLEANCLAIM_CORPUS)", p.display());
-    None
+    cleanclaim_testkit::corpus_dir("codesets")
 }
 
 fn ymd(s: &str) -> u32 {

@@ -1,20 +1,9 @@
 #![allow(dead_code)]
 use std::path::PathBuf;
 
-/// The corpus at `$CLEANCLAIM_CORPUS` or `<workspace>/../shared/corpus`. `None` (with a note)
-/// when missing, unless `CI` is set, in which case the test fails.
+/// The corpus with its code sets (see [`cleanclaim_testkit::corpus_dir`]).
 pub fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("CLEANCLAIM_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if p.join("codesets").is_dir() {
-        return Some(p);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("corpus not found at {} and CI is set", p.display());
-    }
-    eprintln!("NOTE: corpus not found at {}; skipping (set CLEANCLAIM_CORPUS)", p.display());
-    None
+    cleanclaim_testkit::corpus_dir("codesets")
 }
 
 pub fn read(rel: &str) -> Option<String> {

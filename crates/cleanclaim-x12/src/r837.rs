@@ -617,26 +617,34 @@ impl Tx {
             findings.append(&mut b.findings);
             findings
         };
-        self.pending = Some(ParsedClaim {
+        let p = ParsedClaim {
             claim: b.claim,
             origin: b.src,
             findings,
             version: self.version.clone(),
             transaction_control: self.control.clone(),
-        });
+        };
         // At a billing provider HL the subscriber level is replaced by the next HL, not this
-        // one: wait for it.
+        // one: wait for it. Otherwise the claim is completed and queued without a stop in
+        // `pending` (each stop copies the ~2 KB claim).
         if !dead.billing || dead.subscriber {
-            self.resolve_pending(queue, dead);
+            self.complete(p, queue, dead);
+        } else {
+            self.pending = Some(p);
         }
     }
 
     /// Completes the pending claim with the subscriber, payer and patient (moved when `dead`
     /// says the context is about to reset them) and queues it.
     fn resolve_pending(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
-        let Some(mut p) = self.pending.take() else {
-            return;
-        };
+        if let Some(p) = self.pending.take() {
+            self.complete(p, queue, dead);
+        }
+    }
+
+    /// Fills in the subscriber, payer and patient and queues the claim.
+    #[inline]
+    fn complete(&mut self, mut p: ParsedClaim, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
         let ctx = &mut self.ctx;
         p.claim.subscriber = take_or_clone(&mut ctx.subscriber, dead.subscriber);
         p.claim.payer = take_or_clone(&mut ctx.payer, dead.subscriber);

@@ -6,6 +6,7 @@
 //! misplaced segments, out-of-order segments, missing required loops/segments and loops or
 //! segments repeated beyond the guide's maximum.
 
+use crate::sourcemap::Lp;
 use crate::token::{Segment, pack_id};
 
 /// A segment slot in a loop.
@@ -40,6 +41,8 @@ pub struct LoopDef {
     pub req_segs: u32,
     /// Bit `i` set when `children[i]` is required.
     pub req_children: u32,
+    /// `id` as the reader's dispatch byte.
+    pub lp: Lp,
 }
 
 impl SegDef {
@@ -85,6 +88,11 @@ macro_rules! loop_def {
             children: &[$($ch),*],
             req_segs: mask(&[$($seg.req),*]),
             req_children: mask(&[$($ch.req),*]),
+            // Resolved while compiling: a loop id missing from `Lp` fails the build.
+            lp: match Lp::of($id) {
+                Some(lp) => lp,
+                None => panic!("a schema loop id is missing from sourcemap::Lp"),
+            },
         }
     };
 }

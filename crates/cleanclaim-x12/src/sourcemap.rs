@@ -138,10 +138,19 @@ macro_rules! loops {
         #[repr(u8)]
         pub(crate) enum Lp { $($v,)* }
         const LOOP_IDS: &[&str] = &[$($s,)*];
+        const ALL_LOOPS: &[Lp] = &[$(Lp::$v,)*];
         impl Lp {
-            /// The loop for a schema loop id; `None` for an id this table does not know.
-            pub(crate) fn of(id: &str) -> Option<Lp> {
-                match id { $($s => Some(Lp::$v),)* _ => None }
+            /// The loop for a schema loop id; `None` for an id this table does not know. A
+            /// `const fn` so the schema resolves its loops' ids at compile time.
+            pub(crate) const fn of(id: &str) -> Option<Lp> {
+                let mut i = 0;
+                while i < LOOP_IDS.len() {
+                    if same_bytes(LOOP_IDS[i].as_bytes(), id.as_bytes()) {
+                        return Some(ALL_LOOPS[i]);
+                    }
+                    i += 1;
+                }
+                None
             }
         }
     };
@@ -184,6 +193,21 @@ loops! {
     L2430 = "2430",
     L2440 = "2440",
     Se = "SE",
+}
+
+/// `a == b` for a `const fn` (slice equality is not `const`).
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl Lp {

@@ -39,8 +39,7 @@ impl Open {
         }
         Open {
             def,
-            // Every schema loop id is in the table (tested below).
-            lp: Lp::of(def.id).unwrap_or(Lp::Header),
+            lp: def.lp,
             pos: 0,
             counts,
             child_counts: [0; MAX_CHILDREN],
@@ -442,8 +441,7 @@ mod tests {
         ];
         let mut seen = 0;
         while let Some(d) = stack.pop() {
-            let lp = Lp::of(d.id).unwrap_or_else(|| panic!("loop {} missing from Lp", d.id));
-            assert_eq!(lp.id(), d.id);
+            assert_eq!(d.lp.id(), d.id);
             assert!(d.segs.len() <= MAX_SEGS && d.children.len() <= MAX_CHILDREN, "loop {} too wide", d.id);
             for (i, sd) in d.segs.iter().enumerate() {
                 assert_eq!(d.req_segs >> i & 1 == 1, sd.req, "loop {} slot {i}", d.id);

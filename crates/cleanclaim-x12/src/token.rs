@@ -350,11 +350,20 @@ fn scan_swar(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> O
 
 #[inline]
 fn valid_id(id: &[u8]) -> bool {
+    packed_id(id).is_some()
+}
+
+/// [`pack_id`] of a well-formed id (2–3 upper-case letters or digits, a letter first), `None`
+/// otherwise. The length is known once the id is checked, so this skips `pack_id`'s loop.
+#[inline]
+fn packed_id(id: &[u8]) -> Option<u32> {
     let rest = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
     match *id {
-        [a, b] => a.is_ascii_uppercase() && rest(b),
-        [a, b, c] => a.is_ascii_uppercase() && rest(b) && rest(c),
-        _ => false,
+        [a, b] if a.is_ascii_uppercase() && rest(b) => Some(u32::from(a) << 8 | u32::from(b)),
+        [a, b, c] if a.is_ascii_uppercase() && rest(b) && rest(c) => {
+            Some(u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c))
+        }
+        _ => None,
     }
 }
 
@@ -567,7 +576,7 @@ impl<R: Read> Tokenizer<R> {
             Some(&p) => &raw[..p as usize],
             None => raw,
         };
-        if !valid_id(id) {
+        let Some(code) = packed_id(id) else {
             let reason = if id.is_empty() {
                 "segment has no identifier (starts with the element separator)".to_string()
             } else if id.len() > 3 {
@@ -578,8 +587,8 @@ impl<R: Read> Tokenizer<R> {
             // The unreadable id itself is not shown: it may be a fragment of patient data.
             let loc = Location { segment_in_file: self.number, byte_offset: offset, ..Location::default() };
             return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));
-        }
-        self.cur = Some((start, raw_end, offset, pack_id(id)));
+        };
+        self.cur = Some((start, raw_end, offset, code));
         Ok(true)
     }
 }
@@ -587,6 +596,16 @@ impl<R: Read> Tokenizer<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_id_is_pack_id_of_valid_ids() {
+        for id in [&b"HL"[..], b"NM1", b"N3", b"SV1", b"ISA", b"Z9", b"A0B"] {
+            assert_eq!(packed_id(id), Some(pack_id(id)), "{}", String::from_utf8_lossy(id));
+        }
+        for id in [&b""[..], b"N", b"nm1", b"1AB", b"NM1X", b"N-"] {
+            assert_eq!(packed_id(id), None, "{}", String::from_utf8_lossy(id));
+        }
+    }
 
     #[test]
     fn swar_scan_matches_scalar() {

@@ -155,11 +155,12 @@ struct Tx {
     control: String,
     failed: bool,
     ctx: Ctx,
-    claim: Option<Build>,
+    /// Boxed: the ~2 KB claim is built in place and only its pointer moves until it is queued.
+    claim: Option<Box<Build>>,
     /// A finished claim waiting for its subscriber, payer and patient: it ended at a billing
     /// provider HL, and the next HL usually replaces those, so they can be moved instead of
     /// cloned. Resolved before anything else reaches the queue.
-    pending: Option<ParsedClaim>,
+    pending: Option<Box<Build>>,
     source_map: bool,
 }
 
@@ -180,9 +181,8 @@ struct Ctx {
 
 #[derive(Debug)]
 struct Build {
-    claim: Claim,
-    src: SourceMap,
-    findings: Vec<Finding>,
+    /// The claim, its source map and findings, in the form the reader yields.
+    pc: ParsedClaim,
     /// Index of the open service line.
     line: Option<usize>,
     /// Which provider slot an open 2310/2420 loop fills.
@@ -576,17 +576,17 @@ impl Tx {
         // The claim-wide parts were left empty at CLM: nothing inside the claim's loops
         // changes them, so they are filled here, moved when the context is about to be reset.
         let with_patient = self.ctx.patient.is_some();
-        b.claim.billing_provider = take_or_clone(&mut self.ctx.billing, dead.billing);
+        b.pc.claim.billing_provider = take_or_clone(&mut self.ctx.billing, dead.billing);
         // SNIP 3: CLM02 = sum of line charges.
-        let sum: i64 = b.claim.lines.iter().map(|l| l.charge.cents()).sum();
-        if sum != b.claim.total_charge.cents() {
-            b.findings.push(Finding {
+        let sum: i64 = b.pc.claim.lines.iter().map(|l| l.charge.cents()).sum();
+        if sum != b.pc.claim.total_charge.cents() {
+            b.pc.findings.push(Finding {
                 rule: "x12.snip3.claim_balance",
                 severity: Severity::Error,
                 path: "total_charge".into(),
                 message: format!(
                     "CLM02 total charge {} does not equal the sum of the service line charges {}",
-                    b.claim.total_charge,
+                    b.pc.claim.total_charge,
                     Money::from_cents(sum)
                 ),
                 location: Some(Location {
@@ -601,36 +601,26 @@ impl Tx {
             });
         }
         let ctx = &self.ctx;
-        let findings = if ctx.header_findings.is_empty()
+        if !(ctx.header_findings.is_empty()
             && ctx.billing_findings.is_empty()
             && ctx.sub_findings.is_empty()
-            && (!with_patient || ctx.pat_findings.is_empty())
+            && (!with_patient || ctx.pat_findings.is_empty()))
         {
-            b.findings
-        } else {
             let mut findings = ctx.header_findings.clone();
             findings.extend(ctx.billing_findings.iter().cloned());
             findings.extend(ctx.sub_findings.iter().cloned());
             if with_patient {
                 findings.extend(ctx.pat_findings.iter().cloned());
             }
-            findings.append(&mut b.findings);
-            findings
-        };
-        let p = ParsedClaim {
-            claim: b.claim,
-            origin: b.src,
-            findings,
-            version: self.version.clone(),
-            transaction_control: self.control.clone(),
-        };
+            findings.append(&mut b.pc.findings);
+            b.pc.findings = findings;
+        }
         // At a billing provider HL the subscriber level is replaced by the next HL, not this
-        // one: wait for it. Otherwise the claim is completed and queued without a stop in
-        // `pending` (each stop copies the ~2 KB claim).
+        // one: wait for it (only the box's pointer moves).
         if !dead.billing || dead.subscriber {
-            self.complete(p, queue, dead);
+            self.complete(b, queue, dead);
         } else {
-            self.pending = Some(p);
+            self.pending = Some(b);
         }
     }
 
@@ -644,12 +634,14 @@ impl Tx {
 
     /// Fills in the subscriber, payer and patient and queues the claim.
     #[inline]
-    fn complete(&mut self, mut p: ParsedClaim, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+    fn complete(&mut self, mut b: Box<Build>, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
         let ctx = &mut self.ctx;
-        p.claim.subscriber = take_or_clone(&mut ctx.subscriber, dead.subscriber);
-        p.claim.payer = take_or_clone(&mut ctx.payer, dead.subscriber);
-        p.claim.patient = take_or_clone(&mut ctx.patient, dead.patient);
-        queue.push_back(Ok(p));
+        // Filled in the box, so the claim is copied once, into the queue.
+        let c = &mut b.pc.claim;
+        c.subscriber = take_or_clone(&mut ctx.subscriber, dead.subscriber);
+        c.payer = take_or_clone(&mut ctx.payer, dead.subscriber);
+        c.patient = take_or_clone(&mut ctx.patient, dead.patient);
+        queue.push_back(Ok(b.pc));
     }
 
     fn segment(
@@ -685,7 +677,7 @@ impl Tx {
         }
         {
             let target: &mut Vec<Finding> = match (&mut self.claim, at.lp) {
-                (Some(b), _) => &mut b.findings,
+                (Some(b), _) => &mut b.pc.findings,
                 (None, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) => &mut self.ctx.billing_findings,
                 (None, Lp::L2000B | Lp::L2010BA | Lp::L2010BB) => &mut self.ctx.sub_findings,
                 (None, Lp::L2000C | Lp::L2010CA) => &mut self.ctx.pat_findings,
@@ -859,16 +851,20 @@ impl Tx {
                 src.push(at.r(Field::TypeOfBill, [0, 0], 5, 1));
             }
         }
-        self.claim = Some(Build {
-            claim,
-            src,
-            findings: Vec::new(),
+        self.claim = Some(Box::new(Build {
+            pc: ParsedClaim {
+                claim,
+                origin: src,
+                findings: Vec::new(),
+                version: self.version.clone(),
+                transaction_control: self.control.clone(),
+            },
             line: None,
             slot: Slot::None,
             clm_seg: (seg.number, at.item.in_set, seg.offset),
             prior_paid_seen: false,
             scratch: None,
-        });
+        }));
         Ok(())
     }
 }
@@ -881,8 +877,8 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
     let seg = at.seg();
     match (at.lp, at.code) {
         (Lp::L2300, id::REF) if seg.el(1) == b"F8" => {
-            b.claim.payer_claim_control_number = opt(at.s(2));
-            b.src.push(at.r(Field::PayerClaimControl, [0, 0], 2, 0));
+            b.pc.claim.payer_claim_control_number = opt(at.s(2));
+            b.pc.origin.push(at.r(Field::PayerClaimControl, [0, 0], 2, 0));
         }
         (Lp::L2300, id::DTP) => {
             let Some((from, to)) = dtp_dates(at)? else {
@@ -890,26 +886,26 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             };
             match seg.el(1) {
                 b"434" => {
-                    b.claim.statement_from = Some(from);
-                    b.claim.statement_to = Some(to.unwrap_or(from));
-                    b.src.push(at.r(Field::StatementFrom, [0, 0], 3, 0));
-                    b.src.push(at.r(Field::StatementTo, [0, 0], 3, 0));
+                    b.pc.claim.statement_from = Some(from);
+                    b.pc.claim.statement_to = Some(to.unwrap_or(from));
+                    b.pc.origin.push(at.r(Field::StatementFrom, [0, 0], 3, 0));
+                    b.pc.origin.push(at.r(Field::StatementTo, [0, 0], 3, 0));
                 }
                 b"435" => {
-                    b.claim.admission_date = Some(from);
-                    b.src.push(at.r(Field::AdmissionDate, [0, 0], 3, 0));
+                    b.pc.claim.admission_date = Some(from);
+                    b.pc.origin.push(at.r(Field::AdmissionDate, [0, 0], 3, 0));
                 }
                 b"096" => {
-                    b.claim.discharge_date = Some(from);
-                    b.src.push(at.r(Field::DischargeDate, [0, 0], 3, 0));
+                    b.pc.claim.discharge_date = Some(from);
+                    b.pc.origin.push(at.r(Field::DischargeDate, [0, 0], 3, 0));
                 }
                 _ => {}
             }
         }
         (Lp::L2300, id::CL1) => {
-            b.claim.discharge_status = opt(at.s(3));
-            if b.claim.discharge_status.is_some() {
-                b.src.push(at.r(Field::DischargeStatus, [0, 0], 3, 0));
+            b.pc.claim.discharge_status = opt(at.s(3));
+            if b.pc.claim.discharge_status.is_some() {
+                b.pc.origin.push(at.r(Field::DischargeStatus, [0, 0], 3, 0));
             }
         }
         (Lp::L2300, id::HI) => hi(b, at)?,
@@ -929,7 +925,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 Slot::Attending => [Field::AttendingName, Field::AttendingNpi],
                 _ => return Ok(()),
             };
-            let p = provider_nm1(at, names, |e| b.src.push(e));
+            let p = provider_nm1(at, names, |e| b.pc.origin.push(e));
             *slot_mut(b, slot) = Some(p);
         }
         (Lp::L2310A | Lp::L2310B | Lp::L2310D | Lp::L2310F | Lp::L2420A | Lp::L2420C, id::PRV) => {
@@ -941,10 +937,10 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
         (Lp::L2320, id::SBR) => {}
         (Lp::L2320, id::AMT) if seg.el(1) == b"D" => {
             let paid = money(at, 2, 0, seg.el(2), true)?.unwrap_or_default();
-            let prev = b.claim.prior_payer_paid.unwrap_or_default();
-            b.claim.prior_payer_paid = Some(Money::from_cents(prev.cents() + paid.cents()));
+            let prev = b.pc.claim.prior_payer_paid.unwrap_or_default();
+            b.pc.claim.prior_payer_paid = Some(Money::from_cents(prev.cents() + paid.cents()));
             if !b.prior_paid_seen {
-                b.src.push(at.r(Field::PriorPayerPaid, [0, 0], 2, 0));
+                b.pc.origin.push(at.r(Field::PriorPayerPaid, [0, 0], 2, 0));
                 b.prior_paid_seen = true;
             }
         }
@@ -953,7 +949,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             b.slot = Slot::None;
         }
         (Lp::L2400, id::SV1) => {
-            let li = b.claim.lines.len() as u32;
+            let li = b.pc.claim.lines.len() as u32;
             let procedure = at.cs(1, 2);
             if trim(procedure).is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 2, "SV101-2 procedure code is required"));
@@ -977,7 +973,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                     (v % 100 == 0 && v.abs() < 10_000).then_some((v / 100) as i32)
                 });
                 if n.is_some() && txt.contains('.') {
-                    b.findings.push(at.finding(
+                    b.pc.findings.push(at.finding(
                         "x12.snip2.element_format",
                         Severity::Error,
                         "",
@@ -997,7 +993,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                     }
                 }
             }
-            b.claim.lines.push(ServiceLine {
+            b.pc.claim.lines.push(ServiceLine {
                 procedure: Some(code(procedure)),
                 modifiers,
                 revenue_code: None,
@@ -1012,19 +1008,19 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.src.push(at.r(Field::LineProcedure, [li, 0], 1, 2));
-            b.src.push(at.r(Field::LineModifiers, [li, 0], 1, 3));
-            b.src.push(at.r(Field::LineCharge, [li, 0], 2, 0));
-            b.src.push(at.r(Field::LineUnitBasis, [li, 0], 3, 0));
-            b.src.push(at.r(Field::LineUnits, [li, 0], 4, 0));
-            b.src.push(at.r(Field::LinePlaceOfService, [li, 0], 5, 0));
-            b.src.push(at.r(Field::LinePointers, [li, 0], 7, 0));
-            for k in 0..b.claim.lines[li as usize].pointers.len() as u32 {
-                b.src.push(at.r(Field::LinePointer, [li, k], 7, k as u16 + 1));
+            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 1, 2));
+            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 1, 3));
+            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 2, 0));
+            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 3, 0));
+            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 4, 0));
+            b.pc.origin.push(at.r(Field::LinePlaceOfService, [li, 0], 5, 0));
+            b.pc.origin.push(at.r(Field::LinePointers, [li, 0], 7, 0));
+            for k in 0..b.pc.claim.lines[li as usize].pointers.len() as u32 {
+                b.pc.origin.push(at.r(Field::LinePointer, [li, k], 7, k as u16 + 1));
             }
         }
         (Lp::L2400, id::SV2) => {
-            let li = b.claim.lines.len() as u32;
+            let li = b.pc.claim.lines.len() as u32;
             let rev = at.s(1);
             if trim(rev).is_empty() {
                 return Err(at.err(ErrorKind::MissingElement, 1, 0, "SV201 revenue code is required"));
@@ -1033,7 +1029,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             let modifiers = modifiers(at, 2);
             let charge = money(at, 3, 0, seg.el(3), true)?.unwrap_or_default();
             let units = if seg.el(5).is_empty() { 0.0 } else { quantity(at, 5, seg.el(5))? };
-            b.claim.lines.push(ServiceLine {
+            b.pc.claim.lines.push(ServiceLine {
                 procedure: opt_code(procedure),
                 modifiers,
                 revenue_code: Some(code(rev)),
@@ -1048,29 +1044,29 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.src.push(at.r(Field::LineRevenueCode, [li, 0], 1, 0));
-            b.src.push(at.r(Field::LineProcedure, [li, 0], 2, 2));
-            b.src.push(at.r(Field::LineModifiers, [li, 0], 2, 3));
-            b.src.push(at.r(Field::LineCharge, [li, 0], 3, 0));
-            b.src.push(at.r(Field::LineUnitBasis, [li, 0], 4, 0));
-            b.src.push(at.r(Field::LineUnits, [li, 0], 5, 0));
+            b.pc.origin.push(at.r(Field::LineRevenueCode, [li, 0], 1, 0));
+            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 2, 2));
+            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 2, 3));
+            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 3, 0));
+            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 4, 0));
+            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 5, 0));
         }
         (Lp::L2400, id::DTP) if seg.el(1) == b"472" => {
             let li = line_index(b);
             let Some((from, to)) = dtp_dates(at)? else {
                 return Ok(());
             };
-            if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
+            if let Some(l) = b.line.and_then(|i| b.pc.claim.lines.get_mut(i)) {
                 l.date = Some(from);
                 l.date_to = to;
-                b.src.push(at.r(Field::LineDate, [li, 0], 3, 0));
+                b.pc.origin.push(at.r(Field::LineDate, [li, 0], 3, 0));
             }
         }
         (Lp::L2400, id::REF) if seg.el(1) == b"6R" => {
             let li = line_index(b);
-            if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
+            if let Some(l) = b.line.and_then(|i| b.pc.claim.lines.get_mut(i)) {
                 l.control_number = opt(at.s(2));
-                b.src.push(at.r(Field::LineControlNumber, [li, 0], 2, 0));
+                b.pc.origin.push(at.r(Field::LineControlNumber, [li, 0], 2, 0));
             }
         }
         (Lp::L2420A | Lp::L2420C, id::NM1) => {
@@ -1079,9 +1075,9 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             if rendering {
                 let li = line_index(b);
                 let p = provider_of(at);
-                if let Some(l) = b.line.and_then(|i| b.claim.lines.get_mut(i)) {
+                if let Some(l) = b.line.and_then(|i| b.pc.claim.lines.get_mut(i)) {
                     l.rendering_provider = Some(p);
-                    b.src.push(at.r(Field::LineRenderingNpi, [li, 0], 9, 0));
+                    b.pc.origin.push(at.r(Field::LineRenderingNpi, [li, 0], 9, 0));
                 }
             }
         }
@@ -1106,12 +1102,12 @@ fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
 
 fn slot_mut(b: &mut Build, slot: Slot) -> &mut Option<Provider> {
     match slot {
-        Slot::Rendering => &mut b.claim.rendering_provider,
-        Slot::Referring => &mut b.claim.referring_provider,
-        Slot::Attending => &mut b.claim.attending_provider,
-        Slot::LineRendering => match b.line.and_then(|i| b.claim.lines.get_mut(i)) {
+        Slot::Rendering => &mut b.pc.claim.rendering_provider,
+        Slot::Referring => &mut b.pc.claim.referring_provider,
+        Slot::Attending => &mut b.pc.claim.attending_provider,
+        Slot::LineRendering => match b.line.and_then(|i| b.pc.claim.lines.get_mut(i)) {
             Some(l) => &mut l.rendering_provider,
-            None => &mut b.claim.rendering_provider,
+            None => &mut b.pc.claim.rendering_provider,
         },
         Slot::None => &mut b.scratch,
     }
@@ -1134,7 +1130,7 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
             let next = seg.el(n + 1);
             if !next.is_empty() && !next.contains(&comp) && !is_hi_qualifier(at.s(n + 1)) {
                 value = at.s(n + 1);
-                b.findings.push(at.finding(
+                b.pc.findings.push(at.finding(
                     "x12.snip2.composite",
                     Severity::Error,
                     "diagnoses",
@@ -1154,13 +1150,13 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
         let dx = |q: &str| Diagnosis { code: code(value), qualifier: Some(q.to_string()), poa: opt(at.cs(n, 9)) };
         match qual {
             "ABK" | "BK" | "ABF" | "BF" | "APR" | "PR" | "ABN" | "BN" => {
-                let i = b.claim.diagnoses.len() as u32;
-                b.claim.diagnoses.push(dx(qual));
-                b.src.push(at.r(Field::Diagnosis, [i, 0], n as u16, 2));
+                let i = b.pc.claim.diagnoses.len() as u32;
+                b.pc.claim.diagnoses.push(dx(qual));
+                b.pc.origin.push(at.r(Field::Diagnosis, [i, 0], n as u16, 2));
             }
             "ABJ" | "BJ" => {
-                b.claim.admitting_diagnosis = Some(dx(qual));
-                b.src.push(at.r(Field::AdmittingDiagnosis, [0, 0], n as u16, 2));
+                b.pc.claim.admitting_diagnosis = Some(dx(qual));
+                b.pc.origin.push(at.r(Field::AdmittingDiagnosis, [0, 0], n as u16, 2));
             }
             "BBR" | "BBQ" | "BR" | "BQ" => {
                 let date = match at.cs(n, 3) {
@@ -1170,9 +1166,9 @@ fn hi(b: &mut Build, at: &At<'_, '_>) -> Result<(), X12Error> {
                     ),
                     _ => None,
                 };
-                let i = b.claim.procedures.len() as u32;
-                b.claim.procedures.push(IcdProcedure { code: code(value), date, qualifier: Some(qual.to_string()) });
-                b.src.push(at.r(Field::Procedure, [i, 0], n as u16, 2));
+                let i = b.pc.claim.procedures.len() as u32;
+                b.pc.claim.procedures.push(IcdProcedure { code: code(value), date, qualifier: Some(qual.to_string()) });
+                b.pc.origin.push(at.r(Field::Procedure, [i, 0], n as u16, 2));
             }
             _ => {} // condition, occurrence, value codes, DRG, anesthesia: not in the model
         }

@@ -114,57 +114,17 @@ pub struct Context<'a> {
     pub px_status: PerItem<Option<PcsStatus>>,
 }
 
-/// One value per diagnosis (or procedure) of a claim: inline for the usual handful, so that
-/// building a [`Context`] allocates nothing; on the heap for a claim with more.
-#[derive(Debug, Clone)]
-pub enum PerItem<T> {
-    /// Up to [`PER_ITEM_INLINE`] values: the first `len` are in use.
-    Inline([T; PER_ITEM_INLINE], usize),
-    /// More values.
-    Heap(Vec<T>),
-}
-
-/// How many values a [`PerItem`] holds without allocating (a professional claim holds 12
-/// diagnoses).
-pub const PER_ITEM_INLINE: usize = 12;
-
-impl<T: Copy + Default> PerItem<T> {
-    /// `len` default values.
-    pub fn new(len: usize) -> PerItem<T> {
-        if len <= PER_ITEM_INLINE {
-            PerItem::Inline([T::default(); PER_ITEM_INLINE], len)
-        } else {
-            PerItem::Heap(vec![T::default(); len])
-        }
-    }
-}
-
-impl<T> std::ops::Deref for PerItem<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        match self {
-            PerItem::Inline(a, len) => &a[..*len],
-            PerItem::Heap(v) => v,
-        }
-    }
-}
-
-impl<T> std::ops::DerefMut for PerItem<T> {
-    fn deref_mut(&mut self) -> &mut [T] {
-        match self {
-            PerItem::Inline(a, len) => &mut a[..*len],
-            PerItem::Heap(v) => v,
-        }
-    }
-}
+/// One value per diagnosis (or procedure) of a claim: inline for up to 12 (the most a
+/// professional claim holds), so that building a [`Context`] allocates nothing.
+pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 
 impl<'a> Context<'a> {
     /// Builds the context, looking up each diagnosis and procedure once.
     pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
         let date = claim.controlling_date();
-        let mut dx_status = PerItem::new(claim.diagnoses.len());
-        let mut dx_id = PerItem::new(claim.diagnoses.len());
-        let mut px_status = PerItem::new(claim.procedures.len());
+        let mut dx_status = PerItem::from_elem(None, claim.diagnoses.len());
+        let mut dx_id = PerItem::from_elem(None, claim.diagnoses.len());
+        let mut px_status = PerItem::from_elem(None, claim.procedures.len());
         if let Some(date) = date {
             let cm = codes.icd10cm();
             for (i, d) in claim.diagnoses.iter().enumerate() {

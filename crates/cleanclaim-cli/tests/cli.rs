@@ -24,6 +24,34 @@ fn examples(prefix: &str) -> Vec<String> {
 
 const AS_OF: &str = "--as-of=2026-11-30";
 
+/// The clean office-visit example as JSON, for a test to edit.
+fn office_visit() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A scratch folder for one test, removed when the test ends (pass or fail).
+struct Scratch(PathBuf);
+
+fn scratch(name: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Scratch(dir)
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[test]
 fn clean_examples_exit_zero_with_no_findings() {
     let files = examples("clean-");
@@ -61,8 +89,7 @@ fn json_format_has_reports_and_summary() {
 
 #[test]
 fn malformed_json_exits_two_naming_file_line_and_column() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("json");
     let bad = dir.join("broken.json");
     std::fs::write(&bad, "{\n  \"id\": \"X\",\n  \"kind\": professional\n}").unwrap();
     let out = run(&["check", bad.to_str().unwrap()]);
@@ -71,9 +98,7 @@ fn malformed_json_exits_two_naming_file_line_and_column() {
     assert!(err.contains("broken.json:3:"), "{err}");
 
     let missing = dir.join("missing-field.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
-            .unwrap();
+    let mut v = office_visit();
     v["lines"][0].as_object_mut().unwrap().remove("charge");
     std::fs::write(&missing, v.to_string()).unwrap();
     let out = run(&["check", missing.to_str().unwrap()]);
@@ -84,11 +109,8 @@ fn malformed_json_exits_two_naming_file_line_and_column() {
 
 #[test]
 fn json_lines_report_the_claims_before_a_bad_line_then_exit_two() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-stream-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
-            .unwrap();
+    let dir = scratch("stream");
+    let v = office_visit();
     let claim = |i: usize| {
         let mut c = v.clone();
         c["id"] = format!("L{i}").into();
@@ -163,12 +185,9 @@ fn lookup_search_and_codesets() {
 
 #[test]
 fn profiles_change_the_findings() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("profile");
     let claim = dir.join("telehealth-venipuncture.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
-            .unwrap();
+    let mut v = office_visit();
     v["place_of_service"] = "02".into();
     std::fs::write(&claim, v.to_string()).unwrap();
     let path = claim.to_str().unwrap();
@@ -196,12 +215,9 @@ fn profiles_change_the_findings() {
 
 #[test]
 fn ncci_tables_from_a_folder() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-ncci-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("ncci");
     let claim = dir.join("injection-with-guidance.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
-            .unwrap();
+    let mut v = office_visit();
     // Arthrocentesis (20610) with ultrasound guidance (76942): PTP modifier indicator 0.
     v["lines"][1]["procedure"] = "20610".into();
     v["lines"][2]["procedure"] = "76942".into();
@@ -221,8 +237,7 @@ fn ncci_tables_from_a_folder() {
 
 #[test]
 fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-x12-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("x12");
     // JSON → 837 → check: the same findings as the JSON claim.
     let out = run(&["convert", "examples/claims/defective-pointer-and-units.json", "--to", "x12"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -299,17 +314,14 @@ fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
 
 #[test]
 fn release_files_load_on_top_of_the_embedded_code_sets() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-release-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("release");
     // A next-year release in the MCE CSV layout adding U00.1 from 2027-10-01. A release is
     // complete: codes it does not list end the day before it starts, so this one lists the
     // claim's other codes too.
     let csv = dir.join("icd10cm_dx_master_fy2028.csv");
     std::fs::write(&csv, "code,effective_date,termination_date,flags\nE1165,2027-10-01,,\nE785,2027-10-01,,\nI10,2027-10-01,,\nU001,2027-10-01,,\n").unwrap();
     let claim = dir.join("new-code.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/claims/clean-office-visit.json")).unwrap())
-            .unwrap();
+    let mut v = office_visit();
     v["diagnoses"][2]["code"] = "U00.1".into();
     for k in ["statement_from", "statement_to"] {
         v[k] = "2027-10-05".into();

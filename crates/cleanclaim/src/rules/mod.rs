@@ -168,6 +168,25 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The claim's dated service lines with a procedure, as `(date, rendering NPI, procedure, line
+/// index)`, sorted: the NCCI edits compare the codes billed on one date by one provider (the
+/// NPI only on professional claims; institutional edits are per claim and date).
+pub(crate) fn lines_by_service<'a>(cx: &Context<'a>) -> Vec<(Date, Option<&'a str>, &'a str, usize)> {
+    let c = cx.claim;
+    let professional = cx.claim_type == ClaimType::Professional;
+    let mut keyed: Vec<_> = c
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let npi = if professional { c.line_rendering(l).and_then(|p| p.npi.as_deref()) } else { None };
+            Some((c.line_date(l)?, npi, l.procedure.as_deref()?, i))
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed
+}
+
 /// Collects a rule's findings, stamping its id and severity.
 #[derive(Debug)]
 pub struct Sink<'a> {

@@ -15,7 +15,6 @@
 //!   warning that the payer decides (`ncci.addon_payer_primary`).
 
 use super::{Context, Rule, RuleMeta, Sink};
-use crate::Date;
 use crate::model::ClaimType;
 use crate::ncci::{AocType, NCCI_CLAIM_TYPES};
 use crate::report::Severity;
@@ -58,21 +57,11 @@ fn analyze(cx: &Context<'_>, out_missing: bool, out: &mut Sink<'_>) {
     if !cx.ncci.has_aoc() {
         return;
     }
-    let c = cx.claim;
     let professional = cx.claim_type == ClaimType::Professional;
-    // Lines sorted by (date, provider, code): each date-and-provider group is a slice and each
-    // code in it a run, so every add-on code is judged once per group against the distinct
-    // codes beside it, however many lines repeat them.
-    let mut keyed: Vec<(Date, Option<&str>, &str, usize)> = c
-        .lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let npi = if professional { c.line_rendering(l).and_then(|p| p.npi.as_deref()) } else { None };
-            Some((c.line_date(l)?, npi, l.procedure.as_deref()?, i))
-        })
-        .collect();
-    keyed.sort_unstable();
+    // Each date-and-provider group is a slice and each code in it a run, so every add-on code
+    // is judged once per group against the distinct codes beside it, however many lines
+    // repeat them.
+    let keyed = super::lines_by_service(cx);
     let by = if professional { " by the same rendering provider" } else { "" };
     let mut found: Vec<(usize, String)> = Vec::new();
     for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {

@@ -14,8 +14,7 @@
 //! different site).
 
 use super::{Context, Rule, RuleMeta, Sink};
-use crate::Date;
-use crate::model::{ClaimType, ServiceLine};
+use crate::model::ServiceLine;
 use crate::ncci::{ModifierIndicator, NCCI_CLAIM_TYPES, Setting, is_anatomic_modifier, is_ptp_modifier};
 use crate::report::Severity;
 
@@ -58,20 +57,9 @@ impl Rule for NcciPtp {
         if c.lines.len() < 2 || !cx.ncci.has_ptp(setting) {
             return;
         }
-        let professional = cx.claim_type == ClaimType::Professional;
-        // Lines sorted by (date, provider, code): each date-and-provider group is a slice and
-        // each code in it a run, so a claim with thousands of lines looks up each pair of
-        // distinct codes once instead of each pair of lines.
-        let mut keyed: Vec<(Date, Option<&str>, &str, usize)> = c
-            .lines
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let npi = if professional { c.line_rendering(l).and_then(|p| p.npi.as_deref()) } else { None };
-                Some((c.line_date(l)?, npi, l.procedure.as_deref()?, i))
-            })
-            .collect();
-        keyed.sort_unstable();
+        // Each date-and-provider group is a slice and each code in it a run, so a claim with
+        // thousands of lines looks up each pair of distinct codes once, not each pair of lines.
+        let keyed = super::lines_by_service(cx);
         let mut found: Vec<(usize, String)> = Vec::new();
         for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
             let runs = || group.chunk_by(|a, b| a.2 == b.2);

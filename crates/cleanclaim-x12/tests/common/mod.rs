@@ -2,21 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// `$CLEANCLAIM_CORPUS`, else `<workspace>/../shared/corpus`. `None` (with a printed note)
-/// when missing, unless `CI` is set, then it panics.
+/// The corpus with its X12 files (see [`cleanclaim_testkit::corpus_dir`]).
 pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CLEANCLAIM_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    if dir.join("x12").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("corpus not found at {} (set CLEANCLAIM_CORPUS)", dir.display());
-    }
-    eprintln!("note: corpus not found at {}; skipping corpus tests (set CLEANCLAIM_CORPUS)", dir.display());
-    None
+    cleanclaim_testkit::corpus_dir("x12")
 }
 
 /// Every file under `dir`, sorted.

@@ -165,8 +165,7 @@ impl Engine {
     /// its piece is checked. Returns how many reports were handed over.
     ///
     /// JSON lines stream: they are parsed and checked 1 MB of lines at a time, so however
-    /// large `text` is, at most two pieces' reports are held at once (the next piece is checked
-    /// while this thread hands the last one over). An array or a
+    /// large `text` is, only one piece's claims and reports are held at once. An array or a
     /// single claim is one JSON document and is parsed whole first.
     ///
     /// Bad input gives the error [`parse_claims`](crate::parse_claims) gives: the earliest

@@ -18,7 +18,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 const PARALLEL_MIN_LINES: usize = 64;
 
 /// JSON lines are read in pieces of about this size, one after another: the claims and results
-/// held at once are at most two pieces' (one being handed over, the next being mapped).
+/// held at once are one piece's.
 const SPLIT_CHUNK_BYTES: usize = 1 << 20;
 
 /// A piece is read on every core in parts of about this size: small enough that the cores
@@ -99,7 +99,7 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
 /// results `sink` received.
 ///
 /// JSON lines are read [`SPLIT_CHUNK_BYTES`] at a time: a claim lives only while `f` runs and
-/// a result only until that piece is handed over, so memory is bounded by two pieces, not the
+/// a result only until that piece is handed over, so memory is bounded by the piece, not the
 /// batch. On a bad line, the results of every line before it have reached `sink`, none after
 /// it have, and the error is the earliest bad line's, as a serial read would give: what is
 /// emitted does not depend on how the work was split.
@@ -177,21 +177,8 @@ fn map_part<R>(part: &str, f: &impl Fn(Claim) -> R) -> Part<R> {
 
 fn map_json_lines<R: Send>(text: &str, f: impl Fn(Claim) -> R + Sync, mut sink: impl FnMut(R)) -> Result<usize, Error> {
     let (mut emitted, mut lines_before) = (0, 0);
-    let mut pieces = NewlineCuts::new(text, SPLIT_CHUNK_BYTES);
-    let mut ready = pieces.next().map(|p| map_piece(p, &f));
-    while let Some(parts) = ready.take() {
-        // The pool maps the next piece while this thread hands the last one to `sink`, so a
-        // slow sink (the CLI writing reports) does not leave the pool idle. At most two pieces
-        // are held; after a bad line the next piece's results are dropped, never handed over.
-        let mut handed = Ok(0);
-        rayon::in_place_scope(|scope| {
-            if let Some(piece) = pieces.next() {
-                let (ready, f) = (&mut ready, &f);
-                scope.spawn(move |_| *ready = Some(map_piece(piece, f)));
-            }
-            handed = hand_over(parts, &mut lines_before, &mut sink);
-        });
-        emitted += handed?;
+    for piece in NewlineCuts::new(text, SPLIT_CHUNK_BYTES) {
+        emitted += hand_over(map_piece(piece, &f), &mut lines_before, &mut sink)?;
     }
     Ok(emitted)
 }
@@ -290,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_are_mapped_two_pieces_ahead_of_the_sink_at_most() {
+    fn json_lines_are_mapped_one_piece_ahead_of_the_sink_at_most() {
         use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
         let line = serde_json::from_str::<serde_json::Value>(CLAIM).unwrap().to_string();
         let n = 4 * SPLIT_CHUNK_BYTES / line.len();
@@ -311,7 +298,7 @@ mod tests {
         .unwrap();
         assert_eq!((count, emitted), (n, n));
         let piece = SPLIT_CHUNK_BYTES / line.len() + 1;
-        assert!(most_held <= 2 * piece, "{most_held} claims mapped and not yet handed over; a piece holds {piece}");
+        assert!(most_held <= piece, "{most_held} claims mapped and not yet handed over; a piece holds {piece}");
     }
 
     #[test]

@@ -27,7 +27,10 @@ def k(x):
 
 
 def mb(x):
-    return "n/a" if x is None else f"{x / 1e6:.3g} MB/s"
+    """Bytes per second: 97.8 MB/s, 1.01 GB/s (`.3g` alone would print 1.01e+03 MB/s)."""
+    if x is None:
+        return "n/a"
+    return f"{x / 1e9:.3g} GB/s" if x >= 1e9 else f"{x / 1e6:.3g} MB/s"
 
 
 def ratio(ours, theirs, smaller_is_better=False):

@@ -328,12 +328,7 @@ fn opt(s: &str) -> Option<String> {
 }
 
 fn code(s: &str) -> String {
-    let t = trim(s);
-    if t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-        t.to_string()
-    } else {
-        t.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
-    }
+    cleanclaim::codes::normalize(trim(s))
 }
 
 /// `opt(s).map(|s| code(&s))` without the intermediate string.

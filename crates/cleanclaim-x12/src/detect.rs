@@ -29,8 +29,8 @@ pub enum Format {
 }
 
 /// Looks at the first few KiB of an input.
-pub fn detect(bytes: &[u8]) -> Format {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+pub fn detect(input: &[u8]) -> Format {
+    let bytes = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
     let b = &bytes[start..];
     let head = &b[..b.len().min(8192)];
@@ -62,12 +62,16 @@ pub fn detect(bytes: &[u8]) -> Format {
         }
         return Format::ClaimJson;
     }
-    // A segment id followed by its element separator (any punctuation; `*` by custom).
+    // A segment id on its own (not inside a word such as "LISA") followed by its element
+    // separator (any punctuation; `*` by custom).
     let segment_at = |i: usize, id: &[u8]| {
-        head[i..].starts_with(id) && head.get(i + id.len()).is_some_and(|c| c.is_ascii_punctuation())
+        (i == 0 || !head[i - 1].is_ascii_alphanumeric())
+            && head[i..].starts_with(id)
+            && head.get(i + id.len()).is_some_and(|c| c.is_ascii_punctuation())
     };
     if let Some(i) = memchr::memmem::find_iter(head, b"ISA").find(|&i| segment_at(i, b"ISA")) {
-        return Format::X12WithoutIsa { isa_at: Some(bytes.len() - b.len() + i) };
+        // The offset in the input as given, byte-order mark included: what an editor shows.
+        return Format::X12WithoutIsa { isa_at: Some(input.len() - b.len() + i) };
     }
     if segment_at(0, b"GS") || segment_at(0, b"ST") {
         return Format::X12WithoutIsa { isa_at: None };

@@ -406,6 +406,9 @@ fn detects_formats() {
     let text_first = format!("Example 1\n\n{}", default_837());
     assert_eq!(detect(text_first.as_bytes()), Format::X12WithoutIsa { isa_at: Some(11) });
     assert_eq!(detect(b"This ISAbella note"), Format::Unknown);
+    assert_eq!(detect(b"Dear LISA*, thanks"), Format::Unknown);
+    let bom_first = format!("\u{feff}Example 1\n\n{}", default_837());
+    assert_eq!(detect(bom_first.as_bytes()), Format::X12WithoutIsa { isa_at: Some(14) });
 }
 
 #[test]

@@ -429,7 +429,7 @@ mod tests {
     use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
 
     #[test]
-    fn every_schema_loop_has_a_dispatch_byte() {
+    fn every_schema_loop_fits_the_open_loop_arrays() {
         let mut stack: Vec<&'static LoopDef> = vec![
             &HEADER,
             PROFESSIONAL.a,
@@ -441,14 +441,9 @@ mod tests {
         ];
         let mut seen = 0;
         while let Some(d) = stack.pop() {
-            assert_eq!(d.lp.id(), d.id);
+            // The dispatch byte and the required masks are derived from these lists at compile
+            // time (a mismatch fails the build); what only a walk can check is the width.
             assert!(d.segs.len() <= MAX_SEGS && d.children.len() <= MAX_CHILDREN, "loop {} too wide", d.id);
-            for (i, sd) in d.segs.iter().enumerate() {
-                assert_eq!(d.req_segs >> i & 1 == 1, sd.req, "loop {} slot {i}", d.id);
-            }
-            for (i, cd) in d.children.iter().enumerate() {
-                assert_eq!(d.req_children >> i & 1 == 1, cd.req, "loop {} child {i}", d.id);
-            }
             seen += 1;
             stack.extend(d.children.iter().map(|c| c.def));
         }

@@ -81,17 +81,18 @@ pub fn parse_claim(text: &str) -> Result<Claim, Error> {
 /// JSON lines are parsed on every core; the error returned is the one of the earliest bad
 /// line, as if the lines were read one after another.
 pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
-    let mut claims = Vec::new();
-    if let Shape::Lines = shape(text)? {
-        // Every claim is kept, so streaming would save nothing: one piece, and the result sized
-        // once instead of grown claim by claim (a claim is a large struct to copy).
-        let parts = map_piece(text, &|c| c);
-        claims.reserve_exact(parts.iter().map(|p| p.out.len()).sum());
-        hand_over(parts, &mut 0, |c| claims.push(c))?;
-        return Ok(claims);
+    match shape(text)? {
+        Shape::Array => from_json(text),
+        Shape::One => from_json(text).map(|c| vec![c]),
+        Shape::Lines => {
+            // Every claim is kept, so streaming would save nothing: one piece, and the result
+            // sized once instead of grown claim by claim (a claim is a large struct to copy).
+            let parts = map_piece(text, &|c| c);
+            let mut claims = Vec::with_capacity(parts.iter().map(|p| p.out.len()).sum());
+            hand_over(parts, &mut 0, |c| claims.push(c))?;
+            Ok(claims)
+        }
     }
-    map_claims_with(text, |c| c, |c| claims.push(c))?;
-    Ok(claims)
 }
 
 /// Reads claims like [`parse_claims`], maps each one with `f` (on every core for many claims)

@@ -326,8 +326,7 @@ impl Tape {
     }
 
     fn dict(&mut self, d: &Bound<'_, PyDict>, depth: u32) {
-        let at = self.toks.len();
-        self.toks.push(Tok::Map { len: 0, end: 0 });
+        let at = self.open(false);
         let mut len = 0u32;
         let mut pos: ffi::Py_ssize_t = 0;
         let mut k: *mut ffi::PyObject = std::ptr::null_mut();
@@ -348,12 +347,11 @@ impl Tape {
             self.item(v, depth + 1);
             len += 1;
         }
-        self.toks[at] = Tok::Map { len, end: self.toks.len() as u32 };
+        self.close(at, len);
     }
 
     fn list(&mut self, l: &Bound<'_, PyList>, depth: u32) {
-        let at = self.toks.len();
-        self.toks.push(Tok::Seq { len: 0, end: 0 });
+        let at = self.open(true);
         let mut len = 0u32;
         // The length is re-read every step: Python code run for an item may shrink the list.
         while (len as usize) < l.len() {
@@ -363,7 +361,7 @@ impl Tape {
             }
             len += 1;
         }
-        self.toks[at] = Tok::Seq { len, end: self.toks.len() as u32 };
+        self.close(at, len);
     }
 }
 
@@ -421,12 +419,12 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::Float(f) => v.visit_f64(f),
             Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
             Tok::Map { len, end } => {
-                let out = v.visit_map(MapDe { tape: self.tape, i: &mut *self.i, left: len })?;
+                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, left: len })?;
                 *self.i = end as usize;
                 Ok(out)
             }
             Tok::Seq { len, end } => {
-                let out = v.visit_seq(SeqDe { tape: self.tape, i: &mut *self.i, left: len })?;
+                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, left: len })?;
                 *self.i = end as usize;
                 Ok(out)
             }
@@ -479,21 +477,30 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
     }
 }
 
-struct MapDe<'a, 'c> {
+/// The entries of a map or the items of a list: `left` values (a map's key and value count as
+/// one entry) starting at `*i`.
+struct Items<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,
     left: u32,
 }
 
-impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
-    type Error = ConvError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ConvError> {
+impl<'de> Items<'de, '_> {
+    /// The next value, or `None` once `left` are read.
+    fn next<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
         if self.left == 0 {
             return Ok(None);
         }
         self.left -= 1;
         seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Items<'de, '_> {
+    type Error = ConvError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ConvError> {
+        self.next(seed)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ConvError> {
@@ -505,21 +512,11 @@ impl<'de> de::MapAccess<'de> for MapDe<'de, '_> {
     }
 }
 
-struct SeqDe<'a, 'c> {
-    tape: &'a Tape,
-    i: &'c mut usize,
-    left: u32,
-}
-
-impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_> {
+impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
     type Error = ConvError;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.left -= 1;
-        seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
+        self.next(seed)
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -30,16 +30,21 @@ static int current_failed;
         }                                                                                    \
     } while (0)
 
+/* Counts and prints the test that just ran, by whether a CHECK failed in it. */
+static void record(const char *kind, const char *name) {
+    if (current_failed) {
+        failed++;
+        printf("FAIL %s%s\n", kind, name);
+    } else {
+        passed++;
+        printf("ok   %s%s\n", kind, name);
+    }
+}
+
 static void run_test(const char *name, void (*fn)(void)) {
     current_failed = 0;
     fn();
-    if (current_failed) {
-        failed++;
-        printf("FAIL %s\n", name);
-    } else {
-        passed++;
-        printf("ok   %s\n", name);
-    }
+    record("", name);
 }
 
 #endif

@@ -216,13 +216,7 @@ static void run_vectors(void) {
             cleanclaim_report_free(report);
             cleanclaim_engine_free(engine);
         }
-        if (current_failed) {
-            failed++;
-            printf("FAIL vector %s\n", name);
-        } else {
-            passed++;
-            printf("ok   vector %s\n", name);
-        }
+        record("vector ", name);
         free(claim);
         free(as_of);
         free(expect);

@@ -12,6 +12,7 @@
 //! measure read-x12 FILE               streams FILE through the 837 reader: rate and peak memory
 //! measure gen-jsonl FILE N KIND [uniform]
 //! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
+//! measure profile WHAT N ROUNDS       runs one path (check|mce|parse|json) ROUNDS times, for a profiler
 //! ```
 
 // The allocator the CLI and the Python and Node bindings ship with, so the numbers are theirs.
@@ -48,9 +49,14 @@ fn main() {
             kind(arg(3)),
             arg(4) == Some("uniform"),
         ),
+        Some("profile") => profile(
+            arg(1).expect("WHAT"),
+            arg(2).map_or(10_000, |n| n.parse().expect("N")),
+            arg(3).map_or(100, |s| s.parse().expect("ROUNDS")),
+        ),
         _ => {
             eprintln!(
-                "usage: measure engine|check|scaling|codes|mce|mce-rate|gen-x12|read-x12|gen-jsonl|gen-codes ..."
+                "usage: measure engine|check|scaling|codes|mce|mce-rate|gen-x12|read-x12|gen-jsonl|gen-codes|profile ..."
             );
             std::process::exit(2);
         }
@@ -191,6 +197,29 @@ fn check(n: usize) -> Value {
         "check_many_all_cores": wall_rate(n, || full.check_many(&prof).len()),
         "json_bytes_per_claim": prof_json.len() as f64 / n as f64,
     })
+}
+
+/// Runs one path over N claims `rounds` times, with the inputs built first, so a profiler sees
+/// mostly that path (under callgrind, `--toggle-collect` the path's function; round one fills
+/// lazy caches).
+fn profile(what: &str, n: usize, rounds: usize) -> Value {
+    let (full, mce) = (full_engine(), mce_engine());
+    let claims = if what == "mce" { inpatient(n, 2, false) } else { professional(n, 1) };
+    let text = to_jsonl(&claims);
+    let step: Box<dyn Fn() -> usize> = match what {
+        "check" => Box::new(|| claims.iter().filter(|c| full.check(c).ok).count()),
+        "mce" => Box::new(|| claims.iter().filter(|c| mce.check(c).ok).count()),
+        "parse" => Box::new(|| text.lines().map(|l| cleanclaim::parse_claim(l).expect("valid JSON").lines.len()).sum()),
+        "json" => Box::new(|| {
+            text.lines().filter(|l| full.check(&cleanclaim::parse_claim(l).expect("valid JSON")).ok).count()
+        }),
+        _ => panic!("WHAT is check, mce, parse or json"),
+    };
+    let t = Instant::now();
+    for _ in 0..rounds {
+        std::hint::black_box(step());
+    }
+    json!({ "what": what, "per_second": (rounds * n) as f64 / t.elapsed().as_secs_f64() })
 }
 
 /// Cores this process may use: rayon's pool (which `check_many` uses) has one thread each.

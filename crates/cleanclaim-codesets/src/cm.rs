@@ -368,6 +368,26 @@ struct ExcludesRange {
 /// in chunks allocated on first use, so a first check touches a few KiB, not a cell per code.
 type Excludes1 = Box<[OnceLock<Box<[OnceLock<Box<[ExcludesRange]>>]>>]>;
 
+/// The Excludes1 notes that apply to one code: see [`Icd10Cm::excludes1_of`].
+#[derive(Debug, Clone, Copy)]
+pub struct Excludes1Of<'a> {
+    notes: &'a [u8],
+    ranges: &'a [ExcludesRange],
+}
+
+impl<'a> Excludes1Of<'a> {
+    /// The text of the nearest note that references `code` (normalized), if any.
+    #[inline]
+    pub fn conflict(&self, code: &str) -> Option<&'a str> {
+        if self.ranges.is_empty() {
+            return None;
+        }
+        let k = key_of(code.as_bytes())?;
+        let at = self.ranges.iter().find(|r| r.lo <= k && k <= r.hi)?.text;
+        get_str(self.notes, &mut (at as usize))
+    }
+}
+
 /// Codes per chunk of [`Excludes1`] cells.
 const EXCLUDES1_CHUNK: usize = 1024;
 
@@ -680,11 +700,11 @@ impl Icd10Cm {
     /// or not), for the per-code questions that follow ([`Icd10Cm::excludes1_conflict_at`]).
     #[inline]
     pub fn status_and_id(&self, code: &str, date: Ymd) -> (DxStatus, Option<CodeId>) {
-        let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date), None) };
+        let Some(k) = key_of(code.as_bytes()) else { return (self.status_slow(code, date, None), None) };
         match self.index().lookup(k, date, |i| self.periods_of(i)) {
             Hit::Valid(i, f) => (DxStatus::Valid(f), Some(CodeId(i as u32))),
-            Hit::Other(i) => (self.status_slow(code, date), Some(CodeId(i as u32))),
-            Hit::Absent => (self.status_slow(code, date), None),
+            Hit::Other(i) => (self.status_slow(code, date, Some(i)), Some(CodeId(i as u32))),
+            Hit::Absent => (self.status_slow(code, date, None), None),
         }
     }
 
@@ -702,11 +722,12 @@ impl Icd10Cm {
         }
     }
 
-    fn count_valid_under(&self, prefix: &str, date: Ymd, skip_self: bool) -> usize {
-        self.prefix_range(prefix)
-            .filter(|&j| !(skip_self && to_str(self.keys[j]) == prefix))
-            .filter(|&j| self.valid_at(j, date).is_some())
-            .count()
+    /// Table indexes of the codes valid on `date` that start with `prefix`, the prefix itself
+    /// left out: keys are compared as words, never spelled out.
+    fn valid_under(&self, prefix: &str, date: Ymd) -> impl Iterator<Item = usize> + '_ {
+        // A NUL inside `prefix` reads as the end of its key, but no code spells one out.
+        let own = key_of(prefix.as_bytes()).filter(|_| !prefix.contains('\0'));
+        self.prefix_range(prefix).filter(move |&j| Some(self.keys[j]) != own && self.valid_at(j, date).is_some())
     }
 
     fn seven_for(&self, i: usize) -> Option<&SevenDef> {
@@ -743,17 +764,19 @@ impl Icd10Cm {
         None
     }
 
+    /// Why `code` is not valid on `date`; `found` is its table index (what [`Self::find`]
+    /// would return), which the caller's probe already knows.
     #[cold]
-    fn status_slow(&self, code: &str, date: Ymd) -> DxStatus {
+    fn status_slow(&self, code: &str, date: Ymd, found: Option<usize>) -> DxStatus {
         // Non-ASCII is never a code, and the prefix slicing below needs char boundaries.
         if !code.is_ascii() || key_of(code.as_bytes()).is_none() || code.len() > 7 {
             return DxStatus::Unknown;
         }
-        let under = self.count_valid_under(code, date, true);
+        let under = self.valid_under(code, date).count();
         if under > 0 {
             // Not a tabular header with children of its own, and a sevenChrDef applies (from
             // the code or its nearest listed ancestor, e.g. W21.89X → W21.89).
-            let node = self.find(code).is_some_and(|i| self.tree(i) == 2);
+            let node = found.is_some_and(|i| self.tree(i) == 2);
             if !node && code.len() < 7 && self.nearest(code).and_then(|i| self.seven_for(i)).is_some() {
                 return DxStatus::Incomplete(IncompleteKind::NeedsSeventhCharacter);
             }
@@ -762,7 +785,7 @@ impl Icd10Cm {
         if self.placeholder_fix(code, date).is_some() {
             return DxStatus::Incomplete(IncompleteKind::NeedsPlaceholder);
         }
-        let Some(i) = self.find(code) else { return DxStatus::Unknown };
+        let Some(i) = found else { return DxStatus::Unknown };
         let ps: Vec<Period<DxFlags>> = self.periods_of(i).collect();
         if ps.is_empty() {
             return if self.tree(i) == 2 { DxStatus::Header { billable_children: 0 } } else { DxStatus::Unknown };
@@ -787,7 +810,7 @@ impl Icd10Cm {
             kind,
             seventh_characters: Vec::new(),
             suggestion: None,
-            completions: self.completions(code, date).into_iter().take(200).collect(),
+            completions: self.completions_iter(code, date).take(200).collect(),
             message: String::new(),
         };
         match kind {
@@ -795,7 +818,7 @@ impl Icd10Cm {
                 out.message = format!(
                     "{} is a header, not a billable code; use one of the {} billable codes under it",
                     display(code),
-                    self.count_valid_under(code, date, true)
+                    self.valid_under(code, date).count()
                 );
             }
             IncompleteKind::NeedsSeventhCharacter => {
@@ -836,11 +859,13 @@ impl Icd10Cm {
 
     /// Valid billable codes starting with `code` on `date` (the code itself excluded).
     pub fn completions(&self, code: &str, date: Ymd) -> Vec<String> {
-        self.prefix_range(code)
-            .filter(|&j| self.valid_at(j, date).is_some())
-            .map(|j| to_str(self.keys[j]))
-            .filter(|c| c != code)
-            .collect()
+        self.completions_iter(code, date).collect()
+    }
+
+    /// [`completions`](Self::completions) one at a time, in code order: a message that shows
+    /// the first few spells out only those.
+    pub fn completions_iter(&self, code: &str, date: Ymd) -> impl Iterator<Item = String> + '_ {
+        self.valid_under(code, date).map(|j| to_str(self.keys[j]))
     }
 
     /// Every code valid on `date`, in code order.
@@ -1019,21 +1044,28 @@ impl Icd10Cm {
         self.excludes1_conflict_at(CodeId(self.find(a)? as u32), b)
     }
 
-    /// [`excludes1_conflict`](Self::excludes1_conflict) for a code already looked up: the hot
-    /// path of the `dx.excludes1` edit (every pair of diagnoses on every claim, both ways).
-    /// Allocates nothing.
+    /// [`excludes1_conflict`](Self::excludes1_conflict) for a code already looked up.
     #[inline]
     pub fn excludes1_conflict_at(&self, a: CodeId, b: &str) -> Option<&str> {
-        let k = key_of(b.as_bytes())?;
+        self.excludes1_of(a).conflict(b)
+    }
+
+    /// The Excludes1 notes that apply to code `a` (its own, its ancestors', its section's and
+    /// its chapter's), ready to test other codes against: the hot path of the `dx.excludes1`
+    /// edit fetches them once per diagnosis, then tests every other diagnosis. Allocates
+    /// nothing after a code's first use.
+    #[inline]
+    pub fn excludes1_of(&self, a: CodeId) -> Excludes1Of<'_> {
         let i = a.0 as usize;
         let chunks = self
             .excludes1
             .get_or_init(|| (0..self.keys.len().div_ceil(EXCLUDES1_CHUNK)).map(|_| OnceLock::new()).collect());
-        let chunk =
-            chunks.get(i / EXCLUDES1_CHUNK)?.get_or_init(|| (0..EXCLUDES1_CHUNK).map(|_| OnceLock::new()).collect());
-        let ranges = chunk.get(i % EXCLUDES1_CHUNK)?.get_or_init(|| self.flatten_excludes1(i));
-        let at = ranges.iter().find(|r| r.lo <= k && k <= r.hi)?.text;
-        get_str(&self.data[self.notes.clone()], &mut (at as usize))
+        let ranges = chunks
+            .get(i / EXCLUDES1_CHUNK)
+            .map(|c| c.get_or_init(|| (0..EXCLUDES1_CHUNK).map(|_| OnceLock::new()).collect()))
+            .and_then(|chunk| chunk.get(i % EXCLUDES1_CHUNK))
+            .map_or(&[][..], |cell| cell.get_or_init(|| self.flatten_excludes1(i)));
+        Excludes1Of { notes: &self.data[self.notes.clone()], ranges }
     }
 
     /// The note lists that apply to code `i`, nearest first: its own, its ancestors', its

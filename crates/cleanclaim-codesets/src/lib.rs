@@ -28,8 +28,8 @@ mod search;
 pub mod small;
 
 pub use cm::{
-    AgeGroup, Chapter, CodeFirstNote, CodeId, CodeInfo, DxStatus, Icd10Cm, Incomplete, IncompleteKind, Note, Notes,
-    SearchHit, Section, display,
+    AgeGroup, Chapter, CodeFirstNote, CodeId, CodeInfo, DxStatus, Excludes1Of, Icd10Cm, Incomplete, IncompleteKind,
+    Note, Notes, SearchHit, Section, display,
 };
 pub use date::{OPEN, Ymd};
 pub use error::CodeSetError;

@@ -5,7 +5,7 @@
 //! Example: `E11.9` (type 2 diabetes) with `E10.9` (type 1): E11's Excludes1 note reads
 //! "type 1 diabetes mellitus (E10.-)".
 
-use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
+use super::{ALL_TYPES, Context, PerItem, Rule, RuleMeta, Sink};
 use crate::codes::dotted;
 use crate::report::Severity;
 
@@ -31,7 +31,9 @@ impl Rule for DxExcludes1 {
         let dx = &cx.claim.diagnoses;
         let cm = cx.codes.icd10cm();
         // Only codes that were looked up can carry notes (`dx.invalid` reports unknown ones).
-        let conflict = |a: usize, b: usize| cx.dx_id[a].and_then(|id| cm.excludes1_conflict_at(id, &dx[b].code));
+        // Each code's notes are fetched once, then tested against every other code.
+        let notes: PerItem<_> = (0..dx.len()).map(|i| cx.dx_id[i].map(|id| cm.excludes1_of(id))).collect();
+        let conflict = |a: usize, b: usize| notes[a].and_then(|n| n.conflict(&dx[b].code));
         for i in 0..dx.len() {
             if cx.dx_status[i].is_none() {
                 continue;

@@ -34,9 +34,11 @@ impl Rule for DxNotBillable {
         for (i, st) in cx.dx_status.iter().enumerate() {
             let Some(DxStatus::Header { billable_children }) = st else { continue };
             let code = &cx.claim.diagnoses[i].code;
-            let all = cx.codes.icd10cm().completions(code, date.ymd());
-            let shown: Vec<String> = all.iter().take(SHOWN).map(|c| dotted(c)).collect();
-            let more = if all.len() > SHOWN { format!(" and {} more", all.len() - SHOWN) } else { String::new() };
+            // `billable_children` counts the completions: only the shown ones are spelled out.
+            let shown: Vec<String> =
+                cx.codes.icd10cm().completions_iter(code, date.ymd()).take(SHOWN).map(|c| dotted(&c)).collect();
+            let n = *billable_children;
+            let more = if n > SHOWN { format!(" and {} more", n - SHOWN) } else { String::new() };
             out.claim(
                 format!("diagnoses[{i}].code"),
                 format!(

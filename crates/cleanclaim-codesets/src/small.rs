@@ -59,8 +59,29 @@ pub const PLACE_OF_SERVICE: &[(&str, &str)] = &[
 
 /// Name of a place-of-service code.
 pub fn place_of_service(code: &str) -> Option<&'static str> {
-    PLACE_OF_SERVICE.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    // Every claim is checked against this list: a table indexed by the two digits, not a
+    // scan of string compares.
+    match *code.as_bytes() {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+            let row = POS_BY_NUMBER[usize::from(a - b'0') * 10 + usize::from(b - b'0')];
+            (row != 0).then(|| PLACE_OF_SERVICE[usize::from(row) - 1].1)
+        }
+        _ => None,
+    }
 }
+
+/// For each two-digit number, 1 + its row in [`PLACE_OF_SERVICE`], or 0 where it is not a code.
+static POS_BY_NUMBER: [u8; 100] = {
+    let mut t = [0u8; 100];
+    let mut i = 0;
+    while i < PLACE_OF_SERVICE.len() {
+        let c = PLACE_OF_SERVICE[i].0.as_bytes();
+        assert!(c.len() == 2 && c[0].is_ascii_digit() && c[1].is_ascii_digit(), "POS codes are two digits");
+        t[(c[0] - b'0') as usize * 10 + (c[1] - b'0') as usize] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
 
 /// Claim frequency type codes (3rd digit of the UB-04 type of bill / CLM05-3), NUBC.
 /// Source: NUBC UB-04 manual, form locator 4, "frequency" digit (public summaries).
@@ -129,3 +150,19 @@ pub fn dx_qualifier(q: &str) -> Option<DxCodeSystem> {
 
 /// First date of service on which ICD-10 qualifiers are required.
 pub const ICD10_START: crate::Ymd = 2015_10_01;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_of_service_table_answers_as_the_list_does() {
+        let scan = |code: &str| PLACE_OF_SERVICE.iter().find(|(c, _)| *c == code).map(|(_, n)| *n);
+        let numbers = (0..100).map(|n| format!("{n:02}"));
+        let odd = ["", "1", "011", "1a", "a1", " 1", "\u{661}\u{661}", "11\n"].map(String::from);
+        for code in numbers.chain(odd) {
+            assert_eq!(place_of_service(&code), scan(&code), "{code:?}");
+        }
+        assert_eq!(place_of_service("11"), Some("Office"));
+    }
+}

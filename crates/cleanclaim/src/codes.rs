@@ -194,7 +194,14 @@ impl Npi {
     /// Verifies an NPI's shape and check digit without keeping it (allocates nothing: the
     /// `claim.npi_check_digit` edit runs it on every provider of every claim).
     pub fn verify(raw: &str) -> Result<(), NpiError> {
-        let b = raw.trim().as_bytes();
+        // Trimming decodes characters at both ends; a value that starts and ends with a digit
+        // has nothing to trim.
+        let b = raw.as_bytes();
+        let b = if b.first().is_some_and(u8::is_ascii_digit) && b.last().is_some_and(u8::is_ascii_digit) {
+            b
+        } else {
+            raw.trim().as_bytes()
+        };
         if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
             return Err(NpiError::Shape);
         }

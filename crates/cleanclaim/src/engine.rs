@@ -18,12 +18,14 @@ use crate::{Date, Error};
 #[derive(Clone, Copy)]
 struct Active {
     rule: &'static dyn Rule,
+    /// The rule's id, read once when the engine is built rather than per rule per claim.
+    id: &'static str,
     severity: Severity,
 }
 
 impl std::fmt::Debug for Active {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}={}", self.rule.meta().id, self.severity)
+        write!(f, "{}={}", self.id, self.severity)
     }
 }
 
@@ -110,7 +112,7 @@ impl Engine {
         let cx = Context::new(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(cx.claim_type)] {
-            a.rule.check(&cx, &mut Sink::new(&mut findings, a.rule.meta().id, a.severity));
+            a.rule.check(&cx, &mut Sink::new(&mut findings, a.id, a.severity));
         }
         for r in &self.payer_rules {
             r.check(claim, &mut findings);
@@ -307,7 +309,7 @@ impl EngineBuilder {
             }
             let severity = self.severity.get(m.id).copied().unwrap_or(m.severity);
             for &t in m.applies_to {
-                by_type[type_index(t)].push(Active { rule, severity });
+                by_type[type_index(t)].push(Active { rule, id: m.id, severity });
             }
         }
         // Read once here, so `check` costs one bool test and the variable can't change mid-run.

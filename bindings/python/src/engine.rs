@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crate::claim::PyClaim;
 use crate::convert::{bytes_of, claim_from_mapping, text_of};
 use crate::errors::{guard, to_pyerr, to_pyerr_at};
-use crate::report::PyReport;
+use crate::report::{PyReport, ReportList, untracked};
 use crate::tape::{Root, Tape};
 
 /// What the engine was built from; pickling rebuilds it from these.
@@ -264,19 +264,19 @@ impl PyEngine {
     ///
     /// Raises ``InputError`` (with ``.path``, ``.line``, ``.column``) when the claim does not
     /// fit the claim model. A claim that fails checks is a report, never an exception.
-    fn check(&self, py: Python<'_>, claim: &Bound<'_, PyAny>) -> PyResult<PyReport> {
+    fn check<'py>(&self, py: Python<'py>, claim: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyReport>> {
         guard(py, || {
             if let Ok(c) = claim.cast::<PyClaim>() {
-                return Ok(PyReport(self.inner.check(&c.get().0)));
+                return untracked(py, self.inner.check(&c.get().0));
             }
             if let Some(text) = text_of(claim) {
                 let text = text?;
                 let parsed = py.detach(|| cleanclaim::parse_claim(&text));
                 let c = parsed.map_err(|e| to_pyerr(py, &e))?;
-                return Ok(PyReport(self.inner.check(&c)));
+                return untracked(py, self.inner.check(&c));
             }
             let c = claim_from_mapping(claim).map_err(|e| to_pyerr(py, &e))?;
-            Ok(PyReport(self.inner.check(&c)))
+            untracked(py, self.inner.check(&c))
         })
     }
 
@@ -285,7 +285,7 @@ impl PyEngine {
     /// ``claims`` is any iterable of dicts, JSON ``str``/``bytes`` or :class:`Claim`. Dicts
     /// are converted while holding the GIL; JSON text is parsed in parallel without it. An
     /// unusable claim raises ``InputError`` with ``.index`` set to its position.
-    fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<Vec<PyReport>> {
+    fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
             let engine = &self.inner;
             let mut iter = claims.try_iter()?;
@@ -347,7 +347,7 @@ impl PyEngine {
 
     /// Parses a whole document — one claim, a JSON array of claims, or JSON lines — and
     /// checks every claim with the GIL released. ``text`` is ``str`` or UTF-8 ``bytes``.
-    fn check_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<PyReport>> {
+    fn check_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
             let text = match text_of(text) {
                 Some(t) => t?,
@@ -356,9 +356,7 @@ impl PyEngine {
                 }
             };
             let engine = &self.inner;
-            py.detach(|| engine.check_json(&text))
-                .map(|r| r.into_iter().map(PyReport).collect())
-                .map_err(|e| to_pyerr(py, &e))
+            py.detach(|| engine.check_json(&text)).map(ReportList).map_err(|e| to_pyerr(py, &e))
         })
     }
 
@@ -370,7 +368,7 @@ impl PyEngine {
     /// ``x12.structure`` finding; interchange findings (control numbers, counts) come last in
     /// a report with no claim id. Raises ``InputError`` (code ``x12`` or ``limit``) when
     /// nothing in the input is readable, e.g. not X12 or an unsupported version such as 4010.
-    fn check_x12(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<PyReport>> {
+    fn check_x12(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
             let engine = &self.inner;
             let reports = if let Some(bytes) = bytes_of(data)? {
@@ -391,7 +389,7 @@ impl PyEngine {
                     Ok(out)
                 })
             };
-            reports.map(|r| r.into_iter().map(PyReport).collect()).map_err(|e| to_pyerr(py, &e))
+            reports.map(ReportList).map_err(|e| to_pyerr(py, &e))
         })
     }
 
@@ -603,16 +601,16 @@ fn panicked() -> Error {
 
 /// Reports of all chunks in input order, or the error of the first claim that failed. Drops
 /// the chunks (and the `Claim` references they hold) with the GIL held.
-fn finish(py: Python<'_>, mut done: Vec<(Chunk, ChunkResult)>) -> PyResult<Vec<PyReport>> {
+fn finish(py: Python<'_>, mut done: Vec<(Chunk, ChunkResult)>) -> PyResult<ReportList> {
     done.sort_by_key(|(c, _)| c.base);
     let mut out = Vec::with_capacity(done.iter().map(|(c, _)| c.slots.len()).sum());
     for (_, result) in done {
         match result {
-            Ok(reports) => out.extend(reports.into_iter().map(PyReport)),
+            Ok(reports) => out.extend(reports),
             Err((i, e)) => return Err(to_pyerr_at(py, &e, Some(i))),
         }
     }
-    Ok(out)
+    Ok(ReportList(out))
 }
 
 impl PyEngine {

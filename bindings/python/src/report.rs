@@ -111,6 +111,33 @@ fn finding_dict<'py>(py: Python<'py>, f: &cleanclaim::Finding) -> PyResult<Bound
     Ok(d)
 }
 
+/// A new `Report` object that Python's cyclic garbage collector does not track.
+pub fn untracked(py: Python<'_>, report: cleanclaim::Report) -> PyResult<Bound<'_, PyReport>> {
+    let obj = Bound::new(py, PyReport(report))?;
+    // SAFETY: `obj` is a live object we own. A Report holds only Rust data, never a Python
+    // reference, so it can never be part of a reference cycle: the collector can find nothing
+    // in it. Left tracked, a batch of reports makes the collector run again and again over all
+    // of the caller's live objects (measured: a third of `check_many`'s CPU time on 20,000
+    // dict claims). CPython untracks tuples and dicts of atomic values for the same reason, and
+    // untracking an untracked object (as the type's dealloc does) is a no-op.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
+    Ok(obj)
+}
+
+/// Reports on their way to Python: a list of [`untracked`] `Report` objects.
+pub struct ReportList(pub Vec<cleanclaim::Report>);
+
+impl<'py> IntoPyObject<'py> for ReportList {
+    type Target = PyList;
+    type Output = Bound<'py, PyList>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let reports: Vec<_> = self.0.into_iter().map(|r| untracked(py, r)).collect::<PyResult<_>>()?;
+        PyList::new(py, reports)
+    }
+}
+
 /// The result of checking one claim.
 ///
 /// Attributes: ``ok`` (no finding has severity ``"error"``), ``claim_id`` (the claim's id or

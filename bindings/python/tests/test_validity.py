@@ -34,6 +34,21 @@ def test_one_code_per_call(engine, expected) -> None:
         engine.icd10cm_valid("E11.65", "March 2")
 
 
+def test_every_form_of_date_gives_the_same_day(engine) -> None:
+    class Iso:
+        def isoformat(self) -> str:
+            return "2026-03-02T08:00:00"
+
+    # E11.65 is valid on 2026-03-02; B88.01 only from FY2026 (2025-10-01).
+    for day in (ON, datetime.datetime(2026, 3, 2, 8, 0), "2026-03-02", Iso()):
+        assert engine.icd10cm_valid("E11.65", day) is True, day
+    assert engine.icd10cm_valid("B88.01", datetime.date(2025, 10, 1)) is True
+    assert engine.icd10cm_valid("B88.01", datetime.date(2025, 9, 30)) is False
+    for bad in ("2026-02-30", "March 2", 20260302, object()):
+        with pytest.raises(cleanclaim.ConfigError):
+            engine.icd10cm_valid("E11.65", bad)
+
+
 def test_big_lists_take_the_same_answers(engine, expected) -> None:
     # 14,000 codes: past the size at which the list is read with the GIL released.
     assert engine.icd10cm_validity(CODES * 2000, ON) == expected * 2000

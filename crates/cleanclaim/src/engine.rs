@@ -104,6 +104,11 @@ impl Engine {
         crate::lookup::icd10cm_validity(self.codes(), codes, date)
     }
 
+    /// [`icd10cm_validity`](Engine::icd10cm_validity) of one code, allocating nothing.
+    pub fn icd10cm_valid(&self, code: &str, date: Date) -> bool {
+        crate::lookup::icd10cm_valid(self.codes(), code, date)
+    }
+
     /// Checks one claim.
     pub fn check(&self, claim: &Claim) -> Report {
         if self.test_panic && claim.id == TEST_PANIC_CLAIM_ID {

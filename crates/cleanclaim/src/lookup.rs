@@ -260,14 +260,17 @@ pub fn search(codes: &CodeSets, words: &str, limit: usize) -> Vec<SearchResult> 
 
 /// Whether each ICD-10-CM code is valid (billable) on `date`: one answer per input, in order.
 pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool> {
-    let cm = codes.icd10cm();
-    let ymd = date.ymd();
-    list.iter()
-        .map(|c| match normalize_short(c) {
-            Some((buf, n)) => std::str::from_utf8(&buf[..n]).is_ok_and(|code| cm.is_valid(code, ymd)),
-            None => cm.is_valid(&normalize(c), ymd),
-        })
-        .collect()
+    list.iter().map(|c| icd10cm_valid(codes, c, date)).collect()
+}
+
+/// [`icd10cm_validity`] of one code.
+#[inline]
+pub fn icd10cm_valid(codes: &CodeSets, code: &str, date: Date) -> bool {
+    let (cm, ymd) = (codes.icd10cm(), date.ymd());
+    match normalize_short(code) {
+        Some((buf, n)) => std::str::from_utf8(&buf[..n]).is_ok_and(|code| cm.is_valid(code, ymd)),
+        None => cm.is_valid(&normalize(code), ymd),
+    }
 }
 
 /// [`normalize`] into a stack buffer for the common case (ASCII, at most 8 characters left

@@ -36,14 +36,12 @@ enum Tok {
     Float(f64),
     /// A byte range of `Tape::text`.
     Str(u32, u32),
-    /// `len` key/value pairs follow (each key then its value); `end` is the index after them.
+    /// Key/value pairs follow (each key then its value) up to `end`, the index after them.
     Map {
-        len: u32,
         end: u32,
     },
-    /// `len` values follow; `end` is the index after them.
+    /// Values follow up to `end`, the index after them.
     Seq {
-        len: u32,
         end: u32,
     },
     /// An index into `Tape::bad`.
@@ -140,20 +138,18 @@ impl Tape {
     }
 
     /// Starts a map (`seq == false`) or a sequence written entry by entry ([`Tape::key`],
-    /// [`Tape::cell`], nested `open`s); [`Tape::close`] with the entry count ends it.
+    /// [`Tape::cell`], nested `open`s); [`Tape::close`] ends it.
     pub fn open(&mut self, seq: bool) -> Root {
         let at = self.toks.len() as u32;
-        self.toks.push(if seq { Tok::Seq { len: 0, end: 0 } } else { Tok::Map { len: 0, end: 0 } });
+        self.toks.push(if seq { Tok::Seq { end: 0 } } else { Tok::Map { end: 0 } });
         Root(at)
     }
 
-    pub fn close(&mut self, at: Root, len: u32) {
-        let end = self.toks.len() as u32;
-        let t = &mut self.toks[at.0 as usize];
-        *t = match t {
-            Tok::Seq { .. } => Tok::Seq { len, end },
-            _ => Tok::Map { len, end },
-        };
+    pub fn close(&mut self, at: Root) {
+        let now = self.toks.len() as u32;
+        if let Tok::Map { end } | Tok::Seq { end } = &mut self.toks[at.0 as usize] {
+            *end = now;
+        }
     }
 
     /// A map key, or any string value.
@@ -327,7 +323,6 @@ impl Tape {
 
     fn dict(&mut self, d: &Bound<'_, PyDict>, depth: u32) {
         let at = self.open(false);
-        let mut len = 0u32;
         let mut pos: ffi::Py_ssize_t = 0;
         let mut k: *mut ffi::PyObject = std::ptr::null_mut();
         let mut v: *mut ffi::PyObject = std::ptr::null_mut();
@@ -345,23 +340,22 @@ impl Tape {
             let k = unsafe { Borrowed::from_ptr(py, k) };
             self.item(k, depth + 1);
             self.item(v, depth + 1);
-            len += 1;
         }
-        self.close(at, len);
+        self.close(at);
     }
 
     fn list(&mut self, l: &Bound<'_, PyList>, depth: u32) {
         let at = self.open(true);
-        let mut len = 0u32;
+        let mut k = 0;
         // The length is re-read every step: Python code run for an item may shrink the list.
-        while (len as usize) < l.len() {
-            match l.get_item(len as usize) {
+        while k < l.len() {
+            match l.get_item(k) {
                 Ok(item) => self.value(&item, depth + 1),
                 Err(e) => self.bad(Bad::Msg(py_failed(e, "a list item").to_string())),
             }
-            len += 1;
+            k += 1;
         }
-        self.close(at, len);
+        self.close(at);
     }
 }
 
@@ -418,13 +412,13 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::UInt(n) => v.visit_u64(n),
             Tok::Float(f) => v.visit_f64(f),
             Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
-            Tok::Map { len, end } => {
-                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, left: len })?;
+            Tok::Map { end } => {
+                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
-            Tok::Seq { len, end } => {
-                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, left: len })?;
+            Tok::Seq { end } => {
+                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
@@ -477,21 +471,19 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
     }
 }
 
-/// The entries of a map or the items of a list: `left` values (a map's key and value count as
-/// one entry) starting at `*i`.
+/// The entries of a map or the items of a list: the values from `*i` up to `end`.
 struct Items<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,
-    left: u32,
+    end: u32,
 }
 
 impl<'de> Items<'de, '_> {
-    /// The next value, or `None` once `left` are read.
+    /// The next value (a map's key), or `None` at `end`.
     fn next<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
-        if self.left == 0 {
+        if *self.i >= self.end as usize {
             return Ok(None);
         }
-        self.left -= 1;
         seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
     }
 }
@@ -506,10 +498,6 @@ impl<'de> de::MapAccess<'de> for Items<'de, '_> {
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ConvError> {
         seed.deserialize(De { tape: self.tape, i: &mut *self.i })
     }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.left as usize)
-    }
 }
 
 impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
@@ -517,9 +505,5 @@ impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
         self.next(seed)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.left as usize)
     }
 }

@@ -68,24 +68,47 @@ pub struct Tape {
 #[derive(Debug, Clone, Copy)]
 pub struct Root(u32);
 
-fn same_type(o: &Bound<'_, PyAny>, t: *mut ffi::PyTypeObject) -> bool {
-    o.get_type_ptr() == t
+/// A value's type when it is one of the exact built-ins json.loads and most callers produce,
+/// told by its type pointer alone.
+#[derive(Clone, Copy)]
+enum Exact {
+    Str,
+    Float,
+    Int,
+    Dict,
+    List,
+    /// Anything else, subclasses of those included.
+    Other,
+}
+
+impl Exact {
+    fn of(o: &Bound<'_, PyAny>) -> Exact {
+        let t = o.get_type_ptr();
+        if t == &raw mut ffi::PyUnicode_Type {
+            Exact::Str
+        } else if t == &raw mut ffi::PyFloat_Type {
+            Exact::Float
+        } else if t == &raw mut ffi::PyLong_Type {
+            Exact::Int
+        } else if t == &raw mut ffi::PyDict_Type {
+            Exact::Dict
+        } else if t == &raw mut ffi::PyList_Type {
+            Exact::List
+        } else {
+            Exact::Other
+        }
+    }
 }
 
 /// None, or a float NaN (pandas' marker for a missing number): a dict entry holding either
 /// counts as absent.
-fn is_missing(o: &Bound<'_, PyAny>) -> bool {
-    if o.is_none() {
-        return true;
-    }
-    if same_type(o, &raw mut ffi::PyFloat_Type) {
+fn is_missing(o: &Bound<'_, PyAny>, kind: Exact) -> bool {
+    match kind {
         // SAFETY: `o` is an exact float.
-        return unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) }.is_nan();
+        Exact::Float => unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) }.is_nan(),
+        Exact::Other => o.is_none() || o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()),
+        _ => false,
     }
-    if same_type(o, &raw mut ffi::PyUnicode_Type) {
-        return false;
-    }
-    o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
 }
 
 impl Tape {
@@ -202,50 +225,39 @@ impl Tape {
         }
     }
 
-    /// [`Tape::value`] for a borrowed reference (see [`Tape::dict`]).
-    fn item(&mut self, o: Borrowed<'_, '_, PyAny>, depth: u32) {
-        // SAFETY: exact types established before each cast; see `value` for the rest.
-        unsafe {
-            if same_type(&o, &raw mut ffi::PyUnicode_Type) {
-                return self.py_str(&o.cast_unchecked::<PyString>());
-            }
-            if same_type(&o, &raw mut ffi::PyFloat_Type) {
-                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
-            }
-            if same_type(&o, &raw mut ffi::PyLong_Type) {
-                return self.int(&o);
-            }
+    /// [`Tape::value`] for a borrowed reference whose exact type is `kind` (see [`Tape::dict`]).
+    fn item(&mut self, o: Borrowed<'_, '_, PyAny>, kind: Exact, depth: u32) {
+        match kind {
+            // Read at once, without running Python code: the borrow suffices.
+            Exact::Str | Exact::Float | Exact::Int => self.typed(&o, kind, depth),
+            // Reading may run Python code, which could free a borrowed object.
+            _ => self.typed(&o.to_owned(), kind, depth),
         }
-        self.value(&o.to_owned(), depth)
     }
 
     fn value(&mut self, o: &Bound<'_, PyAny>, depth: u32) {
+        self.typed(o, Exact::of(o), depth)
+    }
+
+    /// [`Tape::value`] for an object whose exact type is `kind`.
+    fn typed(&mut self, o: &Bound<'_, PyAny>, kind: Exact, depth: u32) {
+        // SAFETY (all casts and reads below): `kind` is `o`'s exact type.
+        match kind {
+            Exact::Str => return self.py_str(unsafe { o.cast_unchecked() }),
+            Exact::Float => return self.toks.push(Tok::Float(unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) })),
+            Exact::Int => return self.int(o),
+            _ => {}
+        }
+        // Only containers and the slow path recurse.
         if depth > MAX_DEPTH {
             return self.bad(Bad::Msg("nested too deeply".into()));
         }
-        // Exact built-ins first, by type pointer: what json.loads and most callers produce.
-        // SAFETY: each branch has just established the exact type it casts to or reads.
-        unsafe {
-            if same_type(o, &raw mut ffi::PyUnicode_Type) {
-                return self.py_str(o.cast_unchecked());
-            }
-            if same_type(o, &raw mut ffi::PyDict_Type) {
-                return self.dict(o.cast_unchecked(), depth);
-            }
-            if same_type(o, &raw mut ffi::PyList_Type) {
-                return self.list(o.cast_unchecked(), depth);
-            }
-            if same_type(o, &raw mut ffi::PyFloat_Type) {
-                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
-            }
-            if same_type(o, &raw mut ffi::PyLong_Type) {
-                return self.int(o);
-            }
+        match kind {
+            Exact::Dict => self.dict(unsafe { o.cast_unchecked() }, depth),
+            Exact::List => self.list(unsafe { o.cast_unchecked() }, depth),
+            _ if o.is_none() => self.toks.push(Tok::Null),
+            _ => self.slow(o, depth),
         }
-        if o.is_none() {
-            return self.toks.push(Tok::Null);
-        }
-        self.slow(o, depth)
     }
 
     /// Subclasses of the built-ins, then the types with no serde equivalent: numpy scalars,
@@ -333,13 +345,14 @@ impl Tape {
         // code run while reading it (a date's isoformat, say) cannot free it under us.
         while unsafe { ffi::PyDict_Next(d.as_ptr(), &mut pos, &mut k, &mut v) } != 0 {
             let v = unsafe { Borrowed::from_ptr(py, v) };
+            let kind = Exact::of(&v);
             // None means "absent", as a DataFrame null does; JSON callers never send None.
-            if is_missing(&v) {
+            if is_missing(&v, kind) {
                 continue;
             }
             let k = unsafe { Borrowed::from_ptr(py, k) };
-            self.item(k, depth + 1);
-            self.item(v, depth + 1);
+            self.item(k, Exact::of(&k), depth + 1);
+            self.item(v, kind, depth + 1);
         }
         self.close(at);
     }

@@ -12,9 +12,9 @@ use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
-use crate::sourcemap::{Entry, Field, Lp, SourceMap, seg_index};
+use crate::sourcemap::{Entry, Field, Lp, SourceMap};
 use crate::structure::Structure;
-use crate::token::{Segment, component};
+use crate::token::{Segment, id, seg_index};
 
 /// One claim read from an 837, with where its fields came from and SNIP 2–3 findings.
 #[derive(Debug, Clone)]
@@ -212,9 +212,6 @@ struct At<'a, 'b> {
     loop_id: &'static str,
     /// Index of the segment id in the source map's id table.
     seg_ix: u8,
-    /// The whole segment when it is UTF-8: elements are sliced from it instead of being
-    /// validated one by one.
-    text: Option<&'b str>,
     /// A wrong component separator was used in this segment's composites (lenient repair).
     alt_component: Option<u8>,
 }
@@ -240,44 +237,23 @@ impl<'a, 'b> At<'a, 'b> {
                 alt_component = Some(alt);
             }
         }
-        let raw = seg.raw();
-        let text = if raw.is_ascii() {
-            // SAFETY: every byte is ASCII, and ASCII is valid UTF-8. (The checked conversion
-            // costs about as much as the rest of this function on a typical segment.)
-            Some(unsafe { std::str::from_utf8_unchecked(raw) })
-        } else {
-            std::str::from_utf8(raw).ok()
-        };
-        At { item, seg, code, lp, loop_id: lp.id(), seg_ix: seg_index(code), text, alt_component }
+        At { item, seg, code, lp, loop_id: lp.id(), seg_ix: seg_index(code), alt_component }
     }
 
     fn seg(&self) -> &Segment<'b> {
         &self.seg
     }
 
-    /// `bytes` (a sub-slice of this segment) as text; empty when not UTF-8, as [`Segment::s`].
-    #[inline]
-    fn text_of(&self, bytes: &'b [u8]) -> &'b str {
-        if let Some(t) = self.text {
-            let off = (bytes.as_ptr() as usize).wrapping_sub(self.seg.raw().as_ptr() as usize);
-            // A slice at a multi-byte character (a non-ASCII delimiter) falls back below.
-            if let Some(s) = t.get(off..off + bytes.len()) {
-                return s;
-            }
-        }
-        std::str::from_utf8(bytes).unwrap_or("")
-    }
-
     /// Element `n` as text (empty when absent or not UTF-8).
     #[inline]
     fn s(&self, n: usize) -> &'b str {
-        self.text_of(self.seg.el(n))
+        self.seg.s(n)
     }
 
     /// Component `c` of element `n` as text.
     #[inline]
     fn cs(&self, n: usize, c: usize) -> &'b str {
-        self.text_of(component(self.seg.el(n), self.seg.delims.component, c))
+        self.seg.cs(n, c)
     }
 
     #[inline]
@@ -961,7 +937,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 if p.is_empty() {
                     continue;
                 }
-                let txt = trim(at.text_of(p));
+                let txt = trim(at.seg.text_of(p));
                 let n = txt.parse::<i32>().ok().or_else(|| {
                     // Lenient: "1.00" (seen in examples) is pointer 1, flagged as a finding.
                     let v = crate::money::parse_scaled(txt.as_bytes(), 2)?;
@@ -1089,7 +1065,7 @@ fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
         .split(|&b| b == comp)
         .skip(2)
         .take(4)
-        .map(|m| at.text_of(m))
+        .map(|m| at.seg.text_of(m))
         .filter(|m| !trim(m).is_empty())
         .map(code)
         .collect()
@@ -1301,37 +1277,4 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
             ));
         }
     }
-}
-
-/// Packed segment ids for fast dispatch.
-#[allow(dead_code)]
-mod id {
-    use crate::token::pack_id;
-    pub const AMT: u32 = pack_id(b"AMT");
-    pub const CL1: u32 = pack_id(b"CL1");
-    pub const GE: u32 = pack_id(b"GE");
-    pub const GS: u32 = pack_id(b"GS");
-    pub const IEA: u32 = pack_id(b"IEA");
-    pub const ISA: u32 = pack_id(b"ISA");
-    pub const PER: u32 = pack_id(b"PER");
-    pub const SE: u32 = pack_id(b"SE");
-    pub const ST: u32 = pack_id(b"ST");
-    pub const BHT: u32 = pack_id(b"BHT");
-    pub const CAS: u32 = pack_id(b"CAS");
-    pub const CLM: u32 = pack_id(b"CLM");
-    pub const DMG: u32 = pack_id(b"DMG");
-    pub const DTP: u32 = pack_id(b"DTP");
-    pub const HI: u32 = pack_id(b"HI");
-    pub const HL: u32 = pack_id(b"HL");
-    pub const LX: u32 = pack_id(b"LX");
-    pub const N3: u32 = pack_id(b"N3");
-    pub const N4: u32 = pack_id(b"N4");
-    pub const NM1: u32 = pack_id(b"NM1");
-    pub const PAT: u32 = pack_id(b"PAT");
-    pub const PRV: u32 = pack_id(b"PRV");
-    pub const REF: u32 = pack_id(b"REF");
-    pub const SBR: u32 = pack_id(b"SBR");
-    pub const SV1: u32 = pack_id(b"SV1");
-    pub const SV2: u32 = pack_id(b"SV2");
-    pub const SVD: u32 = pack_id(b"SVD");
 }

@@ -206,10 +206,7 @@ enum Slot {
 struct At<'a, 'b> {
     item: &'a Item<'b>,
     seg: Segment<'b>,
-    /// The segment id packed ([`Segment::code`]).
-    code: u32,
     lp: Lp,
-    loop_id: &'static str,
     /// Index of the segment id in the source map's id table.
     seg_ix: u8,
     /// A wrong component separator was used in this segment's composites (lenient repair).
@@ -237,7 +234,7 @@ impl<'a, 'b> At<'a, 'b> {
                 alt_component = Some(alt);
             }
         }
-        At { item, seg, code, lp, loop_id: lp.id(), seg_ix: seg_index(code), alt_component }
+        At { item, seg, lp, seg_ix: seg_index(code), alt_component }
     }
 
     fn seg(&self) -> &Segment<'b> {
@@ -273,7 +270,7 @@ impl<'a, 'b> At<'a, 'b> {
     fn loc(&self, element: u16, component: u16) -> Location {
         let mut l = self.item.loc(element);
         l.component = component;
-        l.loop_id = Some(self.loop_id);
+        l.loop_id = Some(self.lp.id());
         l
     }
 
@@ -621,7 +618,7 @@ impl Tx {
         queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
     ) -> Result<(), X12Error> {
         let seg = at.seg();
-        let code = at.code;
+        let code = at.seg.code();
         // A claim ends where its 2300 loop ends.
         let top_level = matches!(
             at.lp,
@@ -846,7 +843,7 @@ fn line_index(b: &Build) -> u32 {
 
 fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), X12Error> {
     let seg = at.seg();
-    match (at.lp, at.code) {
+    match (at.lp, at.seg.code()) {
         (Lp::L2300, id::REF) if seg.el(1) == b"F8" => {
             b.pc.claim.payer_claim_control_number = opt(at.s(2));
             b.pc.origin.push(at.r(Field::PayerClaimControl, [0, 0], 2, 0));
@@ -1181,7 +1178,7 @@ fn is_hi_qualifier(q: &str) -> bool {
 
 fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
     let seg = at.seg();
-    let code = at.code;
+    let code = at.seg.code();
     let req: &[u16] = match code {
         id::NM1 => &[1, 2],
         id::N3 => &[1],

@@ -12,8 +12,6 @@ const MAX_CHILDREN: usize = 16;
 #[derive(Debug)]
 struct Open {
     def: &'static LoopDef,
-    /// `def.id` as a dispatch byte, resolved once per loop instance.
-    lp: Lp,
     pos: usize,
     counts: [u16; MAX_SEGS],
     child_counts: [u32; MAX_CHILDREN],
@@ -39,7 +37,6 @@ impl Open {
         }
         Open {
             def,
-            lp: def.lp,
             pos: 0,
             counts,
             child_counts: [0; MAX_CHILDREN],
@@ -316,7 +313,7 @@ impl Structure {
                 });
             }
             let open = Open::new(def, seg, in_set);
-            let lp = open.lp;
+            let lp = open.def.lp;
             self.stack.push(open);
             return Ok(lp);
         }
@@ -347,7 +344,7 @@ impl Structure {
                     ),
                 ));
             }
-            return Ok(cur.lp);
+            return Ok(cur.def.lp);
         }
         // Trigger of a child loop of some open loop, innermost first.
         for depth in (0..self.stack.len()).rev() {
@@ -372,7 +369,7 @@ impl Structure {
             }
             parent.pos = parent.def.segs.len() - 1;
             let open = Open::new(cd.def, seg, in_set);
-            let lp = open.lp;
+            let lp = open.def.lp;
             self.stack.push(open);
             return Ok(lp);
         }

@@ -520,13 +520,41 @@ impl Dead {
     const NONE: Dead = Dead { billing: false, subscriber: false, patient: false };
     const ALL: Dead = Dead { billing: true, subscriber: true, patient: true };
 
-    /// What segment `code` in loop `lp` resets: a new HL replaces its own level and those below.
-    fn before(lp: Lp, code: u32) -> Dead {
-        match (lp, code) {
-            (Lp::L2000A, id::HL) => Dead { billing: true, ..Dead::NONE },
-            (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
-            (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
+    /// What segment `code` at `level` resets: a new HL replaces its own level and those below.
+    fn before(level: Level, code: u32) -> Dead {
+        match (level, code) {
+            (Level::Billing, id::HL) => Dead { billing: true, ..Dead::NONE },
+            (Level::Subscriber, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
+            (Level::Patient, id::HL) => Dead { patient: true, ..Dead::NONE },
             _ => Dead::NONE,
+        }
+    }
+}
+
+/// The part of the transaction a loop belongs to: the transaction context's levels (each
+/// with its own findings, reset by its HL), or a claim.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The header and the submitter and receiver names.
+    Header,
+    /// The billing provider HL and its names.
+    Billing,
+    /// The subscriber HL, its name and the payer.
+    Subscriber,
+    /// The patient HL and its name.
+    Patient,
+    /// A claim's 2300 loop and the loops inside it.
+    Claim,
+}
+
+impl Lp {
+    fn level(self) -> Level {
+        match self {
+            Lp::Header | Lp::L1000A | Lp::L1000B => Level::Header,
+            Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC => Level::Billing,
+            Lp::L2000B | Lp::L2010BA | Lp::L2010BB => Level::Subscriber,
+            Lp::L2000C | Lp::L2010CA => Level::Patient,
+            _ => Level::Claim,
         }
     }
 }
@@ -619,37 +647,23 @@ impl Tx {
     ) -> Result<(), X12Error> {
         let seg = at.seg();
         let code = at.seg.code();
-        // A claim ends where its 2300 loop ends.
-        let top_level = matches!(
-            at.lp,
-            Lp::Header
-                | Lp::L1000A
-                | Lp::L1000B
-                | Lp::L2000A
-                | Lp::L2010AA
-                | Lp::L2010AB
-                | Lp::L2010AC
-                | Lp::L2000B
-                | Lp::L2010BA
-                | Lp::L2010BB
-                | Lp::L2000C
-                | Lp::L2010CA
-        );
-        if self.pending.is_some() && !matches!(at.lp, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) {
+        let level = at.lp.level();
+        if self.pending.is_some() && level != Level::Billing {
             // Segments of the billing provider level leave subscriber, payer and patient alone;
             // anything else may change them (or starts a claim).
-            self.resolve_pending(queue, Dead::before(at.lp, code));
+            self.resolve_pending(queue, Dead::before(level, code));
         }
-        if self.claim.is_some() && (top_level || code == id::CLM) {
-            self.finish_claim(queue, Dead::before(at.lp, code));
+        // A claim ends where its 2300 loop ends.
+        if self.claim.is_some() && (level != Level::Claim || code == id::CLM) {
+            self.finish_claim(queue, Dead::before(level, code));
         }
         {
-            let target: &mut Vec<Finding> = match (&mut self.claim, at.lp) {
+            let target: &mut Vec<Finding> = match (&mut self.claim, level) {
                 (Some(b), _) => &mut b.pc.findings,
-                (None, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) => &mut self.ctx.billing_findings,
-                (None, Lp::L2000B | Lp::L2010BA | Lp::L2010BB) => &mut self.ctx.sub_findings,
-                (None, Lp::L2000C | Lp::L2010CA) => &mut self.ctx.pat_findings,
-                (None, _) => &mut self.ctx.header_findings,
+                (None, Level::Billing) => &mut self.ctx.billing_findings,
+                (None, Level::Subscriber) => &mut self.ctx.sub_findings,
+                (None, Level::Patient) => &mut self.ctx.pat_findings,
+                (None, Level::Header | Level::Claim) => &mut self.ctx.header_findings,
             };
             target.append(&mut self.structure.findings);
             if let Some(alt) = at.alt_component {

@@ -95,33 +95,29 @@ impl<R: Read> Reader837<R> {
 
     fn pump(&mut self) {
         while self.queue.is_empty() && !self.done {
-            let item = match self.env.next_item() {
-                Ok(Some(item)) => item,
+            // `lost`: the envelope lost its place, and the transaction set with it.
+            let (result, lost) = match self.env.next_item() {
+                Ok(Some(item)) => (step(&mut self.tx, &item, &mut self.queue, self.source_map), false),
                 Ok(None) => {
                     self.done = true;
-                    if let Some(tx) = self.tx.as_mut() {
-                        tx.resolve_pending(&mut self.queue, Dead::NONE);
-                    }
-                    self.envelope_findings.extend(self.env.take_findings());
-                    break;
+                    (Ok(()), false)
                 }
-                Err(e) => {
-                    // A claim finished before the error still comes before it.
-                    if let Some(tx) = self.tx.as_mut() {
-                        tx.resolve_pending(&mut self.queue, Dead::NONE);
-                    }
-                    self.tx = None;
-                    self.push_err(e);
-                    continue;
-                }
+                Err(e) => (Err(e), true),
             };
-            let result = step(&mut self.tx, &item, &mut self.queue, self.source_map);
-            if let Err(e) = result {
-                if let Some(tx) = self.tx.as_mut() {
-                    tx.resolve_pending(&mut self.queue, Dead::NONE);
+            if let Some(tx) = self.tx.as_mut()
+                && (result.is_err() || self.done)
+            {
+                // A claim finished before the error or the end still comes before it.
+                tx.resolve_pending(&mut self.queue, Dead::NONE);
+                if result.is_err() {
                     tx.failed = true;
                     tx.claim = None;
                 }
+            }
+            if lost {
+                self.tx = None;
+            }
+            if let Err(e) = result {
                 self.push_err(e);
             }
             self.envelope_findings.extend(self.env.take_findings());
@@ -483,7 +479,6 @@ fn step(
                 return Ok(());
             }
             let at = At::new(item, Lp::Se);
-            tx.resolve_pending(queue, Dead::ALL);
             tx.finish_claim(queue, Dead::ALL);
             tx.structure.finish().map_err(|mut e| {
                 if e.location.is_none() {
@@ -564,11 +559,13 @@ fn take_or_clone<T: Clone + Default>(v: &mut T, take: bool) -> T {
 }
 
 impl Tx {
+    /// Queues the open claim, if any, after the pending one (a claim waits for the next HL only
+    /// when no claim is open, so at most one of the two is there).
     fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+        self.resolve_pending(queue, dead);
         let Some(mut b) = self.claim.take() else {
             return;
         };
-        self.resolve_pending(queue, Dead::NONE);
         // The claim-wide parts were left empty at CLM: nothing inside the claim's loops
         // changes them, so they are filled here, moved when the context is about to be reset.
         let with_patient = self.ctx.patient.is_some();

@@ -263,6 +263,14 @@ impl<'a, 'b> At<'a, 'b> {
         }
     }
 
+    /// Records where the fields of service line `li` are in this segment.
+    #[inline]
+    fn record_line(&self, origin: &mut SourceMap, li: u32, fields: &[(Field, u16, u16)]) {
+        for &(field, element, component) in fields {
+            origin.push(self.r(field, [li, 0], element, component));
+        }
+    }
+
     fn loc(&self, element: u16, component: u16) -> Location {
         let mut l = self.item.loc(element);
         l.component = component;
@@ -987,13 +995,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 1, 2));
-            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 1, 3));
-            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 2, 0));
-            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 3, 0));
-            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 4, 0));
-            b.pc.origin.push(at.r(Field::LinePlaceOfService, [li, 0], 5, 0));
-            b.pc.origin.push(at.r(Field::LinePointers, [li, 0], 7, 0));
+            at.record_line(&mut b.pc.origin, li, SV1_FIELDS);
             for k in 0..b.pc.claim.lines[li as usize].pointers.len() as u32 {
                 b.pc.origin.push(at.r(Field::LinePointer, [li, k], 7, k as u16 + 1));
             }
@@ -1023,12 +1025,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.pc.origin.push(at.r(Field::LineRevenueCode, [li, 0], 1, 0));
-            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 2, 2));
-            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 2, 3));
-            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 3, 0));
-            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 4, 0));
-            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 5, 0));
+            at.record_line(&mut b.pc.origin, li, SV2_FIELDS);
         }
         (Lp::L2400, id::DTP) if seg.el(1) == b"472" => {
             let li = line_index(b);
@@ -1064,6 +1061,27 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
     }
     Ok(())
 }
+
+/// Where a service line's fields are in SV1: (field, element, component).
+const SV1_FIELDS: &[(Field, u16, u16)] = &[
+    (Field::LineProcedure, 1, 2),
+    (Field::LineModifiers, 1, 3),
+    (Field::LineCharge, 2, 0),
+    (Field::LineUnitBasis, 3, 0),
+    (Field::LineUnits, 4, 0),
+    (Field::LinePlaceOfService, 5, 0),
+    (Field::LinePointers, 7, 0),
+];
+
+/// Where a service line's fields are in SV2: (field, element, component).
+const SV2_FIELDS: &[(Field, u16, u16)] = &[
+    (Field::LineRevenueCode, 1, 0),
+    (Field::LineProcedure, 2, 2),
+    (Field::LineModifiers, 2, 3),
+    (Field::LineCharge, 3, 0),
+    (Field::LineUnitBasis, 4, 0),
+    (Field::LineUnits, 5, 0),
+];
 
 /// Components 3–6 of a procedure composite (the modifiers), non-empty ones, in one pass.
 fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {

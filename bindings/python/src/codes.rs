@@ -45,18 +45,10 @@ impl Codes {
         }
         let mut out = Codes::default();
         if let Ok(l) = obj.cast::<PyList>() {
-            out.text.reserve(l.len() * 8);
-            out.ends.reserve(l.len());
-            for (i, item) in l.iter().enumerate() {
-                out.item(&item, i)?;
-            }
-            return Ok(out);
+            return out.items(l.iter());
         }
         if let Ok(t) = obj.cast::<PyTuple>() {
-            for (i, item) in t.iter().enumerate() {
-                out.item(&item, i)?;
-            }
-            return Ok(out);
+            return out.items(t.iter());
         }
         let py = obj.py();
         let module = module_of(obj);
@@ -76,6 +68,16 @@ impl Codes {
             return Ok(out);
         }
         out.iterable(obj)
+    }
+
+    /// The items of a list or tuple, whose length is known up front.
+    fn items<'py>(mut self, items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>) -> PyResult<Codes> {
+        self.text.reserve(items.len() * 8);
+        self.ends.reserve(items.len());
+        for (i, item) in items.enumerate() {
+            self.item(&item, i)?;
+        }
+        Ok(self)
     }
 
     fn item(&mut self, item: &Bound<'_, PyAny>, i: usize) -> PyResult<()> {

@@ -1,12 +1,11 @@
 //! `Engine`: options in, reports out. Batch calls release the GIL and run the core's parallel
 //! `check_many`.
 
-use cleanclaim::{Claim, Date, Error, Report, Severity};
+use cleanclaim::{Claim, Date, Error, Severity};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use std::borrow::Cow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::claim::PyClaim;
 use crate::convert::{bytes_of, claim_from_mapping, text_of};
@@ -158,24 +157,20 @@ const CHUNK_CLAIMS: usize = 256;
 /// Tape text per chunk; keeps tape offsets far from `u32::MAX` whatever the claims hold.
 const CHUNK_TEXT: usize = 64 << 20;
 
-/// Claims converted as far as the GIL requires; [`Chunk::check`] does the rest anywhere.
+/// Claims converted as far as the GIL requires; [`Chunk::claim`] does the rest anywhere.
 struct Chunk {
-    /// Index of the first claim in the whole batch.
-    base: usize,
     slots: Vec<Slot>,
     tape: Tape,
 }
 
-type ChunkResult = Result<Vec<Report>, (usize, Error)>;
-
 impl Chunk {
-    fn new(base: usize) -> Self {
-        Chunk { base, slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::new() }
+    fn new() -> Self {
+        Chunk { slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::new() }
     }
 
     /// The chunk after `prev`, its buffers sized like `prev`'s.
-    fn after(prev: &Chunk, base: usize) -> Self {
-        Chunk { base, slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::sized_like(&prev.tape) }
+    fn after(prev: &Chunk) -> Self {
+        Chunk { slots: Vec::with_capacity(CHUNK_CLAIMS), tape: Tape::sized_like(&prev.tape) }
     }
 
     fn full(&self) -> bool {
@@ -196,24 +191,13 @@ impl Chunk {
     }
 
     /// Claim `k` of the chunk: borrowed from a `Claim` object, or built from the tape or text.
-    fn claim(&self, k: usize) -> Result<Cow<'_, Claim>, (usize, Error)> {
+    /// Needs no GIL.
+    fn claim(&self, k: usize) -> Result<Cow<'_, Claim>, Error> {
         match &self.slots[k] {
             Slot::Obj(o) => Ok(Cow::Borrowed(&o.get().0)),
-            Slot::Tape(root) => self.tape.claim(*root).map(Cow::Owned).map_err(|e| (self.base + k, e)),
-            Slot::Text(t) => cleanclaim::parse_claim(t).map(Cow::Owned).map_err(|e| (self.base + k, e)),
+            Slot::Tape(root) => self.tape.claim(*root).map(Cow::Owned),
+            Slot::Text(t) => cleanclaim::parse_claim(t).map(Cow::Owned),
         }
-    }
-
-    /// Parses and checks every claim of the chunk on this thread; needs no GIL. Stops at the
-    /// first claim that does not fit the claim model.
-    fn check(&self, engine: &cleanclaim::Engine) -> ChunkResult {
-        (0..self.slots.len()).map(|k| self.claim(k).map(|c| engine.check(&c))).collect()
-    }
-
-    /// [`Chunk::check`] spread over the pool (for a batch that is a single chunk); the error
-    /// is still the first claim's in input order.
-    fn check_par(&self, engine: &cleanclaim::Engine) -> ChunkResult {
-        engine.try_check_each(self.slots.len(), |k| self.claim(k))
     }
 }
 
@@ -301,61 +285,32 @@ impl PyEngine {
     /// unusable claim raises ``InputError`` with ``.index`` set to its position.
     fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
-            let engine = &self.inner;
             let mut iter = claims.try_iter()?;
             // Walking dicts needs the GIL, so it runs on this thread, one chunk at a time,
-            // while the pool parses and checks the chunks already walked.
-            let mut first = Chunk::new(0);
-            let mut n = 0;
-            for item in iter.by_ref() {
-                first.push(&item?)?;
-                n += 1;
-                if first.full() {
-                    break;
-                }
-            }
-            if !first.full() {
-                // One chunk: nothing to overlap with, so parse and check it on the pool.
-                let result = py.detach(|| first.check_par(engine));
-                return finish(py, vec![(first, result)]);
-            }
-            let (tx, rx) = std::sync::mpsc::channel::<(Chunk, ChunkResult)>();
-            let (walked, done) = rayon::in_place_scope(|scope| {
-                let mut sent = 0usize;
-                let mut send = |chunk: Chunk| {
-                    let tx = tx.clone();
-                    sent += 1;
-                    scope.spawn(move |_| {
-                        // Always answer: the caller waits for one message per chunk. A panic
-                        // (a core bug) becomes that chunk's error, raised as InternalError.
-                        let result = catch_unwind(AssertUnwindSafe(|| chunk.check(engine)))
-                            .unwrap_or_else(|_| Err((chunk.base, panicked())));
-                        let _ = tx.send((chunk, result));
-                    });
-                };
-                let mut chunk = Chunk::after(&first, n);
-                send(first);
-                let walked = (|| -> PyResult<()> {
+            // while the pool parses and checks the chunks already walked. The chunks (and the
+            // `Claim` references they hold) come back to this thread and are dropped here.
+            let checked = self.inner.try_check_batches(
+                |send| {
+                    let mut chunk = Chunk::new();
                     for item in iter.by_ref() {
                         chunk.push(&item?)?;
-                        n += 1;
                         if chunk.full() {
-                            let next = Chunk::after(&chunk, n);
+                            let next = Chunk::after(&chunk);
                             send(std::mem::replace(&mut chunk, next));
                         }
                     }
-                    Ok(())
-                })();
-                if !chunk.slots.is_empty() {
-                    send(chunk);
-                }
-                // Wait for the pool without the GIL, so other Python threads run meanwhile
-                // (the scope would otherwise wait holding it).
-                let done: Vec<(Chunk, ChunkResult)> = py.detach(move || rx.iter().take(sent).collect());
-                (walked, done)
-            });
-            walked?;
-            finish(py, done)
+                    if !chunk.slots.is_empty() {
+                        send(chunk);
+                    }
+                    PyResult::Ok(())
+                },
+                |chunk| chunk.slots.len(),
+                |chunk, k| chunk.claim(k),
+                // Other Python threads run meanwhile. A panic on a worker is resumed here, once
+                // every chunk is done, and `guard` turns it into InternalError.
+                |check| py.detach(check),
+            )?;
+            checked.map(ReportList).map_err(|(i, e)| to_pyerr_at(py, &e, Some(i)))
         })
     }
 
@@ -607,24 +562,6 @@ fn to_python<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
     let text = serde_json::to_string(value)
         .map_err(|e| to_pyerr(py, &Error::Internal(format!("serializing a result: {e}"))))?;
     py.import("json")?.call_method1("loads", (text,))
-}
-
-fn panicked() -> Error {
-    Error::Internal("cleanclaim panicked (a bug; please report it); the input was not checked".into())
-}
-
-/// Reports of all chunks in input order, or the error of the first claim that failed. Drops
-/// the chunks (and the `Claim` references they hold) with the GIL held.
-fn finish(py: Python<'_>, mut done: Vec<(Chunk, ChunkResult)>) -> PyResult<ReportList> {
-    done.sort_by_key(|(c, _)| c.base);
-    let mut out = Vec::with_capacity(done.iter().map(|(c, _)| c.slots.len()).sum());
-    for (_, result) in done {
-        match result {
-            Ok(reports) => out.extend(reports),
-            Err((i, e)) => return Err(to_pyerr_at(py, &e, Some(i))),
-        }
-    }
-    Ok(ReportList(out))
 }
 
 impl PyEngine {

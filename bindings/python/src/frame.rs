@@ -184,9 +184,9 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
             let d = tape.open(false);
             tape.key("code");
             tape.cell(code);
-            tape.close(d, 1);
+            tape.close(d);
         }
-        tape.close(list, dx.len() as u32);
+        tape.close(list);
 
         let rows = &mut lines_of[r];
         rows.sort_by_key(|&(order, _)| order);
@@ -201,10 +201,10 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
             }
             let l = tape.open(false);
             write_entries(&mut tape, &entries);
-            tape.close(l, entries.len() as u32);
+            tape.close(l);
         }
-        tape.close(list, rows.len() as u32);
-        tape.close(root, 3 + entries.len() as u32);
+        tape.close(list);
+        tape.close(root);
         out.push(root);
     }
     Ok((tape, out))
@@ -254,7 +254,7 @@ fn write_entries(tape: &mut Tape, entries: &[Entry<'_>]) {
                     tape.key(k);
                     tape.cell(v);
                 }
-                tape.close(m, fields.len() as u32);
+                tape.close(m);
             }
         }
     }
@@ -269,15 +269,13 @@ fn write_list(tape: &mut Tape, v: &Bound<'_, PyAny>, ints: bool) {
         return tape.cell(v);
     };
     let list = tape.open(true);
-    let mut n = 0;
     for p in text.split([',', ' ', ';']).filter(|p| !p.is_empty()) {
         match p.parse::<i64>() {
             Ok(i) if ints => tape.int_value(i),
             _ => tape.key(p),
         }
-        n += 1;
     }
-    tape.close(list, n);
+    tape.close(list);
 }
 
 /// The error for row `r` of the claims table: the claim path is kept in `.path`, the row in

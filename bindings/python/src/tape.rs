@@ -36,14 +36,12 @@ enum Tok {
     Float(f64),
     /// A byte range of `Tape::text`.
     Str(u32, u32),
-    /// `len` key/value pairs follow (each key then its value); `end` is the index after them.
+    /// Key/value pairs follow (each key then its value) up to `end`, the index after them.
     Map {
-        len: u32,
         end: u32,
     },
-    /// `len` values follow; `end` is the index after them.
+    /// Values follow up to `end`, the index after them.
     Seq {
-        len: u32,
         end: u32,
     },
     /// An index into `Tape::bad`.
@@ -70,24 +68,47 @@ pub struct Tape {
 #[derive(Debug, Clone, Copy)]
 pub struct Root(u32);
 
-fn same_type(o: &Bound<'_, PyAny>, t: *mut ffi::PyTypeObject) -> bool {
-    o.get_type_ptr() == t
+/// A value's type when it is one of the exact built-ins json.loads and most callers produce,
+/// told by its type pointer alone.
+#[derive(Clone, Copy)]
+enum Exact {
+    Str,
+    Float,
+    Int,
+    Dict,
+    List,
+    /// Anything else, subclasses of those included.
+    Other,
+}
+
+impl Exact {
+    fn of(o: &Bound<'_, PyAny>) -> Exact {
+        let t = o.get_type_ptr();
+        if t == &raw mut ffi::PyUnicode_Type {
+            Exact::Str
+        } else if t == &raw mut ffi::PyFloat_Type {
+            Exact::Float
+        } else if t == &raw mut ffi::PyLong_Type {
+            Exact::Int
+        } else if t == &raw mut ffi::PyDict_Type {
+            Exact::Dict
+        } else if t == &raw mut ffi::PyList_Type {
+            Exact::List
+        } else {
+            Exact::Other
+        }
+    }
 }
 
 /// None, or a float NaN (pandas' marker for a missing number): a dict entry holding either
 /// counts as absent.
-fn is_missing(o: &Bound<'_, PyAny>) -> bool {
-    if o.is_none() {
-        return true;
-    }
-    if same_type(o, &raw mut ffi::PyFloat_Type) {
+fn is_missing(o: &Bound<'_, PyAny>, kind: Exact) -> bool {
+    match kind {
         // SAFETY: `o` is an exact float.
-        return unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) }.is_nan();
+        Exact::Float => unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) }.is_nan(),
+        Exact::Other => o.is_none() || o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()),
+        _ => false,
     }
-    if same_type(o, &raw mut ffi::PyUnicode_Type) {
-        return false;
-    }
-    o.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
 }
 
 impl Tape {
@@ -140,20 +161,18 @@ impl Tape {
     }
 
     /// Starts a map (`seq == false`) or a sequence written entry by entry ([`Tape::key`],
-    /// [`Tape::cell`], nested `open`s); [`Tape::close`] with the entry count ends it.
+    /// [`Tape::cell`], nested `open`s); [`Tape::close`] ends it.
     pub fn open(&mut self, seq: bool) -> Root {
         let at = self.toks.len() as u32;
-        self.toks.push(if seq { Tok::Seq { len: 0, end: 0 } } else { Tok::Map { len: 0, end: 0 } });
+        self.toks.push(if seq { Tok::Seq { end: 0 } } else { Tok::Map { end: 0 } });
         Root(at)
     }
 
-    pub fn close(&mut self, at: Root, len: u32) {
-        let end = self.toks.len() as u32;
-        let t = &mut self.toks[at.0 as usize];
-        *t = match t {
-            Tok::Seq { .. } => Tok::Seq { len, end },
-            _ => Tok::Map { len, end },
-        };
+    pub fn close(&mut self, at: Root) {
+        let now = self.toks.len() as u32;
+        if let Tok::Map { end } | Tok::Seq { end } = &mut self.toks[at.0 as usize] {
+            *end = now;
+        }
     }
 
     /// A map key, or any string value.
@@ -206,50 +225,39 @@ impl Tape {
         }
     }
 
-    /// [`Tape::value`] for a borrowed reference (see [`Tape::dict`]).
-    fn item(&mut self, o: Borrowed<'_, '_, PyAny>, depth: u32) {
-        // SAFETY: exact types established before each cast; see `value` for the rest.
-        unsafe {
-            if same_type(&o, &raw mut ffi::PyUnicode_Type) {
-                return self.py_str(&o.cast_unchecked::<PyString>());
-            }
-            if same_type(&o, &raw mut ffi::PyFloat_Type) {
-                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
-            }
-            if same_type(&o, &raw mut ffi::PyLong_Type) {
-                return self.int(&o);
-            }
+    /// [`Tape::value`] for a borrowed reference whose exact type is `kind` (see [`Tape::dict`]).
+    fn item(&mut self, o: Borrowed<'_, '_, PyAny>, kind: Exact, depth: u32) {
+        match kind {
+            // Read at once, without running Python code: the borrow suffices.
+            Exact::Str | Exact::Float | Exact::Int => self.typed(&o, kind, depth),
+            // Reading may run Python code, which could free a borrowed object.
+            _ => self.typed(&o.to_owned(), kind, depth),
         }
-        self.value(&o.to_owned(), depth)
     }
 
     fn value(&mut self, o: &Bound<'_, PyAny>, depth: u32) {
+        self.typed(o, Exact::of(o), depth)
+    }
+
+    /// [`Tape::value`] for an object whose exact type is `kind`.
+    fn typed(&mut self, o: &Bound<'_, PyAny>, kind: Exact, depth: u32) {
+        // SAFETY (all casts and reads below): `kind` is `o`'s exact type.
+        match kind {
+            Exact::Str => return self.py_str(unsafe { o.cast_unchecked() }),
+            Exact::Float => return self.toks.push(Tok::Float(unsafe { ffi::PyFloat_AsDouble(o.as_ptr()) })),
+            Exact::Int => return self.int(o),
+            _ => {}
+        }
+        // Only containers and the slow path recurse.
         if depth > MAX_DEPTH {
             return self.bad(Bad::Msg("nested too deeply".into()));
         }
-        // Exact built-ins first, by type pointer: what json.loads and most callers produce.
-        // SAFETY: each branch has just established the exact type it casts to or reads.
-        unsafe {
-            if same_type(o, &raw mut ffi::PyUnicode_Type) {
-                return self.py_str(o.cast_unchecked());
-            }
-            if same_type(o, &raw mut ffi::PyDict_Type) {
-                return self.dict(o.cast_unchecked(), depth);
-            }
-            if same_type(o, &raw mut ffi::PyList_Type) {
-                return self.list(o.cast_unchecked(), depth);
-            }
-            if same_type(o, &raw mut ffi::PyFloat_Type) {
-                return self.toks.push(Tok::Float(ffi::PyFloat_AsDouble(o.as_ptr())));
-            }
-            if same_type(o, &raw mut ffi::PyLong_Type) {
-                return self.int(o);
-            }
+        match kind {
+            Exact::Dict => self.dict(unsafe { o.cast_unchecked() }, depth),
+            Exact::List => self.list(unsafe { o.cast_unchecked() }, depth),
+            _ if o.is_none() => self.toks.push(Tok::Null),
+            _ => self.slow(o, depth),
         }
-        if o.is_none() {
-            return self.toks.push(Tok::Null);
-        }
-        self.slow(o, depth)
     }
 
     /// Subclasses of the built-ins, then the types with no serde equivalent: numpy scalars,
@@ -327,7 +335,6 @@ impl Tape {
 
     fn dict(&mut self, d: &Bound<'_, PyDict>, depth: u32) {
         let at = self.open(false);
-        let mut len = 0u32;
         let mut pos: ffi::Py_ssize_t = 0;
         let mut k: *mut ffi::PyObject = std::ptr::null_mut();
         let mut v: *mut ffi::PyObject = std::ptr::null_mut();
@@ -338,30 +345,30 @@ impl Tape {
         // code run while reading it (a date's isoformat, say) cannot free it under us.
         while unsafe { ffi::PyDict_Next(d.as_ptr(), &mut pos, &mut k, &mut v) } != 0 {
             let v = unsafe { Borrowed::from_ptr(py, v) };
+            let kind = Exact::of(&v);
             // None means "absent", as a DataFrame null does; JSON callers never send None.
-            if is_missing(&v) {
+            if is_missing(&v, kind) {
                 continue;
             }
             let k = unsafe { Borrowed::from_ptr(py, k) };
-            self.item(k, depth + 1);
-            self.item(v, depth + 1);
-            len += 1;
+            self.item(k, Exact::of(&k), depth + 1);
+            self.item(v, kind, depth + 1);
         }
-        self.close(at, len);
+        self.close(at);
     }
 
     fn list(&mut self, l: &Bound<'_, PyList>, depth: u32) {
         let at = self.open(true);
-        let mut len = 0u32;
+        let mut k = 0;
         // The length is re-read every step: Python code run for an item may shrink the list.
-        while (len as usize) < l.len() {
-            match l.get_item(len as usize) {
+        while k < l.len() {
+            match l.get_item(k) {
                 Ok(item) => self.value(&item, depth + 1),
                 Err(e) => self.bad(Bad::Msg(py_failed(e, "a list item").to_string())),
             }
-            len += 1;
+            k += 1;
         }
-        self.close(at, len);
+        self.close(at);
     }
 }
 
@@ -418,13 +425,13 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::UInt(n) => v.visit_u64(n),
             Tok::Float(f) => v.visit_f64(f),
             Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
-            Tok::Map { len, end } => {
-                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, left: len })?;
+            Tok::Map { end } => {
+                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
-            Tok::Seq { len, end } => {
-                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, left: len })?;
+            Tok::Seq { end } => {
+                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
@@ -477,21 +484,19 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
     }
 }
 
-/// The entries of a map or the items of a list: `left` values (a map's key and value count as
-/// one entry) starting at `*i`.
+/// The entries of a map or the items of a list: the values from `*i` up to `end`.
 struct Items<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,
-    left: u32,
+    end: u32,
 }
 
 impl<'de> Items<'de, '_> {
-    /// The next value, or `None` once `left` are read.
+    /// The next value (a map's key), or `None` at `end`.
     fn next<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
-        if self.left == 0 {
+        if *self.i >= self.end as usize {
             return Ok(None);
         }
-        self.left -= 1;
         seed.deserialize(De { tape: self.tape, i: &mut *self.i }).map(Some)
     }
 }
@@ -506,10 +511,6 @@ impl<'de> de::MapAccess<'de> for Items<'de, '_> {
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ConvError> {
         seed.deserialize(De { tape: self.tape, i: &mut *self.i })
     }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.left as usize)
-    }
 }
 
 impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
@@ -517,9 +518,5 @@ impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
         self.next(seed)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.left as usize)
     }
 }

@@ -57,6 +57,19 @@ def test_a_panic_on_a_rayon_worker_is_internal_error(armed) -> None:
     assert len(reports) == 2000 and all(r.ok for r in reports)
 
 
+def test_a_panic_in_any_chunk_layout_is_internal_error(armed) -> None:
+    # A batch of one chunk is checked from the calling thread; larger ones chunk by chunk on
+    # the workers, which hand the chunks (holding the Claim objects) back, or drop them when
+    # they panic. Either way the objects stay usable.
+    for n, bomb in ((10, 3), (300, 299), (1000, 600)):
+        batch = [cleanclaim.Claim(claim(f"C{i}")) for i in range(n)]
+        batch[bomb] = cleanclaim.Claim(claim(BOMB))
+        with pytest.raises(cleanclaim.InternalError):
+            armed.check_many(batch)
+        reports = armed.check_many(batch[:bomb])
+        assert [r.claim_id for r in reports] == [f"C{i}" for i in range(bomb)]
+
+
 def test_ordinary_engines_do_not_panic() -> None:
     assert "CLEANCLAIM_TEST_PANIC" not in os.environ
     r = cleanclaim.Engine(as_of=AS_OF).check(claim(BOMB))

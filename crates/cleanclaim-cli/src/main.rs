@@ -473,6 +473,29 @@ fn claims_bar(name: &str) -> indicatif::ProgressBar {
     b
 }
 
+/// Runs a streaming check of file `name`, handing each report to `emit` as it comes until
+/// `emit` fails (a write error, returned). The check's own error is reported after the claims
+/// before it, and the file counts as unusable (exit 2).
+fn streamed<T, E: std::fmt::Display>(
+    name: &str,
+    summary: &mut Summary,
+    emit: &mut impl FnMut(&str, Report, &mut Summary) -> Result<(), String>,
+    run: impl FnOnce(&mut dyn FnMut(Report)) -> Result<T, E>,
+) -> Result<(), String> {
+    let mut failed = Ok(());
+    let res = run(&mut |r| {
+        if failed.is_ok() {
+            failed = emit(name, r, summary);
+        }
+    });
+    failed?;
+    if let Err(e) = res {
+        eprintln!("cleanclaim: {e}");
+        summary.unusable_files += 1;
+    }
+    Ok(())
+}
+
 fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     let mut builder = base_builder(rel)?;
     if let Some(p) = &args.profile {
@@ -533,28 +556,21 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
         };
         match read_claims(&bytes, &name) {
             Ok(Input::Json(text)) => {
-                // Streams: JSON lines are checked a piece at a time and reported as they come,
-                // so a batch of any size never holds all its claims or reports.
+                // JSON lines are checked a piece at a time, so a batch of any size never holds
+                // all its claims or reports.
                 let bar = (show_progress && text.len() >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
-                let mut failed = Ok(());
-                let res = engine.check_json_with(text, |r| {
-                    if let Some(b) = &bar {
-                        b.inc(1);
+                streamed(&name, &mut summary, &mut emit, |on_report| {
+                    let res = engine.check_json_with(text, |r| {
+                        if let Some(b) = &bar {
+                            b.inc(1);
+                        }
+                        on_report(r);
+                    });
+                    if let Some(b) = bar {
+                        b.finish_and_clear();
                     }
-                    if failed.is_ok() {
-                        failed = emit(&name, r, &mut summary);
-                    }
-                });
-                if let Some(b) = bar {
-                    b.finish_and_clear();
-                }
-                failed?;
-                // As with X12: the claims before a bad line are reported, the file counts as
-                // unusable (exit 2).
-                if let Err(e) = res {
-                    eprintln!("cleanclaim: {}", e.with_source(&name));
-                    summary.unusable_files += 1;
-                }
+                    res.map_err(|e| e.with_source(&name))
+                })?;
             }
             Ok(Input::Claims(claims)) => {
                 for r in engine.check_many(&claims) {
@@ -562,19 +578,11 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
                 }
             }
             Ok(Input::X12) => {
-                // Streams: an 837 of any size is checked in batches as it is read.
-                let mut failed = Ok(());
-                let res = cleanclaim_x12::check_837_with(&engine, &bytes[..], Some(&name), |r| {
-                    if failed.is_ok() {
-                        failed = emit(&name, r, &mut summary);
-                    }
-                });
-                failed?;
-                if let Err(e) = res {
-                    // The reader was given the file name, so the error names it already.
-                    eprintln!("cleanclaim: {e}");
-                    summary.unusable_files += 1;
-                }
+                // An 837 of any size is checked in batches as it is read. The reader is given
+                // the file name, so its error names it already.
+                streamed(&name, &mut summary, &mut emit, |on_report| {
+                    cleanclaim_x12::check_837_with(&engine, &bytes[..], Some(&name), on_report)
+                })?;
             }
             Err(e) => {
                 eprintln!("cleanclaim: {e}");

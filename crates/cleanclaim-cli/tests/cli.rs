@@ -132,6 +132,39 @@ fn json_lines_report_the_claims_before_a_bad_line_then_exit_two() {
     assert_eq!(ids, (0..1500).map(|i| format!("L{i}")).collect::<Vec<_>>());
 }
 
+/// A report that cannot be written stops the check with that error, once, and exit 2, for
+/// streamed JSON lines and X12 alike (the output fills up long before the input ends).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_error_stops_a_streamed_check() {
+    let dir = scratch("full");
+    let v = office_visit();
+    let lines: Vec<String> = (0..2000)
+        .map(|i| {
+            let mut c = v.clone();
+            c["id"] = format!("L{i}").into();
+            c.to_string()
+        })
+        .collect();
+    let jsonl = dir.join("batch.jsonl");
+    std::fs::write(&jsonl, lines.join("\n")).unwrap();
+    let out = run(&["convert", "--to", "x12", jsonl.to_str().unwrap()]);
+    assert!(out.status.success());
+    let x12 = dir.join("batch.837");
+    std::fs::write(&x12, &out.stdout).unwrap();
+    for file in [&jsonl, &x12] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
+            .args(["check", AS_OF, "--format=jsonl", file.to_str().unwrap()])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{file:?}: {err}");
+        assert!(err.contains("No space left on device"), "{file:?}: {err}");
+    }
+}
+
 #[test]
 fn bad_usage_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));

@@ -12,9 +12,9 @@ use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
-use crate::sourcemap::{Entry, Field, Lp, SourceMap, seg_index};
+use crate::sourcemap::{Entry, Field, Lp, SourceMap};
 use crate::structure::Structure;
-use crate::token::{Segment, component};
+use crate::token::{Segment, id, seg_index};
 
 /// One claim read from an 837, with where its fields came from and SNIP 2–3 findings.
 #[derive(Debug, Clone)]
@@ -95,33 +95,29 @@ impl<R: Read> Reader837<R> {
 
     fn pump(&mut self) {
         while self.queue.is_empty() && !self.done {
-            let item = match self.env.next_item() {
-                Ok(Some(item)) => item,
+            // `lost`: the envelope lost its place, and the transaction set with it.
+            let (result, lost) = match self.env.next_item() {
+                Ok(Some(item)) => (step(&mut self.tx, &item, &mut self.queue, self.source_map), false),
                 Ok(None) => {
                     self.done = true;
-                    if let Some(tx) = self.tx.as_mut() {
-                        tx.resolve_pending(&mut self.queue, Dead::NONE);
-                    }
-                    self.envelope_findings.extend(self.env.take_findings());
-                    break;
+                    (Ok(()), false)
                 }
-                Err(e) => {
-                    // A claim finished before the error still comes before it.
-                    if let Some(tx) = self.tx.as_mut() {
-                        tx.resolve_pending(&mut self.queue, Dead::NONE);
-                    }
-                    self.tx = None;
-                    self.push_err(e);
-                    continue;
-                }
+                Err(e) => (Err(e), true),
             };
-            let result = step(&mut self.tx, &item, &mut self.queue, self.source_map);
-            if let Err(e) = result {
-                if let Some(tx) = self.tx.as_mut() {
-                    tx.resolve_pending(&mut self.queue, Dead::NONE);
+            if let Some(tx) = self.tx.as_mut()
+                && (result.is_err() || self.done)
+            {
+                // A claim finished before the error or the end still comes before it.
+                tx.resolve_pending(&mut self.queue, Dead::NONE);
+                if result.is_err() {
                     tx.failed = true;
                     tx.claim = None;
                 }
+            }
+            if lost {
+                self.tx = None;
+            }
+            if let Err(e) = result {
                 self.push_err(e);
             }
             self.envelope_findings.extend(self.env.take_findings());
@@ -206,15 +202,9 @@ enum Slot {
 struct At<'a, 'b> {
     item: &'a Item<'b>,
     seg: Segment<'b>,
-    /// The segment id packed ([`Segment::code`]).
-    code: u32,
     lp: Lp,
-    loop_id: &'static str,
     /// Index of the segment id in the source map's id table.
     seg_ix: u8,
-    /// The whole segment when it is UTF-8: elements are sliced from it instead of being
-    /// validated one by one.
-    text: Option<&'b str>,
     /// A wrong component separator was used in this segment's composites (lenient repair).
     alt_component: Option<u8>,
 }
@@ -240,44 +230,23 @@ impl<'a, 'b> At<'a, 'b> {
                 alt_component = Some(alt);
             }
         }
-        let raw = seg.raw();
-        let text = if raw.is_ascii() {
-            // SAFETY: every byte is ASCII, and ASCII is valid UTF-8. (The checked conversion
-            // costs about as much as the rest of this function on a typical segment.)
-            Some(unsafe { std::str::from_utf8_unchecked(raw) })
-        } else {
-            std::str::from_utf8(raw).ok()
-        };
-        At { item, seg, code, lp, loop_id: lp.id(), seg_ix: seg_index(code), text, alt_component }
+        At { item, seg, lp, seg_ix: seg_index(code), alt_component }
     }
 
     fn seg(&self) -> &Segment<'b> {
         &self.seg
     }
 
-    /// `bytes` (a sub-slice of this segment) as text; empty when not UTF-8, as [`Segment::s`].
-    #[inline]
-    fn text_of(&self, bytes: &'b [u8]) -> &'b str {
-        if let Some(t) = self.text {
-            let off = (bytes.as_ptr() as usize).wrapping_sub(self.seg.raw().as_ptr() as usize);
-            // A slice at a multi-byte character (a non-ASCII delimiter) falls back below.
-            if let Some(s) = t.get(off..off + bytes.len()) {
-                return s;
-            }
-        }
-        std::str::from_utf8(bytes).unwrap_or("")
-    }
-
     /// Element `n` as text (empty when absent or not UTF-8).
     #[inline]
     fn s(&self, n: usize) -> &'b str {
-        self.text_of(self.seg.el(n))
+        self.seg.s(n)
     }
 
     /// Component `c` of element `n` as text.
     #[inline]
     fn cs(&self, n: usize, c: usize) -> &'b str {
-        self.text_of(component(self.seg.el(n), self.seg.delims.component, c))
+        self.seg.cs(n, c)
     }
 
     #[inline]
@@ -294,10 +263,18 @@ impl<'a, 'b> At<'a, 'b> {
         }
     }
 
+    /// Records where the fields of service line `li` are in this segment.
+    #[inline]
+    fn record_line(&self, origin: &mut SourceMap, li: u32, fields: &[(Field, u16, u16)]) {
+        for &(field, element, component) in fields {
+            origin.push(self.r(field, [li, 0], element, component));
+        }
+    }
+
     fn loc(&self, element: u16, component: u16) -> Location {
         let mut l = self.item.loc(element);
         l.component = component;
-        l.loop_id = Some(self.loop_id);
+        l.loop_id = Some(self.lp.id());
         l
     }
 
@@ -510,7 +487,6 @@ fn step(
                 return Ok(());
             }
             let at = At::new(item, Lp::Se);
-            tx.resolve_pending(queue, Dead::ALL);
             tx.finish_claim(queue, Dead::ALL);
             tx.structure.finish().map_err(|mut e| {
                 if e.location.is_none() {
@@ -547,13 +523,41 @@ impl Dead {
     const NONE: Dead = Dead { billing: false, subscriber: false, patient: false };
     const ALL: Dead = Dead { billing: true, subscriber: true, patient: true };
 
-    /// What segment `code` in loop `lp` resets: a new HL replaces its own level and those below.
-    fn before(lp: Lp, code: u32) -> Dead {
-        match (lp, code) {
-            (Lp::L2000A, id::HL) => Dead { billing: true, ..Dead::NONE },
-            (Lp::L2000B, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
-            (Lp::L2000C, id::HL) => Dead { patient: true, ..Dead::NONE },
+    /// What segment `code` at `level` resets: a new HL replaces its own level and those below.
+    fn before(level: Level, code: u32) -> Dead {
+        match (level, code) {
+            (Level::Billing, id::HL) => Dead { billing: true, ..Dead::NONE },
+            (Level::Subscriber, id::HL) => Dead { subscriber: true, patient: true, ..Dead::NONE },
+            (Level::Patient, id::HL) => Dead { patient: true, ..Dead::NONE },
             _ => Dead::NONE,
+        }
+    }
+}
+
+/// The part of the transaction a loop belongs to: the transaction context's levels (each
+/// with its own findings, reset by its HL), or a claim.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The header and the submitter and receiver names.
+    Header,
+    /// The billing provider HL and its names.
+    Billing,
+    /// The subscriber HL, its name and the payer.
+    Subscriber,
+    /// The patient HL and its name.
+    Patient,
+    /// A claim's 2300 loop and the loops inside it.
+    Claim,
+}
+
+impl Lp {
+    fn level(self) -> Level {
+        match self {
+            Lp::Header | Lp::L1000A | Lp::L1000B => Level::Header,
+            Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC => Level::Billing,
+            Lp::L2000B | Lp::L2010BA | Lp::L2010BB => Level::Subscriber,
+            Lp::L2000C | Lp::L2010CA => Level::Patient,
+            _ => Level::Claim,
         }
     }
 }
@@ -563,11 +567,13 @@ fn take_or_clone<T: Clone + Default>(v: &mut T, take: bool) -> T {
 }
 
 impl Tx {
+    /// Queues the open claim, if any, after the pending one (a claim waits for the next HL only
+    /// when no claim is open, so at most one of the two is there).
     fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+        self.resolve_pending(queue, dead);
         let Some(mut b) = self.claim.take() else {
             return;
         };
-        self.resolve_pending(queue, Dead::NONE);
         // The claim-wide parts were left empty at CLM: nothing inside the claim's loops
         // changes them, so they are filled here, moved when the context is about to be reset.
         let with_patient = self.ctx.patient.is_some();
@@ -645,38 +651,24 @@ impl Tx {
         queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
     ) -> Result<(), X12Error> {
         let seg = at.seg();
-        let code = at.code;
-        // A claim ends where its 2300 loop ends.
-        let top_level = matches!(
-            at.lp,
-            Lp::Header
-                | Lp::L1000A
-                | Lp::L1000B
-                | Lp::L2000A
-                | Lp::L2010AA
-                | Lp::L2010AB
-                | Lp::L2010AC
-                | Lp::L2000B
-                | Lp::L2010BA
-                | Lp::L2010BB
-                | Lp::L2000C
-                | Lp::L2010CA
-        );
-        if self.pending.is_some() && !matches!(at.lp, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) {
+        let code = at.seg.code();
+        let level = at.lp.level();
+        if self.pending.is_some() && level != Level::Billing {
             // Segments of the billing provider level leave subscriber, payer and patient alone;
             // anything else may change them (or starts a claim).
-            self.resolve_pending(queue, Dead::before(at.lp, code));
+            self.resolve_pending(queue, Dead::before(level, code));
         }
-        if self.claim.is_some() && (top_level || code == id::CLM) {
-            self.finish_claim(queue, Dead::before(at.lp, code));
+        // A claim ends where its 2300 loop ends.
+        if self.claim.is_some() && (level != Level::Claim || code == id::CLM) {
+            self.finish_claim(queue, Dead::before(level, code));
         }
         {
-            let target: &mut Vec<Finding> = match (&mut self.claim, at.lp) {
+            let target: &mut Vec<Finding> = match (&mut self.claim, level) {
                 (Some(b), _) => &mut b.pc.findings,
-                (None, Lp::L2000A | Lp::L2010AA | Lp::L2010AB | Lp::L2010AC) => &mut self.ctx.billing_findings,
-                (None, Lp::L2000B | Lp::L2010BA | Lp::L2010BB) => &mut self.ctx.sub_findings,
-                (None, Lp::L2000C | Lp::L2010CA) => &mut self.ctx.pat_findings,
-                (None, _) => &mut self.ctx.header_findings,
+                (None, Level::Billing) => &mut self.ctx.billing_findings,
+                (None, Level::Subscriber) => &mut self.ctx.sub_findings,
+                (None, Level::Patient) => &mut self.ctx.pat_findings,
+                (None, Level::Header | Level::Claim) => &mut self.ctx.header_findings,
             };
             target.append(&mut self.structure.findings);
             if let Some(alt) = at.alt_component {
@@ -870,7 +862,7 @@ fn line_index(b: &Build) -> u32 {
 
 fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), X12Error> {
     let seg = at.seg();
-    match (at.lp, at.code) {
+    match (at.lp, at.seg.code()) {
         (Lp::L2300, id::REF) if seg.el(1) == b"F8" => {
             b.pc.claim.payer_claim_control_number = opt(at.s(2));
             b.pc.origin.push(at.r(Field::PayerClaimControl, [0, 0], 2, 0));
@@ -961,7 +953,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 if p.is_empty() {
                     continue;
                 }
-                let txt = trim(at.text_of(p));
+                let txt = trim(at.seg.text_of(p));
                 let n = txt.parse::<i32>().ok().or_else(|| {
                     // Lenient: "1.00" (seen in examples) is pointer 1, flagged as a finding.
                     let v = crate::money::parse_scaled(txt.as_bytes(), 2)?;
@@ -1003,13 +995,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 1, 2));
-            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 1, 3));
-            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 2, 0));
-            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 3, 0));
-            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 4, 0));
-            b.pc.origin.push(at.r(Field::LinePlaceOfService, [li, 0], 5, 0));
-            b.pc.origin.push(at.r(Field::LinePointers, [li, 0], 7, 0));
+            at.record_line(&mut b.pc.origin, li, SV1_FIELDS);
             for k in 0..b.pc.claim.lines[li as usize].pointers.len() as u32 {
                 b.pc.origin.push(at.r(Field::LinePointer, [li, k], 7, k as u16 + 1));
             }
@@ -1039,12 +1025,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 control_number: None,
             });
             b.line = Some(li as usize);
-            b.pc.origin.push(at.r(Field::LineRevenueCode, [li, 0], 1, 0));
-            b.pc.origin.push(at.r(Field::LineProcedure, [li, 0], 2, 2));
-            b.pc.origin.push(at.r(Field::LineModifiers, [li, 0], 2, 3));
-            b.pc.origin.push(at.r(Field::LineCharge, [li, 0], 3, 0));
-            b.pc.origin.push(at.r(Field::LineUnitBasis, [li, 0], 4, 0));
-            b.pc.origin.push(at.r(Field::LineUnits, [li, 0], 5, 0));
+            at.record_line(&mut b.pc.origin, li, SV2_FIELDS);
         }
         (Lp::L2400, id::DTP) if seg.el(1) == b"472" => {
             let li = line_index(b);
@@ -1081,6 +1062,27 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
     Ok(())
 }
 
+/// Where a service line's fields are in SV1: (field, element, component).
+const SV1_FIELDS: &[(Field, u16, u16)] = &[
+    (Field::LineProcedure, 1, 2),
+    (Field::LineModifiers, 1, 3),
+    (Field::LineCharge, 2, 0),
+    (Field::LineUnitBasis, 3, 0),
+    (Field::LineUnits, 4, 0),
+    (Field::LinePlaceOfService, 5, 0),
+    (Field::LinePointers, 7, 0),
+];
+
+/// Where a service line's fields are in SV2: (field, element, component).
+const SV2_FIELDS: &[(Field, u16, u16)] = &[
+    (Field::LineRevenueCode, 1, 0),
+    (Field::LineProcedure, 2, 2),
+    (Field::LineModifiers, 2, 3),
+    (Field::LineCharge, 3, 0),
+    (Field::LineUnitBasis, 4, 0),
+    (Field::LineUnits, 5, 0),
+];
+
 /// Components 3–6 of a procedure composite (the modifiers), non-empty ones, in one pass.
 fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
     let comp = at.seg().delims.component;
@@ -1089,7 +1091,7 @@ fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
         .split(|&b| b == comp)
         .skip(2)
         .take(4)
-        .map(|m| at.text_of(m))
+        .map(|m| at.seg.text_of(m))
         .filter(|m| !trim(m).is_empty())
         .map(code)
         .collect()
@@ -1205,7 +1207,7 @@ fn is_hi_qualifier(q: &str) -> bool {
 
 fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
     let seg = at.seg();
-    let code = at.code;
+    let code = at.seg.code();
     let req: &[u16] = match code {
         id::NM1 => &[1, 2],
         id::N3 => &[1],
@@ -1301,37 +1303,4 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
             ));
         }
     }
-}
-
-/// Packed segment ids for fast dispatch.
-#[allow(dead_code)]
-mod id {
-    use crate::token::pack_id;
-    pub const AMT: u32 = pack_id(b"AMT");
-    pub const CL1: u32 = pack_id(b"CL1");
-    pub const GE: u32 = pack_id(b"GE");
-    pub const GS: u32 = pack_id(b"GS");
-    pub const IEA: u32 = pack_id(b"IEA");
-    pub const ISA: u32 = pack_id(b"ISA");
-    pub const PER: u32 = pack_id(b"PER");
-    pub const SE: u32 = pack_id(b"SE");
-    pub const ST: u32 = pack_id(b"ST");
-    pub const BHT: u32 = pack_id(b"BHT");
-    pub const CAS: u32 = pack_id(b"CAS");
-    pub const CLM: u32 = pack_id(b"CLM");
-    pub const DMG: u32 = pack_id(b"DMG");
-    pub const DTP: u32 = pack_id(b"DTP");
-    pub const HI: u32 = pack_id(b"HI");
-    pub const HL: u32 = pack_id(b"HL");
-    pub const LX: u32 = pack_id(b"LX");
-    pub const N3: u32 = pack_id(b"N3");
-    pub const N4: u32 = pack_id(b"N4");
-    pub const NM1: u32 = pack_id(b"NM1");
-    pub const PAT: u32 = pack_id(b"PAT");
-    pub const PRV: u32 = pack_id(b"PRV");
-    pub const REF: u32 = pack_id(b"REF");
-    pub const SBR: u32 = pack_id(b"SBR");
-    pub const SV1: u32 = pack_id(b"SV1");
-    pub const SV2: u32 = pack_id(b"SV2");
-    pub const SVD: u32 = pack_id(b"SVD");
 }

@@ -56,9 +56,19 @@ impl SegDef {
 const fn s(id: &'static [u8], max: u16, req: bool) -> SegDef {
     SegDef { id, code: pack_id(id), quals: &[], max, req }
 }
+/// A slot whose element 1 must be one of `quals`. Each has at most [`MAX_QUALIFIER`] bytes, or
+/// the schema fails to compile: the structure's scan cache keys on that many.
 const fn q(id: &'static [u8], quals: &'static [&'static [u8]], max: u16, req: bool) -> SegDef {
+    let mut i = 0;
+    while i < quals.len() {
+        assert!(quals[i].len() <= MAX_QUALIFIER, "a qualifier is longer than the scan cache keys");
+        i += 1;
+    }
     SegDef { id, code: pack_id(id), quals, max, req }
 }
+
+/// The longest qualifier (element 1 value) a schema slot may require.
+pub const MAX_QUALIFIER: usize = 3;
 const fn c(def: &'static LoopDef, max: u32, req: bool) -> ChildDef {
     ChildDef { def, max, req }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
-use crate::schema837::{HEADER, HlSet, LoopDef};
+use crate::schema837::{HEADER, HlSet, LoopDef, MAX_QUALIFIER};
 use crate::sourcemap::Lp;
 use crate::token::Segment;
 
@@ -12,8 +12,6 @@ const MAX_CHILDREN: usize = 16;
 #[derive(Debug)]
 struct Open {
     def: &'static LoopDef,
-    /// `def.id` as a dispatch byte, resolved once per loop instance.
-    lp: Lp,
     pos: usize,
     counts: [u16; MAX_SEGS],
     child_counts: [u32; MAX_CHILDREN],
@@ -25,21 +23,20 @@ struct Open {
     in_set: u32,
     offset: u64,
     /// Qualifier of the trigger segment (NM101 etc.), for messages.
-    qual: [u8; 3],
+    qual: [u8; MAX_QUALIFIER],
 }
 
 impl Open {
     fn new(def: &'static LoopDef, seg: &Segment<'_>, in_set: u32) -> Open {
         let mut counts = [0u16; MAX_SEGS];
         counts[0] = 1;
-        let mut qual = [0u8; 3];
+        let mut qual = [0u8; MAX_QUALIFIER];
         let q = seg.el(1);
-        if !def.segs[0].quals.is_empty() && q.len() <= 3 {
+        if !def.segs[0].quals.is_empty() && q.len() <= MAX_QUALIFIER {
             qual[..q.len()].copy_from_slice(q);
         }
         Open {
             def,
-            lp: def.lp,
             pos: 0,
             counts,
             child_counts: [0; MAX_CHILDREN],
@@ -127,11 +124,13 @@ impl Open {
     }
 }
 
-/// Element 1 as a cache key: up to 3 bytes with the length on top. Every qualifier in the
-/// schema has at most 3 bytes, so all longer values compare alike (they match no qualifier).
+/// Element 1 as a cache key: up to 3 bytes with the length on top. The schema's qualifiers
+/// have at most [`MAX_QUALIFIER`] bytes (it does not compile otherwise), so all longer values
+/// compare alike: they match no qualifier.
 fn qual_key(seg: &Segment<'_>) -> u32 {
+    const _: () = assert!(MAX_QUALIFIER == 3, "the key holds 3 bytes below the length");
     let q = seg.el(1);
-    if q.len() > 3 {
+    if q.len() > MAX_QUALIFIER {
         return 4 << 24;
     }
     let mut v = (q.len() as u32) << 24;
@@ -316,7 +315,7 @@ impl Structure {
                 });
             }
             let open = Open::new(def, seg, in_set);
-            let lp = open.lp;
+            let lp = open.def.lp;
             self.stack.push(open);
             return Ok(lp);
         }
@@ -347,7 +346,7 @@ impl Structure {
                     ),
                 ));
             }
-            return Ok(cur.lp);
+            return Ok(cur.def.lp);
         }
         // Trigger of a child loop of some open loop, innermost first.
         for depth in (0..self.stack.len()).rev() {
@@ -372,7 +371,7 @@ impl Structure {
             }
             parent.pos = parent.def.segs.len() - 1;
             let open = Open::new(cd.def, seg, in_set);
-            let lp = open.lp;
+            let lp = open.def.lp;
             self.stack.push(open);
             return Ok(lp);
         }

@@ -83,6 +83,9 @@ pub struct Segment<'a> {
     seps: &'a [u32],
     /// The id packed by [`pack_id`], computed once by the tokenizer.
     code: u32,
+    /// Every byte is ASCII, so any sub-slice is text as it is: checked once by the tokenizer,
+    /// as the checked conversion of each element costs about as much as the rest of reading it.
+    ascii: bool,
     /// Delimiters in force for this segment.
     pub delims: Delimiters,
     /// 1-based segment number in the file.
@@ -151,7 +154,19 @@ impl<'a> Segment<'a> {
     /// Element `n` as text (empty when absent or not UTF-8).
     #[inline]
     pub fn s(&self, n: usize) -> &'a str {
-        std::str::from_utf8(self.el(n)).unwrap_or("")
+        self.text_of(self.el(n))
+    }
+
+    /// `bytes`, a sub-slice of this segment (an element or component), as text; empty when not
+    /// UTF-8.
+    #[inline]
+    pub(crate) fn text_of(&self, bytes: &'a [u8]) -> &'a str {
+        let within = self.raw.as_ptr_range();
+        if self.ascii && within.start <= bytes.as_ptr() && bytes.as_ptr_range().end <= within.end {
+            // SAFETY: a sub-slice of an all-ASCII segment is ASCII, and ASCII is UTF-8.
+            return unsafe { std::str::from_utf8_unchecked(bytes) };
+        }
+        std::str::from_utf8(bytes).unwrap_or("")
     }
 
     /// Component `c` (1-based) of element `n`.
@@ -163,7 +178,7 @@ impl<'a> Segment<'a> {
     /// Component `c` of element `n` as text.
     #[inline]
     pub fn cs(&self, n: usize, c: usize) -> &'a str {
-        std::str::from_utf8(self.comp(n, c)).unwrap_or("")
+        self.text_of(self.comp(n, c))
     }
 
     /// The components of element `n`.
@@ -201,17 +216,45 @@ impl<'a> Segment<'a> {
     }
 }
 
-/// Segment ids of the transactions this crate reads. Other ids are never echoed in errors: a
-/// stray terminator can make a fragment of a name look like a segment id.
+/// The segment ids of the transactions this crate reads, in one list: the packed-id constants
+/// the readers dispatch on, the source map's id table and [`is_known_id`] are all generated
+/// from it, so they cannot fall out of step.
+macro_rules! segment_ids {
+    ($($id:ident),* $(,)?) => {
+        /// Every known segment id; index 0 stands for any other id.
+        pub(crate) const SEGMENT_IDS: &[&str] = &["?", $(stringify!($id),)*];
+
+        #[allow(clippy::upper_case_acronyms)]
+        #[repr(u8)]
+        enum SegIx { Other, $($id,)* }
+
+        /// Packed segment ids ([`pack_id`]), for dispatch.
+        #[allow(dead_code)]
+        pub(crate) mod id {
+            $(pub(crate) const $id: u32 = super::pack_id(stringify!($id).as_bytes());)*
+        }
+
+        /// Index into [`SEGMENT_IDS`] of a packed segment id, 0 for an id the list lacks.
+        #[inline]
+        pub(crate) fn seg_index(code: u32) -> u8 {
+            // Arms on constants compile to a branch tree, cheaper than walking the table.
+            match code { $(id::$id => SegIx::$id as u8,)* _ => SegIx::Other as u8 }
+        }
+    };
+}
+
+segment_ids! {
+    ISA, IEA, GS, GE, ST, SE, BHT, NM1, PER, HL, PRV, CUR, N3, N4, REF, SBR, PAT, DMG, CLM, DTP, CL1, PWK,
+    CN1, AMT, K3, NTE, CR1, CR2, CR3, CR6, CRC, HI, HCP, CAS, OI, MIA, MOA, LX, SV1, SV2, SV5, QTY, MEA, PS1,
+    LIN, CTP, SVD, LQ, FRM, BPR, TRN, DTM, N1, CLP, SVC, PLB, TS3, TS2, RDM, AK1, AK2, IK3, IK4, IK5, AK9, CTX,
+    STC, TA1,
+}
+
+/// Whether `code` is the packed id of a segment of the transactions this crate reads. Other
+/// ids are never echoed in errors: a stray terminator can make a fragment of a name look like
+/// a segment id.
 pub fn is_known_id(code: u32) -> bool {
-    const KNOWN: &[&[u8]] = &[
-        b"ISA", b"IEA", b"GS", b"GE", b"ST", b"SE", b"BHT", b"NM1", b"PER", b"HL", b"PRV", b"CUR", b"N3", b"N4",
-        b"REF", b"SBR", b"PAT", b"DMG", b"CLM", b"DTP", b"CL1", b"PWK", b"CN1", b"AMT", b"K3", b"NTE", b"CR1", b"CR2",
-        b"CR3", b"CR6", b"CRC", b"HI", b"HCP", b"CAS", b"OI", b"MIA", b"MOA", b"LX", b"SV1", b"SV2", b"SV5", b"QTY",
-        b"MEA", b"PS1", b"LIN", b"CTP", b"SVD", b"LQ", b"FRM", b"BPR", b"TRN", b"DTM", b"N1", b"CLP", b"SVC", b"PLB",
-        b"TS3", b"TS2", b"RDM", b"AK1", b"AK2", b"IK3", b"IK4", b"IK5", b"AK9", b"CTX", b"STC", b"SVC", b"QTY", b"TA1",
-    ];
-    KNOWN.iter().any(|k| pack_id(k) == code)
+    seg_index(code) != 0
 }
 
 /// Packs a segment id of up to 4 bytes into a `u32` (longer ids map to `u32::MAX`).
@@ -248,9 +291,10 @@ pub fn component(el: &[u8], sep: u8, c: usize) -> &[u8] {
 }
 
 /// Finds the segment terminator in `hay`, pushing the positions of element separators before
-/// it. Returns `None` (with `seps` partly filled) when there is no terminator.
+/// it; also tells whether every byte before it is ASCII (the high bits come with the same
+/// loads). Returns `None` (with `seps` partly filled) when there is no terminator.
 #[inline]
-fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(usize, bool)> {
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this build runs on has it.
@@ -267,11 +311,12 @@ fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usi
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn scan_sse2(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+fn scan_sse2(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(usize, bool)> {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
     let vel = _mm_set1_epi8(el as i8);
     let vterm = _mm_set1_epi8(term as i8);
     let mut base = 0usize;
+    let mut high = 0u32;
     let mut chunks = hay.chunks_exact(16);
     for chunk in chunks.by_ref() {
         let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
@@ -279,24 +324,28 @@ fn scan_sse2(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize>
         let v = _mm_set_epi64x(hi as i64, lo as i64);
         let mut m_el = _mm_movemask_epi8(_mm_cmpeq_epi8(v, vel)) as u32;
         let m_term = _mm_movemask_epi8(_mm_cmpeq_epi8(v, vterm)) as u32;
+        let m_high = _mm_movemask_epi8(v) as u32;
         let end = if m_term != 0 {
             let t = m_term.trailing_zeros();
-            // Keep separators strictly before the terminator.
-            m_el &= (1u32 << t) - 1;
+            // Keep separators and high bytes strictly before the terminator.
+            let before = (1u32 << t) - 1;
+            m_el &= before;
+            high |= m_high & before;
             Some(base + t as usize)
         } else {
+            high |= m_high;
             None
         };
         while m_el != 0 {
             seps.push((base + m_el.trailing_zeros() as usize) as u32);
             m_el &= m_el - 1;
         }
-        if end.is_some() {
-            return end;
+        if let Some(end) = end {
+            return Some((end, high == 0));
         }
         base += 16;
     }
-    scan_swar(chunks.remainder(), base, el, term, seps)
+    scan_swar(chunks.remainder(), base, el, term, seps).map(|(end, ascii)| (end, ascii && high == 0))
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -311,10 +360,11 @@ fn zero_bytes(x: u64) -> u64 {
 /// Portable scan, eight bytes at a time (SWAR). Positions are reported relative to `hay`
 /// plus `off`.
 #[inline]
-fn scan_swar(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> Option<usize> {
+fn scan_swar(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(usize, bool)> {
     let bel = LO.wrapping_mul(u64::from(el));
     let bterm = LO.wrapping_mul(u64::from(term));
     let mut base = off;
+    let mut high = 0u64;
     let mut chunks = hay.chunks_exact(8);
     for chunk in chunks.by_ref() {
         let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
@@ -322,25 +372,29 @@ fn scan_swar(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> O
         let m_term = zero_bytes(w ^ bterm);
         let end = if m_term != 0 {
             let t = m_term.trailing_zeros();
-            // Keep separators strictly before the terminator.
-            m_el &= (1u64 << t) - 1;
+            // Keep separators and high bytes strictly before the terminator.
+            let before = (1u64 << t) - 1;
+            m_el &= before;
+            high |= w & HI & before;
             Some(base + (t / 8) as usize)
         } else {
+            high |= w & HI;
             None
         };
         while m_el != 0 {
             seps.push((base + (m_el.trailing_zeros() / 8) as usize) as u32);
             m_el &= m_el - 1;
         }
-        if end.is_some() {
-            return end;
+        if let Some(end) = end {
+            return Some((end, high == 0));
         }
         base += 8;
     }
     for (i, &b) in chunks.remainder().iter().enumerate() {
         if b == term {
-            return Some(base + i);
+            return Some((base + i, high == 0));
         }
+        high |= u64::from(b & 0x80);
         if b == el {
             seps.push((base + i) as u32);
         }
@@ -386,8 +440,8 @@ pub struct Tokenizer<R> {
     number: u64,
     max_segment: usize,
     failed: bool,
-    /// Current segment: start, end, byte offset, packed id.
-    cur: Option<(usize, usize, u64, u32)>,
+    /// Current segment: start, end, byte offset, packed id, all ASCII.
+    cur: Option<(usize, usize, u64, u32, bool)>,
 }
 
 impl<R: Read> Tokenizer<R> {
@@ -480,11 +534,12 @@ impl<R: Read> Tokenizer<R> {
 
     /// The segment the last successful [`advance`](Self::advance) moved to.
     pub fn current(&self) -> Option<Segment<'_>> {
-        let (start, end, offset, code) = self.cur?;
+        let (start, end, offset, code, ascii) = self.cur?;
         Some(Segment {
             raw: &self.buf[start..end],
             seps: &self.seps,
             code,
+            ascii,
             delims: self.delims?,
             number: self.number,
             offset,
@@ -545,9 +600,9 @@ impl<R: Read> Tokenizer<R> {
         // One pass: element separators and the terminator.
         let (el, term) = (d.element, d.segment);
         self.seps.clear();
-        let seg_len = 'scan: loop {
-            if let Some(i) = scan_segment(&self.buf[self.pos..self.end], el, term, &mut self.seps) {
-                break 'scan i;
+        let (seg_len, ascii) = 'scan: loop {
+            if let Some(found) = scan_segment(&self.buf[self.pos..self.end], el, term, &mut self.seps) {
+                break 'scan found;
             }
             self.seps.clear();
             if self.end - self.pos > self.max_segment {
@@ -559,7 +614,7 @@ impl<R: Read> Tokenizer<R> {
                 // Last segment without terminator: accept it.
                 let hay = &self.buf[self.pos..self.end];
                 self.seps.extend(memchr::memchr_iter(el, hay).map(|p| p as u32));
-                break self.end - self.pos;
+                break (self.end - self.pos, hay.is_ascii());
             }
         };
         let start = self.pos;
@@ -588,7 +643,7 @@ impl<R: Read> Tokenizer<R> {
             let loc = Location { segment_in_file: self.number, byte_offset: offset, ..Location::default() };
             return Err(X12Error::new(ErrorKind::BadSegmentId, Some(loc), reason));
         };
-        self.cur = Some((start, raw_end, offset, code));
+        self.cur = Some((start, raw_end, offset, code, ascii));
         Ok(true)
     }
 }
@@ -596,6 +651,27 @@ impl<R: Read> Tokenizer<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Element text is sliced as is from an all-ASCII segment and checked otherwise: a UTF-8
+    /// name reads back whole, a Latin-1 one as empty, and the other elements of both alike.
+    #[test]
+    fn element_text_of_ascii_utf8_and_latin1_segments() {
+        let isa = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~";
+        let mut input = isa.as_bytes().to_vec();
+        input.extend_from_slice("NM1*IL*1*DOE*JOS\u{c9}~NM1*IL*1*DOE*JOS".as_bytes());
+        input.extend_from_slice(b"\xc9~NM1*IL*1*DOE*JOSE:JR~");
+        let mut t = Tokenizer::new(&input[..]);
+        let mut segs = Vec::new();
+        while let Some(seg) = t.next_segment().unwrap() {
+            segs.push((seg.s(3).to_string(), seg.s(4).to_string(), seg.cs(4, 2).to_string()));
+        }
+        let want = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            segs[1..],
+            [want("DOE", "JOS\u{c9}", ""), want("DOE", "", ""), want("DOE", "JOSE:JR", "JR")],
+            "{segs:?}"
+        );
+    }
 
     #[test]
     fn packed_id_is_pack_id_of_valid_ids() {
@@ -623,6 +699,11 @@ mod tests {
             b"1234567890123456~",
             b"NM1*IL*1*DOE*JANE****MI*M1~N3*2 B ST~N4*TOWN*ST*54321~",
             b"SV1*HC:99213:25:59*100*UN*1***1:2:3:4",
+            b"ABC~\x80",
+            b"01234567~\x80abcdefg",
+            b"0123456789ABCDE~\xff",
+            b"0123456789ABCDEF0123\xc3\xa9*~",
+            b"0123456789ABCDEF01234567\xe2*~",
         ];
         for hay in samples {
             let mut got = Vec::new();
@@ -641,7 +722,7 @@ mod tests {
                     want.push(i as u32);
                 }
             }
-            assert_eq!(r, wr, "{hay:?}");
+            assert_eq!(r, wr.map(|t| (t, hay[..t].is_ascii())), "{hay:?}");
             assert_eq!(got, want, "{hay:?}");
         }
         // Every byte value as delimiter next to every other.
@@ -649,7 +730,7 @@ mod tests {
             let hay: Vec<u8> = (0..=255u8).chain([d]).collect();
             let mut got = Vec::new();
             let r = scan_segment(&hay, d.wrapping_add(1), d, &mut got);
-            assert_eq!(r, Some(d as usize));
+            assert_eq!(r, Some((d as usize, d <= 0x80)));
             assert!(got.iter().all(|&p| hay[p as usize] == d.wrapping_add(1) && (p as usize) < d as usize));
         }
     }

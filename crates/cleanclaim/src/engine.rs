@@ -157,6 +157,114 @@ impl Engine {
         all.into_iter().collect()
     }
 
+    /// Checks claims that `produce` hands over in batches, on every core, while `produce` is
+    /// still running on the calling thread: for callers that can only prepare claims on one
+    /// thread (a binding converting its objects under an interpreter lock), so that checking
+    /// the first batches overlaps with preparing the next.
+    ///
+    /// `produce` calls its argument once per batch; `len(b)` is the number of claims in batch
+    /// `b`, and `claim(b, k)` builds claim `k` of it or borrows it from `b`, on any thread. The calling
+    /// thread blocks only inside `wait`, which must call the function it is given (a binding
+    /// releases its lock around it). Batches come back to the calling thread and are dropped
+    /// there after `wait` returns, so they may hold references that only that thread may
+    /// release; a batch whose check panicked is dropped on the worker while unwinding.
+    ///
+    /// Reports come back in input order. A batch handed over alone is spread over the pool
+    /// as by [`try_check_each`](Engine::try_check_each); with more, each is checked on one
+    /// thread. If `produce` fails, its error is returned (once the batches it handed over are
+    /// done). Otherwise, when claims fail to build, the earliest one's error is returned with
+    /// its index in the whole input, as a serial loop would give. A panic on a worker is
+    /// resumed on the calling thread once every batch is done.
+    ///
+    /// ```
+    /// use cleanclaim::{Engine, parse_claim};
+    /// use std::borrow::Cow;
+    ///
+    /// let claim = parse_claim(include_str!("../../../examples/claims/clean-office-visit.json"))?;
+    /// let batches = vec![vec![claim.clone(); 100], vec![claim.clone(); 50], vec![claim; 7]];
+    /// let checked = Engine::new().try_check_batches(
+    ///     |send| {
+    ///         batches.into_iter().for_each(send);
+    ///         Ok::<(), String>(())
+    ///     },
+    ///     |b| b.len(),
+    ///     |b, k| Ok::<_, String>(Cow::Borrowed(&b[k])),
+    ///     |check| check(),
+    /// );
+    /// assert_eq!(checked.unwrap().unwrap().len(), 157);
+    /// # Ok::<(), cleanclaim::Error>(())
+    /// ```
+    pub fn try_check_batches<B, E, P>(
+        &self,
+        produce: impl FnOnce(&mut dyn FnMut(B)) -> Result<(), P>,
+        len: impl Fn(&B) -> usize,
+        claim: impl for<'b> Fn(&'b B, usize) -> Result<std::borrow::Cow<'b, Claim>, E> + Sync,
+        wait: impl FnOnce(&mut (dyn FnMut() + Send)),
+    ) -> Result<Result<Vec<Report>, (usize, E)>, P>
+    where
+        B: Send + Sync,
+        E: Send,
+    {
+        type Checked<B, E> = (usize, B, Result<Vec<Report>, (usize, E)>);
+        let (claim, len) = (&claim, &len);
+        let mut alone = None;
+        let mut done: Vec<Checked<B, E>> = Vec::new();
+        let (tx, rx) = std::sync::mpsc::channel::<Checked<B, E>>();
+        let produced = rayon::in_place_scope(|scope| {
+            let mut next = 0;
+            // Owns the only `tx` outside the workers, so the channel closes when the last
+            // worker finishes or unwinds: nothing counts what was sent.
+            let mut spawn = move |b: B| {
+                let (base, n, tx) = (next, len(&b), tx.clone());
+                next += n;
+                scope.spawn(move |_| {
+                    let result =
+                        (0..n).map(|k| claim(&b, k).map(|c| self.check(&c)).map_err(|e| (base + k, e))).collect();
+                    let _ = tx.send((base, b, result));
+                });
+            };
+            // The first batch waits for a second: alone, it is worth spreading over the pool.
+            let mut first = None;
+            let mut batches = 0usize;
+            let produced = produce(&mut |b| {
+                batches += 1;
+                match first.take() {
+                    None if batches == 1 => first = Some(b),
+                    held => {
+                        held.into_iter().for_each(&mut spawn);
+                        spawn(b);
+                    }
+                }
+            });
+            drop(spawn);
+            match first {
+                Some(b) if produced.is_ok() => {
+                    let (n, alone) = (len(&b), &mut alone);
+                    wait(&mut move || *alone = Some(self.try_check_each(n, |k| claim(&b, k).map_err(|e| (k, e)))));
+                }
+                Some(_) => {}
+                None => {
+                    let done = &mut done;
+                    wait(&mut move || done.extend(rx.iter()));
+                }
+            }
+            produced
+        });
+        produced?;
+        if let Some(checked) = alone {
+            return Ok(checked);
+        }
+        done.sort_unstable_by_key(|(base, ..)| *base);
+        let mut reports = Vec::with_capacity(done.iter().map(|(_, b, _)| len(b)).sum());
+        for (_, _, result) in done {
+            match result {
+                Ok(r) => reports.extend(r),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Ok(Ok(reports))
+    }
+
     /// Parses JSON (one claim, an array or JSON lines) and checks every claim.
     ///
     /// On bad input nothing is returned but the error; [`check_json_with`](Engine::check_json_with)

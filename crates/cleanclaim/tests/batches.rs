@@ -1,0 +1,169 @@
+//! `Engine::try_check_batches`: batches produced on the calling thread are checked on the pool,
+//! and what comes back is exactly what a serial loop over the claims gives: every report in
+//! input order, or the earliest failing claim's error with its index in the whole input, or
+//! the producer's error. Batches come back to the calling thread; a worker's panic reaches
+//! the caller instead of hanging it.
+
+use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::ThreadId;
+
+use cleanclaim::{Claim, Engine, Report, parse_claim};
+
+fn engine() -> Engine {
+    Engine::builder().as_of(cleanclaim::Date::parse("2026-06-30").unwrap()).build().unwrap()
+}
+
+/// `n` claims with distinct ids; odd ones with a bad total, so reports differ.
+fn claims(n: usize) -> Vec<Claim> {
+    let base = parse_claim(include_str!("../../../examples/claims/clean-office-visit.json")).unwrap();
+    (0..n)
+        .map(|i| {
+            let mut c = base.clone();
+            c.id = format!("C{i}");
+            if i % 2 == 1 {
+                c.total_charge = cleanclaim::Money(1);
+            }
+            c
+        })
+        .collect()
+}
+
+fn ids(reports: &[Report]) -> Vec<Option<String>> {
+    reports.iter().map(|r| r.claim_id.clone()).collect()
+}
+
+/// A batch: its claims' positions in `all`, and which of them fail to build.
+struct Batch<'a> {
+    all: &'a [Claim],
+    range: std::ops::Range<usize>,
+    bad: &'a [usize],
+}
+
+/// Runs `try_check_batches` over `all` cut into batches of the given sizes.
+fn run(
+    all: &[Claim],
+    sizes: &[usize],
+    bad: &[usize],
+    fail_producing: bool,
+) -> Result<Result<Vec<Report>, (usize, String)>, &'static str> {
+    let engine = engine();
+    let waits = AtomicUsize::new(0);
+    let result = engine.try_check_batches(
+        |send| {
+            let mut start = 0;
+            for &n in sizes {
+                send(Batch { all, range: start..start + n, bad });
+                start += n;
+            }
+            if fail_producing { Err("producer failed") } else { Ok(()) }
+        },
+        |b| b.range.len(),
+        |b, k| {
+            let i = b.range.start + k;
+            if b.bad.contains(&i) { Err(format!("claim {i} is bad")) } else { Ok(Cow::Borrowed(&b.all[i])) }
+        },
+        |check| {
+            waits.fetch_add(1, Ordering::Relaxed);
+            check()
+        },
+    );
+    assert!(waits.load(Ordering::Relaxed) <= 1, "the caller blocks in one `wait`");
+    result
+}
+
+#[test]
+fn reports_come_back_in_input_order_however_the_claims_are_cut() {
+    let all = claims(1000);
+    let serial = engine().check_many(&all);
+    for sizes in [&[1000][..], &[1, 999], &[256, 256, 256, 232], &[10; 100], &[0, 500, 0, 500]] {
+        let reports = run(&all, sizes, &[], false).unwrap().unwrap();
+        assert_eq!(ids(&reports), ids(&serial), "{sizes:?}");
+        assert_eq!(reports.iter().map(|r| r.ok).collect::<Vec<_>>(), serial.iter().map(|r| r.ok).collect::<Vec<_>>());
+    }
+    assert!(run(&all, &[], &[], false).unwrap().unwrap().is_empty());
+}
+
+#[test]
+fn the_earliest_bad_claim_wins_with_its_index_in_the_whole_input() {
+    let all = claims(1000);
+    for sizes in [&[1000][..], &[256, 256, 256, 232], &[7; 142]] {
+        let sizes: Vec<usize> = sizes.iter().copied().chain([1000 - sizes.iter().sum::<usize>()]).collect();
+        let err = run(&all, &sizes, &[900, 321, 322, 10_000], false).unwrap().unwrap_err();
+        assert_eq!(err, (321, "claim 321 is bad".to_string()), "{sizes:?}");
+    }
+}
+
+#[test]
+fn a_producer_error_comes_first() {
+    let all = claims(600);
+    for sizes in [&[600][..], &[300, 300], &[]] {
+        assert_eq!(run(&all, sizes, &[5], true).unwrap_err(), "producer failed", "{sizes:?}");
+    }
+}
+
+/// Records the thread that drops it.
+struct Tracked<'a> {
+    claims: Vec<Claim>,
+    dropped_on: &'a std::sync::Mutex<Vec<ThreadId>>,
+}
+
+impl Drop for Tracked<'_> {
+    fn drop(&mut self) {
+        self.dropped_on.lock().unwrap().push(std::thread::current().id());
+    }
+}
+
+#[test]
+fn batches_are_dropped_on_the_calling_thread() {
+    let dropped_on = std::sync::Mutex::new(Vec::new());
+    let all = claims(900);
+    let reports = engine()
+        .try_check_batches(
+            |send| {
+                for part in all.chunks(100) {
+                    send(Tracked { claims: part.to_vec(), dropped_on: &dropped_on });
+                }
+                Ok::<(), ()>(())
+            },
+            |b| b.claims.len(),
+            |b, k| Ok::<_, ()>(Cow::Borrowed(&b.claims[k])),
+            |check| std::thread::scope(|s| s.spawn(check).join().unwrap()),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(reports.len(), 900);
+    let dropped_on = dropped_on.into_inner().unwrap();
+    assert_eq!(dropped_on.len(), 9);
+    assert!(dropped_on.iter().all(|&t| t == std::thread::current().id()), "{dropped_on:?}");
+}
+
+#[test]
+fn a_panic_on_a_worker_reaches_the_caller() {
+    let all = claims(2000);
+    for sizes in [&[2000][..], &[256; 7]] {
+        let sizes: Vec<usize> = sizes.iter().copied().chain([2000 - sizes.iter().sum::<usize>()]).collect();
+        let engine = engine();
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            engine.try_check_batches(
+                |send| {
+                    let mut start = 0;
+                    for &n in &sizes {
+                        send((&all[..], start..start + n));
+                        start += n;
+                    }
+                    Ok::<(), ()>(())
+                },
+                |(_, range)| range.len(),
+                |(all, range), k| {
+                    let i = range.start + k;
+                    assert_ne!(i, 1234, "deliberate test panic");
+                    Ok::<_, ()>(Cow::Borrowed(&all[i]))
+                },
+                |check| check(),
+            )
+        }));
+        assert!(caught.is_err(), "{sizes:?}");
+    }
+}

@@ -33,13 +33,14 @@ impl Rule for DxCodeFirstMissing {
                 continue;
             };
             // Only notes with code references: "code first underlying disease" cannot be checked.
-            let checkable = || cx.codes.icd10cm().code_first_at(id);
-            if checkable().next().is_none() {
+            // Read once (manifestation codes are rare), then held against every other code.
+            let notes: Vec<_> = cx.codes.icd10cm().code_first_at(id).collect();
+            if notes.is_empty() {
                 continue;
             }
-            let satisfied = dx.iter().enumerate().any(|(j, d)| j != i && checkable().any(|n| n.covers(&d.code)));
+            let satisfied = dx.iter().enumerate().any(|(j, d)| j != i && notes.iter().any(|n| n.covers(&d.code)));
             if !satisfied {
-                let quoted: Vec<String> = checkable().map(|n| format!("\"{}\"", n.text)).collect();
+                let quoted: Vec<String> = notes.iter().map(|n| format!("\"{}\"", n.text)).collect();
                 out.claim(
                     format!("diagnoses[{i}].code"),
                     format!(

@@ -160,10 +160,10 @@ impl Hcpcs {
     pub fn lookup_modifier(&self, m: &str) -> Option<HcpcsInfo> {
         self.find(HcpcsKind::Modifier, m).map(|r| self.info(r))
     }
-    /// The added and termination dates of a code ([`lookup`](Self::lookup)'s `added` and
-    /// `terminated`) without copying its descriptions: what the per-line edits need.
-    pub fn dates(&self, code: &str) -> Option<(Option<Ymd>, Option<Ymd>)> {
-        let kind = if code.len() == 2 { HcpcsKind::Modifier } else { HcpcsKind::Procedure };
+    /// The added and termination dates of a procedure code or modifier (`added` and
+    /// `terminated` of [`lookup`](Self::lookup)) without copying its descriptions: what the
+    /// per-line edits need.
+    pub fn dates(&self, kind: HcpcsKind, code: &str) -> Option<(Option<Ymd>, Option<Ymd>)> {
         self.find(kind, code).map(|r| (r.added, r.terminated))
     }
     fn in_force(r: &HcpcsRow, date: Ymd) -> bool {

@@ -8,6 +8,7 @@
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
 use crate::codes::{Modifier, shown};
+use crate::codesets::HcpcsKind;
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -49,8 +50,7 @@ impl Rule for ModifierInvalid {
                     continue;
                 }
                 let date = c.line_date(l);
-                // Two characters (checked above): `dates` reads the modifier table.
-                match hcpcs.dates(m).map(|(_, terminated)| terminated) {
+                match hcpcs.dates(HcpcsKind::Modifier, m).map(|(_, terminated)| terminated) {
                     Some(terminated) => {
                         if let (Some(t), Some(d)) = (terminated, date)
                             && t < d.ymd()

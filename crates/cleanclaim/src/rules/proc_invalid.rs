@@ -11,6 +11,7 @@
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
 use crate::Date;
 use crate::codes::ProcedureCode;
+use crate::codesets::HcpcsKind;
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -43,7 +44,7 @@ impl Rule for ProcInvalid {
             let ymd = date.ymd();
             let level2 = code.as_bytes()[0].is_ascii_uppercase();
             let why = if level2 {
-                match hcpcs.dates(code) {
+                match hcpcs.dates(HcpcsKind::Procedure, code) {
                     Some(dates) => match dates {
                         (_, Some(t)) if t < ymd => format!("HCPCS {code} was terminated after {}", Date::show_ymd(t)),
                         (Some(a), _) if a > ymd => format!("HCPCS {code} is not in force until {}", Date::show_ymd(a)),

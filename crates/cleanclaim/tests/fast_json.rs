@@ -604,23 +604,25 @@ fn mutated_claims_keep_the_contract() {
                 }
             }
         }
-        // Every object with a key repeated, an unknown key, a key with an escape, a missing key.
+        // Every key of every object repeated, removed (serde: missing field, or the default)
+        // and spelled with an escape; every object with an unknown key.
+        let printed = serde_json::to_string(&v).unwrap();
         for path in &all {
             let mut w = v.clone();
             let Value::Object(m) = at_mut(&mut w, path) else { continue };
-            let Some((k0, v0)) = m.iter().next().map(|(k, v)| (k.clone(), v.clone())) else { continue };
+            let fields: Vec<(String, Value)> = m.iter().map(|(k, x)| (k.clone(), x.clone())).collect();
             m.insert("unexpected".into(), Value::from(1));
             tried(&serde_json::to_string(&w).unwrap());
-            let printed = serde_json::to_string(&v).unwrap();
-            let key = serde_json::to_string(&k0).unwrap();
-            let dup = format!("{key}:{v0},{key}:");
-            tried(&printed.replacen(&format!("{key}:"), &dup, 1));
-            let escaped = format!("\"\\u00{:02x}{}", k0.as_bytes()[0], &key[2..]);
-            tried(&printed.replacen(&key, &escaped, 1));
-            let mut w = v.clone();
-            if let Value::Object(m) = at_mut(&mut w, path) {
-                m.remove(&k0);
-                tried(&serde_json::to_string(&w).unwrap());
+            for (k, x) in fields {
+                let key = serde_json::to_string(&k).unwrap();
+                tried(&printed.replacen(&format!("{key}:"), &format!("{key}:{x},{key}:"), 1));
+                let escaped = format!("\"\\u00{:02x}{}", k.as_bytes()[0], &key[2..]);
+                tried(&printed.replacen(&key, &escaped, 1));
+                let mut w = v.clone();
+                if let Value::Object(m) = at_mut(&mut w, path) {
+                    m.remove(&k);
+                    tried(&serde_json::to_string(&w).unwrap());
+                }
             }
         }
     }

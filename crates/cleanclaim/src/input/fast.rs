@@ -31,16 +31,27 @@ use crate::{Date, Money};
 
 /// One claim object, alone in `text` but for whitespace.
 pub(crate) fn claim(text: &str) -> Option<Claim> {
-    let mut r = Reader { text, b: text.as_bytes(), i: 0 };
-    let c = r.claim()?;
-    r.end()?;
+    let mut c = blank_claim();
+    claim_into(text, &mut c)?;
     Some(c)
+}
+
+/// [`claim`] into a claim from [`blank_claim`], which is left in an unspecified state when the
+/// reader declines. Saves the callers that only wrap the claim (`Ok(c)`) a copy of it.
+pub(crate) fn claim_into(text: &str, c: &mut Claim) -> Option<()> {
+    let mut r = Reader { text, b: text.as_bytes(), i: 0 };
+    r.claim(c)?;
+    r.end()
 }
 
 /// A JSON array of claim objects, alone in `text` but for whitespace.
 pub(crate) fn claims(text: &str) -> Option<Vec<Claim>> {
     let mut r = Reader { text, b: text.as_bytes(), i: 0 };
-    let c = r.array(Reader::claim)?;
+    let c = r.array(|r| {
+        let mut c = blank_claim();
+        r.claim(&mut c)?;
+        Some(c)
+    })?;
     r.end()?;
     Some(c)
 }
@@ -60,13 +71,70 @@ enum Num {
 const POW10: [f64; 19] =
     [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
 
-/// Stores a field's value, declining a key seen twice (serde: "duplicate field").
-fn set<T>(slot: &mut Option<T>, v: T) -> Option<()> {
-    if slot.is_some() {
+/// Stores a field's value, declining a key seen twice (serde: "duplicate field"); `bit` is the
+/// field's own bit in its struct's `seen`.
+#[inline(always)]
+fn field<T>(seen: &mut u32, bit: u32, place: &mut T, value: T) -> Option<()> {
+    if *seen & 1 << bit != 0 {
         return None;
     }
-    *slot = Some(v);
+    *seen |= 1 << bit;
+    *place = value;
     Some(())
+}
+
+// The blank values the readers fill in place: literals naming every field, so that a field added
+// to the model fails to compile here until the reader knows it.
+
+/// The claim [`claim_into`] fills.
+pub(crate) fn blank_claim() -> Claim {
+    Claim {
+        id: String::new(),
+        kind: ClaimKind::Professional,
+        frequency: String::new(),
+        payer_claim_control_number: None,
+        billing_provider: blank_provider(),
+        rendering_provider: None,
+        referring_provider: None,
+        attending_provider: None,
+        subscriber: blank_person(),
+        patient: None,
+        payer: Payer { id: None, name: None },
+        place_of_service: None,
+        type_of_bill: None,
+        statement_from: None,
+        statement_to: None,
+        admission_date: None,
+        discharge_date: None,
+        discharge_status: None,
+        diagnoses: Vec::new(),
+        admitting_diagnosis: None,
+        procedures: Vec::new(),
+        lines: Vec::new(),
+        total_charge: Money::ZERO,
+        prior_payer_paid: None,
+    }
+}
+
+fn blank_provider() -> Provider {
+    Provider { npi: None, name: None, tax_id: None, taxonomy: None, address: None }
+}
+
+fn blank_person() -> Person {
+    Person {
+        name: None,
+        member_id: None,
+        group_number: None,
+        birth_date: None,
+        sex: None,
+        address: None,
+        relationship: None,
+    }
+}
+
+/// Declines unless every field of `mask` was seen.
+fn required(seen: u32, mask: u32) -> Option<()> {
+    (seen & mask == mask).then_some(())
 }
 
 /// The index of the first `"`, `\\` or control character in `b`: where a string without escapes
@@ -321,205 +389,204 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // Each struct is read into a literal that names every field, so a field added to the model
+    // fails to compile here. `seen` has a bit per field: a key seen twice declines (serde:
+    // "duplicate field"), and a required field whose bit is missing declines (serde: "missing
+    // field"). Values are written in place: a claim is about 2 KB, and moving it and its parts
+    // from slot to slot was a tenth of the reader's time.
+
     fn name(&mut self) -> Option<PersonName> {
-        let (mut last, mut first, mut middle) = (None, None, None);
+        let mut n = PersonName { last: None, first: None, middle: None };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "last" => set(&mut last, r.opt_string()?),
-            "first" => set(&mut first, r.opt_string()?),
-            "middle" => set(&mut middle, r.opt_string()?),
+            "last" => field(&mut seen, 0, &mut n.last, r.opt_string()?),
+            "first" => field(&mut seen, 1, &mut n.first, r.opt_string()?),
+            "middle" => field(&mut seen, 2, &mut n.middle, r.opt_string()?),
             _ => None,
         })?;
-        Some(PersonName { last: last.flatten(), first: first.flatten(), middle: middle.flatten() })
+        Some(n)
     }
 
     fn address(&mut self) -> Option<Address> {
-        let (mut lines, mut city, mut state, mut postal_code) = (None, None, None, None);
+        let mut a = Address { lines: Vec::new(), city: None, state: None, postal_code: None };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "lines" => set(&mut lines, r.array(Self::string)?),
-            "city" => set(&mut city, r.opt_string()?),
-            "state" => set(&mut state, r.opt_string()?),
-            "postal_code" => set(&mut postal_code, r.opt_string()?),
+            "lines" => field(&mut seen, 0, &mut a.lines, r.array(Self::string)?),
+            "city" => field(&mut seen, 1, &mut a.city, r.opt_string()?),
+            "state" => field(&mut seen, 2, &mut a.state, r.opt_string()?),
+            "postal_code" => field(&mut seen, 3, &mut a.postal_code, r.opt_string()?),
             _ => None,
         })?;
-        Some(Address {
-            lines: lines.unwrap_or_default(),
-            city: city.flatten(),
-            state: state.flatten(),
-            postal_code: postal_code.flatten(),
+        Some(a)
+    }
+
+    fn person(&mut self, p: &mut Person) -> Option<()> {
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "name" => field(&mut seen, 0, &mut p.name, r.opt(Self::name)?),
+            "member_id" => field(&mut seen, 1, &mut p.member_id, r.opt_string()?),
+            "group_number" => field(&mut seen, 2, &mut p.group_number, r.opt_string()?),
+            "birth_date" => field(&mut seen, 3, &mut p.birth_date, r.opt_date()?),
+            "sex" => field(&mut seen, 4, &mut p.sex, r.opt(Self::variant::<Sex>)?),
+            "address" => field(&mut seen, 5, &mut p.address, r.opt(Self::address)?),
+            "relationship" => field(&mut seen, 6, &mut p.relationship, r.opt_string()?),
+            _ => None,
         })
     }
 
-    fn person(&mut self) -> Option<Person> {
-        let (mut name, mut member_id, mut group_number, mut birth_date) = (None, None, None, None);
-        let (mut sex, mut address, mut relationship) = (None, None, None);
+    fn provider(&mut self, p: &mut Provider) -> Option<()> {
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "name" => set(&mut name, r.opt(Self::name)?),
-            "member_id" => set(&mut member_id, r.opt_string()?),
-            "group_number" => set(&mut group_number, r.opt_string()?),
-            "birth_date" => set(&mut birth_date, r.opt_date()?),
-            "sex" => set(&mut sex, r.opt(Self::variant::<Sex>)?),
-            "address" => set(&mut address, r.opt(Self::address)?),
-            "relationship" => set(&mut relationship, r.opt_string()?),
+            "npi" => field(&mut seen, 0, &mut p.npi, r.opt_string()?),
+            "name" => field(&mut seen, 1, &mut p.name, r.opt_string()?),
+            "tax_id" => field(&mut seen, 2, &mut p.tax_id, r.opt_string()?),
+            "taxonomy" => field(&mut seen, 3, &mut p.taxonomy, r.opt_string()?),
+            "address" => field(&mut seen, 4, &mut p.address, r.opt(Self::address)?),
             _ => None,
-        })?;
-        Some(Person {
-            name: name.flatten(),
-            member_id: member_id.flatten(),
-            group_number: group_number.flatten(),
-            birth_date: birth_date.flatten(),
-            sex: sex.flatten(),
-            address: address.flatten(),
-            relationship: relationship.flatten(),
         })
     }
 
-    fn provider(&mut self) -> Option<Provider> {
-        let (mut npi, mut name, mut tax_id, mut taxonomy, mut address) = (None, None, None, None, None);
-        self.object(|r, key| match key {
-            "npi" => set(&mut npi, r.opt_string()?),
-            "name" => set(&mut name, r.opt_string()?),
-            "tax_id" => set(&mut tax_id, r.opt_string()?),
-            "taxonomy" => set(&mut taxonomy, r.opt_string()?),
-            "address" => set(&mut address, r.opt(Self::address)?),
-            _ => None,
-        })?;
-        Some(Provider {
-            npi: npi.flatten(),
-            name: name.flatten(),
-            tax_id: tax_id.flatten(),
-            taxonomy: taxonomy.flatten(),
-            address: address.flatten(),
-        })
+    /// A struct read in place, for the large ones (see [`claim_into`]): the place is a blank
+    /// value when the key is first seen, so `null` leaves `None` and an object fills a blank.
+    fn struct_into<T>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        place: &mut T,
+        read: impl FnOnce(&mut Self, &mut T) -> Option<()>,
+    ) -> Option<()> {
+        if *seen & 1 << bit != 0 {
+            return None;
+        }
+        *seen |= 1 << bit;
+        read(self, place)
+    }
+
+    fn opt_struct_into<T>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        place: &mut Option<T>,
+        blank: fn() -> T,
+        read: impl FnOnce(&mut Self, &mut T) -> Option<()>,
+    ) -> Option<()> {
+        self.struct_into(seen, bit, place, |r, place| if r.null() { Some(()) } else { read(r, place.insert(blank())) })
     }
 
     fn payer(&mut self) -> Option<Payer> {
-        let (mut id, mut name) = (None, None);
+        let mut p = Payer { id: None, name: None };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "id" => set(&mut id, r.opt_string()?),
-            "name" => set(&mut name, r.opt_string()?),
+            "id" => field(&mut seen, 0, &mut p.id, r.opt_string()?),
+            "name" => field(&mut seen, 1, &mut p.name, r.opt_string()?),
             _ => None,
         })?;
-        Some(Payer { id: id.flatten(), name: name.flatten() })
+        Some(p)
     }
 
     fn diagnosis(&mut self) -> Option<Diagnosis> {
-        let (mut code, mut qualifier, mut poa) = (None, None, None);
+        let mut d = Diagnosis { code: String::new(), qualifier: None, poa: None };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "code" => set(&mut code, r.code()?),
-            "qualifier" => set(&mut qualifier, r.opt_string()?),
-            "poa" => set(&mut poa, r.opt_string()?),
+            "code" => field(&mut seen, 0, &mut d.code, r.code()?),
+            "qualifier" => field(&mut seen, 1, &mut d.qualifier, r.opt_string()?),
+            "poa" => field(&mut seen, 2, &mut d.poa, r.opt_string()?),
             _ => None,
         })?;
-        Some(Diagnosis { code: code?, qualifier: qualifier.flatten(), poa: poa.flatten() })
+        required(seen, 0b1)?;
+        Some(d)
     }
 
     fn icd_procedure(&mut self) -> Option<IcdProcedure> {
-        let (mut code, mut date, mut qualifier) = (None, None, None);
+        let mut p = IcdProcedure { code: String::new(), date: None, qualifier: None };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "code" => set(&mut code, r.code()?),
-            "date" => set(&mut date, r.opt_date()?),
-            "qualifier" => set(&mut qualifier, r.opt_string()?),
+            "code" => field(&mut seen, 0, &mut p.code, r.code()?),
+            "date" => field(&mut seen, 1, &mut p.date, r.opt_date()?),
+            "qualifier" => field(&mut seen, 2, &mut p.qualifier, r.opt_string()?),
             _ => None,
         })?;
-        Some(IcdProcedure { code: code?, date: date.flatten(), qualifier: qualifier.flatten() })
+        required(seen, 0b1)?;
+        Some(p)
     }
 
     fn line(&mut self) -> Option<ServiceLine> {
-        let (mut procedure, mut modifiers, mut revenue_code, mut units) = (None, None, None, None);
-        let (mut unit_basis, mut charge, mut pointers, mut date, mut date_to) = (None, None, None, None, None);
-        let (mut place_of_service, mut rendering_provider, mut control_number) = (None, None, None);
+        let mut l = ServiceLine {
+            procedure: None,
+            modifiers: Vec::new(),
+            revenue_code: None,
+            units: 0.0,
+            unit_basis: None,
+            charge: Money::ZERO,
+            pointers: Vec::new(),
+            date: None,
+            date_to: None,
+            place_of_service: None,
+            rendering_provider: None,
+            control_number: None,
+        };
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "procedure" => set(&mut procedure, r.opt_code()?),
-            "modifiers" => set(&mut modifiers, r.array(Self::code)?),
-            "revenue_code" => set(&mut revenue_code, r.opt_code()?),
-            "units" => set(&mut units, r.f64()?),
-            "unit_basis" => set(&mut unit_basis, r.opt_string()?),
-            "charge" => set(&mut charge, r.money()?),
-            "pointers" => set(&mut pointers, r.array(Self::i32)?),
-            "date" => set(&mut date, r.opt_date()?),
-            "date_to" => set(&mut date_to, r.opt_date()?),
-            "place_of_service" => set(&mut place_of_service, r.opt_code()?),
-            "rendering_provider" => set(&mut rendering_provider, r.opt(Self::provider)?),
-            "control_number" => set(&mut control_number, r.opt_string()?),
+            "procedure" => field(&mut seen, 0, &mut l.procedure, r.opt_code()?),
+            "modifiers" => field(&mut seen, 1, &mut l.modifiers, r.array(Self::code)?),
+            "revenue_code" => field(&mut seen, 2, &mut l.revenue_code, r.opt_code()?),
+            "units" => field(&mut seen, 3, &mut l.units, r.f64()?),
+            "unit_basis" => field(&mut seen, 4, &mut l.unit_basis, r.opt_string()?),
+            "charge" => field(&mut seen, 5, &mut l.charge, r.money()?),
+            "pointers" => field(&mut seen, 6, &mut l.pointers, r.array(Self::i32)?),
+            "date" => field(&mut seen, 7, &mut l.date, r.opt_date()?),
+            "date_to" => field(&mut seen, 8, &mut l.date_to, r.opt_date()?),
+            "place_of_service" => field(&mut seen, 9, &mut l.place_of_service, r.opt_code()?),
+            "rendering_provider" => {
+                r.opt_struct_into(&mut seen, 10, &mut l.rendering_provider, blank_provider, Self::provider)
+            }
+            "control_number" => field(&mut seen, 11, &mut l.control_number, r.opt_string()?),
             _ => None,
         })?;
-        Some(ServiceLine {
-            procedure: procedure.flatten(),
-            modifiers: modifiers.unwrap_or_default(),
-            revenue_code: revenue_code.flatten(),
-            units: units?,
-            unit_basis: unit_basis.flatten(),
-            charge: charge?,
-            pointers: pointers.unwrap_or_default(),
-            date: date.flatten(),
-            date_to: date_to.flatten(),
-            place_of_service: place_of_service.flatten(),
-            rendering_provider: rendering_provider.flatten(),
-            control_number: control_number.flatten(),
-        })
+        required(seen, 1 << 3 | 1 << 5)?;
+        Some(l)
     }
 
-    fn claim(&mut self) -> Option<Claim> {
-        let (mut id, mut kind, mut frequency, mut payer_claim_control_number) = (None, None, None, None);
-        let (mut billing_provider, mut rendering_provider) = (None, None);
-        let (mut referring_provider, mut attending_provider) = (None, None);
-        let (mut subscriber, mut patient, mut payer, mut place_of_service) = (None, None, None, None);
-        let (mut type_of_bill, mut statement_from, mut statement_to) = (None, None, None);
-        let (mut admission_date, mut discharge_date, mut discharge_status) = (None, None, None);
-        let (mut diagnoses, mut admitting_diagnosis, mut procedures) = (None, None, None);
-        let (mut lines, mut total_charge, mut prior_payer_paid) = (None, None, None);
+    fn claim(&mut self, c: &mut Claim) -> Option<()> {
+        let mut seen = 0;
         self.object(|r, key| match key {
-            "id" => set(&mut id, r.string()?),
-            "kind" => set(&mut kind, r.variant::<ClaimKind>()?),
-            "frequency" => set(&mut frequency, r.string()?),
-            "payer_claim_control_number" => set(&mut payer_claim_control_number, r.opt_string()?),
-            "billing_provider" => set(&mut billing_provider, r.provider()?),
-            "rendering_provider" => set(&mut rendering_provider, r.opt(Self::provider)?),
-            "referring_provider" => set(&mut referring_provider, r.opt(Self::provider)?),
-            "attending_provider" => set(&mut attending_provider, r.opt(Self::provider)?),
-            "subscriber" => set(&mut subscriber, r.person()?),
-            "patient" => set(&mut patient, r.opt(Self::person)?),
-            "payer" => set(&mut payer, r.payer()?),
-            "place_of_service" => set(&mut place_of_service, r.opt_code()?),
-            "type_of_bill" => set(&mut type_of_bill, r.opt_string()?),
-            "statement_from" => set(&mut statement_from, r.opt_date()?),
-            "statement_to" => set(&mut statement_to, r.opt_date()?),
-            "admission_date" => set(&mut admission_date, r.opt_date()?),
-            "discharge_date" => set(&mut discharge_date, r.opt_date()?),
-            "discharge_status" => set(&mut discharge_status, r.opt_string()?),
-            "diagnoses" => set(&mut diagnoses, r.array(Self::diagnosis)?),
-            "admitting_diagnosis" => set(&mut admitting_diagnosis, r.opt(Self::diagnosis)?),
-            "procedures" => set(&mut procedures, r.array(Self::icd_procedure)?),
-            "lines" => set(&mut lines, r.array(Self::line)?),
-            "total_charge" => set(&mut total_charge, r.money()?),
-            "prior_payer_paid" => set(&mut prior_payer_paid, r.opt(Self::money)?),
+            "id" => field(&mut seen, 0, &mut c.id, r.string()?),
+            "kind" => field(&mut seen, 1, &mut c.kind, r.variant::<ClaimKind>()?),
+            "frequency" => field(&mut seen, 2, &mut c.frequency, r.string()?),
+            "payer_claim_control_number" => field(&mut seen, 3, &mut c.payer_claim_control_number, r.opt_string()?),
+            "billing_provider" => r.struct_into(&mut seen, 4, &mut c.billing_provider, Self::provider),
+            "rendering_provider" => {
+                r.opt_struct_into(&mut seen, 5, &mut c.rendering_provider, blank_provider, Self::provider)
+            }
+            "referring_provider" => {
+                r.opt_struct_into(&mut seen, 6, &mut c.referring_provider, blank_provider, Self::provider)
+            }
+            "attending_provider" => {
+                r.opt_struct_into(&mut seen, 7, &mut c.attending_provider, blank_provider, Self::provider)
+            }
+            "subscriber" => r.struct_into(&mut seen, 8, &mut c.subscriber, Self::person),
+            "patient" => r.opt_struct_into(&mut seen, 9, &mut c.patient, blank_person, Self::person),
+            "payer" => field(&mut seen, 10, &mut c.payer, r.payer()?),
+            "place_of_service" => field(&mut seen, 11, &mut c.place_of_service, r.opt_code()?),
+            "type_of_bill" => field(&mut seen, 12, &mut c.type_of_bill, r.opt_string()?),
+            "statement_from" => field(&mut seen, 13, &mut c.statement_from, r.opt_date()?),
+            "statement_to" => field(&mut seen, 14, &mut c.statement_to, r.opt_date()?),
+            "admission_date" => field(&mut seen, 15, &mut c.admission_date, r.opt_date()?),
+            "discharge_date" => field(&mut seen, 16, &mut c.discharge_date, r.opt_date()?),
+            "discharge_status" => field(&mut seen, 17, &mut c.discharge_status, r.opt_string()?),
+            "diagnoses" => field(&mut seen, 18, &mut c.diagnoses, r.array(Self::diagnosis)?),
+            "admitting_diagnosis" => field(&mut seen, 19, &mut c.admitting_diagnosis, r.opt(Self::diagnosis)?),
+            "procedures" => field(&mut seen, 20, &mut c.procedures, r.array(Self::icd_procedure)?),
+            "lines" => field(&mut seen, 21, &mut c.lines, r.array(Self::line)?),
+            "total_charge" => field(&mut seen, 22, &mut c.total_charge, r.money()?),
+            "prior_payer_paid" => field(&mut seen, 23, &mut c.prior_payer_paid, r.opt(Self::money)?),
             _ => None,
         })?;
-        Some(Claim {
-            id: id?,
-            kind: kind?,
-            frequency: frequency.unwrap_or_else(default_frequency),
-            payer_claim_control_number: payer_claim_control_number.flatten(),
-            billing_provider: billing_provider?,
-            rendering_provider: rendering_provider.flatten(),
-            referring_provider: referring_provider.flatten(),
-            attending_provider: attending_provider.flatten(),
-            subscriber: subscriber?,
-            patient: patient.flatten(),
-            payer: payer?,
-            place_of_service: place_of_service.flatten(),
-            type_of_bill: type_of_bill.flatten(),
-            statement_from: statement_from.flatten(),
-            statement_to: statement_to.flatten(),
-            admission_date: admission_date.flatten(),
-            discharge_date: discharge_date.flatten(),
-            discharge_status: discharge_status.flatten(),
-            diagnoses: diagnoses.unwrap_or_default(),
-            admitting_diagnosis: admitting_diagnosis.flatten(),
-            procedures: procedures.unwrap_or_default(),
-            lines: lines?,
-            total_charge: total_charge?,
-            prior_payer_paid: prior_payer_paid.flatten(),
-        })
+        // id, kind, billing_provider, subscriber, payer, lines, total_charge.
+        required(seen, 1 << 0 | 1 << 1 | 1 << 4 | 1 << 8 | 1 << 10 | 1 << 21 | 1 << 22)?;
+        if seen & 1 << 2 == 0 {
+            c.frequency = default_frequency();
+        }
+        Some(())
     }
 }

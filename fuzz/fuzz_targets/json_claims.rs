@@ -10,7 +10,10 @@ use shared::engine;
 
 /// The fast reader's answer, if any, is serde's: the same value and the same JSON written back
 /// (which also tells `-0.0` units from `0.0`).
-fn same_as_serde<T: PartialEq + std::fmt::Debug + serde::Serialize>(fast: Option<T>, serde: Result<T, serde_json::Error>) {
+fn same_as_serde<T: PartialEq + std::fmt::Debug + serde::Serialize>(
+    fast: Option<T>,
+    serde: Result<T, serde_json::Error>,
+) {
     let Some(fast) = fast else { return };
     match serde {
         Ok(s) => {

@@ -31,7 +31,7 @@ impl Date {
 
     /// Parses `YYYY-MM-DD` or `YYYYMMDD` (surrounding whitespace allowed).
     pub fn parse(s: &str) -> Result<Date, DateError> {
-        let b = s.trim().as_bytes();
+        let b = crate::codes::trim(s).as_bytes();
         let (y, m, d) = match b.len() {
             10 if b[4] == b'-' && b[7] == b'-' => (&b[0..4], &b[5..7], &b[8..10]),
             8 => (&b[0..4], &b[4..6], &b[6..8]),

@@ -332,7 +332,7 @@ pub struct Claim {
     pub prior_payer_paid: Option<Money>,
 }
 
-fn default_frequency() -> String {
+pub(crate) fn default_frequency() -> String {
     "1".to_owned()
 }
 

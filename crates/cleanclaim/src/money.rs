@@ -49,9 +49,20 @@ impl Money {
         (cents <= MAX_CENTS).then_some(Money(if neg { -cents } else { cents }))
     }
 
-    fn from_f64(v: f64) -> Option<Money> {
+    /// A JSON floating-point amount (`125.5`), rounded to the cent.
+    pub(crate) fn from_f64(v: f64) -> Option<Money> {
         let cents = (v * 100.0).round();
         (v.is_finite() && cents.abs() <= MAX_CENTS as f64).then_some(Money(cents as i64))
+    }
+
+    /// A JSON integer amount in whole dollars (`125`, `-3`).
+    pub(crate) fn from_dollars(v: i64) -> Option<Money> {
+        v.checked_mul(100).filter(|c| c.abs() <= MAX_CENTS).map(Money)
+    }
+
+    /// A JSON integer amount above `i64::MAX` fails like any other too large amount.
+    pub(crate) fn from_dollars_u64(v: u64) -> Option<Money> {
+        i64::try_from(v).ok().and_then(Money::from_dollars)
     }
 
     /// Sum that reports overflow instead of wrapping.
@@ -94,14 +105,13 @@ impl<'de> Deserialize<'de> for Money {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an amount in dollars (number or decimal string, at most 2 decimals)")
             }
+            // The conversions are shared with the fast JSON reader (`input::fast`), which must
+            // give the very same amounts.
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
-                v.checked_mul(100)
-                    .filter(|c| c.abs() <= MAX_CENTS)
-                    .map(Money)
-                    .ok_or_else(|| E::custom("amount out of range"))
+                Money::from_dollars(v).ok_or_else(|| E::custom("amount out of range"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
-                i64::try_from(v).map_err(|_| E::custom("amount out of range")).and_then(|v| self.visit_i64(v))
+                Money::from_dollars_u64(v).ok_or_else(|| E::custom("amount out of range"))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
                 Money::from_f64(v).ok_or_else(|| E::custom("amount out of range"))

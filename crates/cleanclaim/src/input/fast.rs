@@ -1,0 +1,592 @@
+//! A JSON reader written for the claim model: it scans bytes straight into a [`Claim`], with
+//! no serde in the way, because generic deserialization (visitors, per-field plumbing, string
+//! scanning that must handle every case) cost about twice what checking the claim does.
+//!
+//! **Contract: accept or decline.** [`claim`] and [`claims`] return either exactly the value
+//! `serde_json::from_str` would return, or `None`, and then the caller runs serde, which also
+//! produces every error message. So this reader handles only the valid common case and declines
+//! anything else rather than decide it: a string escape or control character, an unknown or
+//! duplicate key, a missing required field, a value of a type it does not expect, numbers with
+//! exponents or more than 18 digits, `-0` where an integer is wanted, a struct written as an
+//! array, an enum written as a map, trailing bytes. It must never accept input serde rejects.
+//!
+//! Every value goes through the conversion serde's impls use (`codes::normalize`,
+//! `Date::parse`, the `Money` constructors, the enums' own `Deserialize` on a borrowed string,
+//! `default_frequency`), and numbers are read into serde_json's three kinds (u64, i64, f64)
+//! with its arithmetic, so the two cannot drift apart on values.
+//!
+//! The model cannot drift past it either: each struct is built with a literal naming every field
+//! (a new field fails to compile here), unknown keys decline, and the tests compare this reader
+//! with serde on claims with every field set (`tests/fast_json.rs`).
+
+use serde::Deserialize;
+use serde::de::value::BorrowedStrDeserializer;
+
+use crate::codes::normalize;
+use crate::model::{
+    Address, Claim, ClaimKind, Diagnosis, IcdProcedure, Payer, Person, PersonName, Provider, ServiceLine, Sex,
+    default_frequency,
+};
+use crate::{Date, Money};
+
+/// One claim object, alone in `text` but for whitespace.
+pub(crate) fn claim(text: &str) -> Option<Claim> {
+    let mut c = blank_claim();
+    claim_into(text, &mut c)?;
+    Some(c)
+}
+
+/// [`claim`] into a claim from [`blank_claim`], which is left in an unspecified state when the
+/// reader declines. Saves the callers that only wrap the claim (`Ok(c)`) a copy of it.
+pub(crate) fn claim_into(text: &str, c: &mut Claim) -> Option<()> {
+    let mut r = Reader { text, b: text.as_bytes(), i: 0 };
+    r.claim(c)?;
+    r.end()
+}
+
+/// A JSON array of claim objects, alone in `text` but for whitespace.
+pub(crate) fn claims(text: &str) -> Option<Vec<Claim>> {
+    let mut r = Reader { text, b: text.as_bytes(), i: 0 };
+    let c = r.array(|r| {
+        let mut c = blank_claim();
+        r.claim(&mut c)?;
+        Some(c)
+    })?;
+    r.end()?;
+    Some(c)
+}
+
+/// A number as serde_json parses it: which of the three kinds decides what a field accepts
+/// (`-0` is a float, so an `i32` refuses it).
+#[derive(Clone, Copy)]
+enum Num {
+    U64(u64),
+    I64(i64),
+    F64(f64),
+}
+
+/// serde_json's `f64_from_parts` divides the significand by one of these powers; with a
+/// significand below 2^53 and an exact power, the quotient is the correctly rounded value, so
+/// it is the same with or without serde_json's `float_roundtrip`.
+const POW10: [f64; 19] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+
+/// Stores a field's value, declining a key seen twice (serde: "duplicate field"); `bit` is the
+/// field's own bit in its struct's `seen`.
+#[inline(always)]
+fn field<T>(seen: &mut u32, bit: u32, place: &mut T, value: T) -> Option<()> {
+    if *seen & 1 << bit != 0 {
+        return None;
+    }
+    *seen |= 1 << bit;
+    *place = value;
+    Some(())
+}
+
+// The blank values the readers fill in place: literals naming every field, so that a field added
+// to the model fails to compile here until the reader knows it.
+
+/// The claim [`claim_into`] fills.
+pub(crate) fn blank_claim() -> Claim {
+    Claim {
+        id: String::new(),
+        kind: ClaimKind::Professional,
+        frequency: String::new(),
+        payer_claim_control_number: None,
+        billing_provider: blank_provider(),
+        rendering_provider: None,
+        referring_provider: None,
+        attending_provider: None,
+        subscriber: blank_person(),
+        patient: None,
+        payer: Payer { id: None, name: None },
+        place_of_service: None,
+        type_of_bill: None,
+        statement_from: None,
+        statement_to: None,
+        admission_date: None,
+        discharge_date: None,
+        discharge_status: None,
+        diagnoses: Vec::new(),
+        admitting_diagnosis: None,
+        procedures: Vec::new(),
+        lines: Vec::new(),
+        total_charge: Money::ZERO,
+        prior_payer_paid: None,
+    }
+}
+
+fn blank_provider() -> Provider {
+    Provider { npi: None, name: None, tax_id: None, taxonomy: None, address: None }
+}
+
+fn blank_person() -> Person {
+    Person {
+        name: None,
+        member_id: None,
+        group_number: None,
+        birth_date: None,
+        sex: None,
+        address: None,
+        relationship: None,
+    }
+}
+
+/// Declines unless every field of `mask` was seen.
+fn required(seen: u32, mask: u32) -> Option<()> {
+    (seen & mask == mask).then_some(())
+}
+
+/// The index of the first `"`, `\\` or control character in `b`: where a string without escapes
+/// ends. Sixteen bytes at a time: scanning strings is the largest part of reading a claim, and
+/// with most keys and values shorter than 16 bytes the loop's exit branch is predictable.
+#[inline(always)]
+fn special(b: &[u8]) -> Option<usize> {
+    const ONES: u128 = u128::from_le_bytes([1; 16]);
+    const HIGH: u128 = u128::from_le_bytes([0x80; 16]);
+    // A byte's high bit is set where the byte is below `n` (`n <= 0x80`); the lowest such bit is
+    // exact (borrows only run upwards), and it is the only one used.
+    let below = |x: u128, n: u8| x.wrapping_sub(ONES * u128::from(n)) & !x & HIGH;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 16) {
+        let x = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+        let hits = below(x ^ (ONES * u128::from(b'"')), 1) | below(x ^ (ONES * u128::from(b'\\')), 1) | below(x, 0x20);
+        if hits != 0 {
+            return Some(i + hits.trailing_zeros() as usize / 8);
+        }
+        i += 16;
+    }
+    b[i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Skips JSON whitespace (exactly serde_json's four bytes) and returns the next byte.
+    #[inline(always)]
+    fn peek(&mut self) -> Option<u8> {
+        // Compact JSON has no whitespace between tokens: one test in the common case.
+        match self.b.get(self.i) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => self.skip_whitespace(),
+        }
+    }
+
+    #[cold]
+    fn skip_whitespace(&mut self) -> Option<u8> {
+        while let Some(&c) = self.b.get(self.i) {
+            if !matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(c);
+            }
+            self.i += 1;
+        }
+        None
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    fn end(&mut self) -> Option<()> {
+        self.peek().is_none().then_some(())
+    }
+
+    /// `null`, consumed; anything else is left for the value's reader.
+    fn null(&mut self) -> bool {
+        let found = self.peek() == Some(b'n') && self.b[self.i..].starts_with(b"null");
+        if found {
+            self.i += 4;
+        }
+        found
+    }
+
+    /// A string without escapes, borrowed from the input.
+    #[inline(always)]
+    fn str(&mut self) -> Option<&'a str> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let rest = &self.b[start..];
+        // Escapes and control characters (serde_json refuses raw ones) decline.
+        let n = special(rest)?;
+        if rest[n] != b'"' {
+            return None;
+        }
+        self.i = start + n + 1;
+        // Both ends are next to an ASCII quote, so they are char boundaries.
+        self.text.get(start..start + n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_owned)
+    }
+
+    /// `null` or a value (serde's `Option`: `None` for null or a missing key).
+    fn opt<T>(&mut self, value: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.null() { Some(None) } else { value(self).map(Some) }
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        self.opt(Self::string)
+    }
+
+    /// A code, normalized as `serde_norm::code` does.
+    fn code(&mut self) -> Option<String> {
+        self.str().map(normalize)
+    }
+
+    fn opt_code(&mut self) -> Option<Option<String>> {
+        self.opt(Self::code)
+    }
+
+    fn date(&mut self) -> Option<Date> {
+        Date::parse(self.str()?).ok()
+    }
+
+    fn opt_date(&mut self) -> Option<Option<Date>> {
+        self.opt(Self::date)
+    }
+
+    /// A unit-variant enum from its name, by the type's own `Deserialize` (renames included).
+    fn variant<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        let d = BorrowedStrDeserializer::<serde::de::value::Error>::new(self.str()?);
+        T::deserialize(d).ok()
+    }
+
+    /// A JSON number as serde_json reads it, or `None` for the rare syntax it leaves to serde.
+    fn number(&mut self) -> Option<Num> {
+        self.peek()?;
+        let b = self.b;
+        let mut i = self.i;
+        let neg = b[i] == b'-';
+        i += usize::from(neg);
+        let start = i;
+        let mut sig: u64 = 0;
+        match *b.get(i)? {
+            b'0' => i += 1,
+            b'1'..=b'9' => {
+                while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                    sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut frac = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                i += 1;
+                frac += 1;
+            }
+            if frac == 0 {
+                return None;
+            }
+        }
+        // A leading zero followed by digits is invalid JSON; exponents are left to serde; 18
+        // digits cannot overflow the u64 the digits were gathered in.
+        if matches!(b.get(i), Some(b'0'..=b'9' | b'e' | b'E')) || i - start - usize::from(frac > 0) > 18 {
+            return None;
+        }
+        self.i = i;
+        Some(if frac == 0 {
+            if !neg {
+                Num::U64(sig)
+            } else if sig == 0 {
+                Num::F64(-0.0)
+            } else {
+                Num::I64(-(sig as i64))
+            }
+        } else {
+            if sig >= 1 << 53 {
+                return None;
+            }
+            let f = sig as f64 / POW10[frac];
+            Num::F64(if neg { -f } else { f })
+        })
+    }
+
+    /// An `f64` field: serde's visitor converts integers with `as`.
+    fn f64(&mut self) -> Option<f64> {
+        Some(match self.number()? {
+            Num::U64(v) => v as f64,
+            Num::I64(v) => v as f64,
+            Num::F64(v) => v,
+        })
+    }
+
+    /// An `i32` field: integers in range only (serde refuses floats, `-0` included).
+    fn i32(&mut self) -> Option<i32> {
+        match self.number()? {
+            Num::U64(v) => i32::try_from(v).ok(),
+            Num::I64(v) => i32::try_from(v).ok(),
+            Num::F64(_) => None,
+        }
+    }
+
+    /// An amount: a number or a decimal string, through `Money`'s own conversions.
+    fn money(&mut self) -> Option<Money> {
+        if self.peek()? == b'"' {
+            return Money::parse(self.str()?);
+        }
+        match self.number()? {
+            Num::U64(v) => Money::from_dollars_u64(v),
+            Num::I64(v) => Money::from_dollars(v),
+            Num::F64(v) => Money::from_f64(v),
+        }
+    }
+
+    /// An object, handing each key to `field`, which reads the value or declines.
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.str()?;
+            // Compact JSON puts the colon right after the key.
+            if self.b.get(self.i) == Some(&b':') {
+                self.i += 1;
+            } else {
+                self.eat(b':')?;
+            }
+            field(self, key)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(out);
+        }
+        loop {
+            out.push(item(self)?);
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    // Each struct is read into a literal that names every field, so a field added to the model
+    // fails to compile here. `seen` has a bit per field: a key seen twice declines (serde:
+    // "duplicate field"), and a required field whose bit is missing declines (serde: "missing
+    // field"). Values are written in place: a claim is about 2 KB, and moving it and its parts
+    // from slot to slot was a tenth of the reader's time.
+
+    fn name(&mut self) -> Option<PersonName> {
+        let mut n = PersonName { last: None, first: None, middle: None };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "last" => field(&mut seen, 0, &mut n.last, r.opt_string()?),
+            "first" => field(&mut seen, 1, &mut n.first, r.opt_string()?),
+            "middle" => field(&mut seen, 2, &mut n.middle, r.opt_string()?),
+            _ => None,
+        })?;
+        Some(n)
+    }
+
+    fn address(&mut self) -> Option<Address> {
+        let mut a = Address { lines: Vec::new(), city: None, state: None, postal_code: None };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "lines" => field(&mut seen, 0, &mut a.lines, r.array(Self::string)?),
+            "city" => field(&mut seen, 1, &mut a.city, r.opt_string()?),
+            "state" => field(&mut seen, 2, &mut a.state, r.opt_string()?),
+            "postal_code" => field(&mut seen, 3, &mut a.postal_code, r.opt_string()?),
+            _ => None,
+        })?;
+        Some(a)
+    }
+
+    fn person(&mut self, p: &mut Person) -> Option<()> {
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "name" => field(&mut seen, 0, &mut p.name, r.opt(Self::name)?),
+            "member_id" => field(&mut seen, 1, &mut p.member_id, r.opt_string()?),
+            "group_number" => field(&mut seen, 2, &mut p.group_number, r.opt_string()?),
+            "birth_date" => field(&mut seen, 3, &mut p.birth_date, r.opt_date()?),
+            "sex" => field(&mut seen, 4, &mut p.sex, r.opt(Self::variant::<Sex>)?),
+            "address" => field(&mut seen, 5, &mut p.address, r.opt(Self::address)?),
+            "relationship" => field(&mut seen, 6, &mut p.relationship, r.opt_string()?),
+            _ => None,
+        })
+    }
+
+    fn provider(&mut self, p: &mut Provider) -> Option<()> {
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "npi" => field(&mut seen, 0, &mut p.npi, r.opt_string()?),
+            "name" => field(&mut seen, 1, &mut p.name, r.opt_string()?),
+            "tax_id" => field(&mut seen, 2, &mut p.tax_id, r.opt_string()?),
+            "taxonomy" => field(&mut seen, 3, &mut p.taxonomy, r.opt_string()?),
+            "address" => field(&mut seen, 4, &mut p.address, r.opt(Self::address)?),
+            _ => None,
+        })
+    }
+
+    /// A struct read in place, for the large ones (see [`claim_into`]): the place is a blank
+    /// value when the key is first seen, so `null` leaves `None` and an object fills a blank.
+    fn struct_into<T>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        place: &mut T,
+        read: impl FnOnce(&mut Self, &mut T) -> Option<()>,
+    ) -> Option<()> {
+        if *seen & 1 << bit != 0 {
+            return None;
+        }
+        *seen |= 1 << bit;
+        read(self, place)
+    }
+
+    fn opt_struct_into<T>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        place: &mut Option<T>,
+        blank: fn() -> T,
+        read: impl FnOnce(&mut Self, &mut T) -> Option<()>,
+    ) -> Option<()> {
+        self.struct_into(seen, bit, place, |r, place| if r.null() { Some(()) } else { read(r, place.insert(blank())) })
+    }
+
+    fn payer(&mut self) -> Option<Payer> {
+        let mut p = Payer { id: None, name: None };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "id" => field(&mut seen, 0, &mut p.id, r.opt_string()?),
+            "name" => field(&mut seen, 1, &mut p.name, r.opt_string()?),
+            _ => None,
+        })?;
+        Some(p)
+    }
+
+    fn diagnosis(&mut self) -> Option<Diagnosis> {
+        let mut d = Diagnosis { code: String::new(), qualifier: None, poa: None };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "code" => field(&mut seen, 0, &mut d.code, r.code()?),
+            "qualifier" => field(&mut seen, 1, &mut d.qualifier, r.opt_string()?),
+            "poa" => field(&mut seen, 2, &mut d.poa, r.opt_string()?),
+            _ => None,
+        })?;
+        required(seen, 0b1)?;
+        Some(d)
+    }
+
+    fn icd_procedure(&mut self) -> Option<IcdProcedure> {
+        let mut p = IcdProcedure { code: String::new(), date: None, qualifier: None };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "code" => field(&mut seen, 0, &mut p.code, r.code()?),
+            "date" => field(&mut seen, 1, &mut p.date, r.opt_date()?),
+            "qualifier" => field(&mut seen, 2, &mut p.qualifier, r.opt_string()?),
+            _ => None,
+        })?;
+        required(seen, 0b1)?;
+        Some(p)
+    }
+
+    fn line(&mut self) -> Option<ServiceLine> {
+        let mut l = ServiceLine {
+            procedure: None,
+            modifiers: Vec::new(),
+            revenue_code: None,
+            units: 0.0,
+            unit_basis: None,
+            charge: Money::ZERO,
+            pointers: Vec::new(),
+            date: None,
+            date_to: None,
+            place_of_service: None,
+            rendering_provider: None,
+            control_number: None,
+        };
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "procedure" => field(&mut seen, 0, &mut l.procedure, r.opt_code()?),
+            "modifiers" => field(&mut seen, 1, &mut l.modifiers, r.array(Self::code)?),
+            "revenue_code" => field(&mut seen, 2, &mut l.revenue_code, r.opt_code()?),
+            "units" => field(&mut seen, 3, &mut l.units, r.f64()?),
+            "unit_basis" => field(&mut seen, 4, &mut l.unit_basis, r.opt_string()?),
+            "charge" => field(&mut seen, 5, &mut l.charge, r.money()?),
+            "pointers" => field(&mut seen, 6, &mut l.pointers, r.array(Self::i32)?),
+            "date" => field(&mut seen, 7, &mut l.date, r.opt_date()?),
+            "date_to" => field(&mut seen, 8, &mut l.date_to, r.opt_date()?),
+            "place_of_service" => field(&mut seen, 9, &mut l.place_of_service, r.opt_code()?),
+            "rendering_provider" => {
+                r.opt_struct_into(&mut seen, 10, &mut l.rendering_provider, blank_provider, Self::provider)
+            }
+            "control_number" => field(&mut seen, 11, &mut l.control_number, r.opt_string()?),
+            _ => None,
+        })?;
+        required(seen, 1 << 3 | 1 << 5)?;
+        Some(l)
+    }
+
+    fn claim(&mut self, c: &mut Claim) -> Option<()> {
+        let mut seen = 0;
+        self.object(|r, key| match key {
+            "id" => field(&mut seen, 0, &mut c.id, r.string()?),
+            "kind" => field(&mut seen, 1, &mut c.kind, r.variant::<ClaimKind>()?),
+            "frequency" => field(&mut seen, 2, &mut c.frequency, r.string()?),
+            "payer_claim_control_number" => field(&mut seen, 3, &mut c.payer_claim_control_number, r.opt_string()?),
+            "billing_provider" => r.struct_into(&mut seen, 4, &mut c.billing_provider, Self::provider),
+            "rendering_provider" => {
+                r.opt_struct_into(&mut seen, 5, &mut c.rendering_provider, blank_provider, Self::provider)
+            }
+            "referring_provider" => {
+                r.opt_struct_into(&mut seen, 6, &mut c.referring_provider, blank_provider, Self::provider)
+            }
+            "attending_provider" => {
+                r.opt_struct_into(&mut seen, 7, &mut c.attending_provider, blank_provider, Self::provider)
+            }
+            "subscriber" => r.struct_into(&mut seen, 8, &mut c.subscriber, Self::person),
+            "patient" => r.opt_struct_into(&mut seen, 9, &mut c.patient, blank_person, Self::person),
+            "payer" => field(&mut seen, 10, &mut c.payer, r.payer()?),
+            "place_of_service" => field(&mut seen, 11, &mut c.place_of_service, r.opt_code()?),
+            "type_of_bill" => field(&mut seen, 12, &mut c.type_of_bill, r.opt_string()?),
+            "statement_from" => field(&mut seen, 13, &mut c.statement_from, r.opt_date()?),
+            "statement_to" => field(&mut seen, 14, &mut c.statement_to, r.opt_date()?),
+            "admission_date" => field(&mut seen, 15, &mut c.admission_date, r.opt_date()?),
+            "discharge_date" => field(&mut seen, 16, &mut c.discharge_date, r.opt_date()?),
+            "discharge_status" => field(&mut seen, 17, &mut c.discharge_status, r.opt_string()?),
+            "diagnoses" => field(&mut seen, 18, &mut c.diagnoses, r.array(Self::diagnosis)?),
+            "admitting_diagnosis" => field(&mut seen, 19, &mut c.admitting_diagnosis, r.opt(Self::diagnosis)?),
+            "procedures" => field(&mut seen, 20, &mut c.procedures, r.array(Self::icd_procedure)?),
+            "lines" => field(&mut seen, 21, &mut c.lines, r.array(Self::line)?),
+            "total_charge" => field(&mut seen, 22, &mut c.total_charge, r.money()?),
+            "prior_payer_paid" => field(&mut seen, 23, &mut c.prior_payer_paid, r.opt(Self::money)?),
+            _ => None,
+        })?;
+        // id, kind, billing_provider, subscriber, payer, lines, total_charge.
+        required(seen, 1 << 0 | 1 << 1 | 1 << 4 | 1 << 8 | 1 << 10 | 1 << 21 | 1 << 22)?;
+        if seen & 1 << 2 == 0 {
+            c.frequency = default_frequency();
+        }
+        Some(())
+    }
+}

@@ -8,19 +8,16 @@
 use crate::date::Ymd;
 use crate::model::Period;
 
-/// A code's key, its position in the key table and its newest validity period (`from > to`
-/// when there is none, or when an older period overlaps it: then the caller must scan every
-/// period to give the same answer as a scan in table order). The hash slot *is* this entry,
-/// so a probe that finds the key has its answer in the same cache line: one memory access per
-/// look-up, where a slot holding only a position costs a second, dependent one.
-#[derive(Debug, Clone, Copy, Default)]
-struct Entry<F> {
-    /// 0 = empty slot (no code has an empty key).
+/// A code's key with its newest validity period (`from > to` when there is none, or when an
+/// older period overlaps it: then the caller must scan every period to give the same answer as
+/// a scan in table order). Key and period share a cache line: a probe reads the slot, then
+/// this.
+#[derive(Debug, Clone, Copy)]
+struct Newest<F> {
     key: u64,
     from: Ymd,
     to: Ymd,
     flags: F,
-    index: u32,
 }
 
 /// What a look-up found.
@@ -34,50 +31,56 @@ pub(crate) enum Hit<F> {
     Absent,
 }
 
-/// Open-addressing hash of distinct code keys (linear probing, at most four fifths full) whose
-/// slots hold each code's entry. ICD-10-CM's 99 k codes take 3 MiB at 24 bytes a slot; two
-/// arrays (4-byte slots at half load, then the entries in key order) took 3.4 MiB and two
-/// dependent cache misses per look-up.
+/// Open-addressing hash of sorted, distinct code keys (linear probing, at most half full),
+/// plus each code's newest period in key order. A slot holds only a key index (4 bytes), so
+/// the slots of the whole ICD-10-CM table fit in 1 MiB and stay in cache; a run of nearby
+/// codes then reads neighbouring keys and periods.
 #[derive(Debug, Default)]
 pub(crate) struct KeyIndex<F> {
-    slots: Box<[Entry<F>]>,
+    /// Key index + 1; 0 = empty.
+    slots: Box<[u32]>,
     /// `64 - log2(slots.len())`: the hash is the top bits of a multiplicative mix.
     shift: u32,
+    newest: Box<[Newest<F>]>,
 }
 
 impl<F: Copy + Default> KeyIndex<F> {
-    /// Index `keys` (distinct, non-zero); `periods(i)` are the periods of key `i` in table order.
+    /// Index `keys` (distinct); `periods(i)` are the periods of key `i` in table order.
     pub fn build<I>(keys: &[u64], mut periods: impl FnMut(usize) -> I) -> Self
     where
         I: Iterator<Item = Period<F>>,
     {
-        let cap = (keys.len() + keys.len() / 4 + 1).next_power_of_two().max(16);
-        let mut slots = vec![Entry::default(); cap].into_boxed_slice();
+        let cap = (keys.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; cap].into_boxed_slice();
         let shift = 64 - cap.trailing_zeros();
-        for (i, &key) in keys.iter().enumerate() {
-            let (mut from, mut to, mut flags) = (1, 0, F::default());
-            let mut older: Option<(Ymd, Ymd)> = None;
-            for p in periods(i) {
-                if let Some((f, t)) = older.as_mut() {
-                    *f = (*f).min(from);
-                    *t = (*t).max(to);
-                } else if from <= to {
-                    older = Some((from, to));
-                }
-                (from, to, flags) = (p.from, p.to, p.flags);
-            }
-            // An older period reaching into the newest one would win a scan in table order.
-            if older.is_some_and(|(f, t)| f <= to && from <= t) {
-                (from, to) = (1, 0);
-            }
-            debug_assert_ne!(key, 0, "the empty key marks an empty slot");
-            let mut s = hash(key, shift);
-            while slots[s].key != 0 {
+        for (i, &k) in keys.iter().enumerate() {
+            let mut s = hash(k, shift);
+            while slots[s] != 0 {
                 s = (s + 1) & (cap - 1);
             }
-            slots[s] = Entry { key, from, to, flags, index: i as u32 };
+            slots[s] = i as u32 + 1;
         }
-        KeyIndex { slots, shift }
+        let newest = (0..keys.len())
+            .map(|i| {
+                let (mut from, mut to, mut flags) = (1, 0, F::default());
+                let mut older: Option<(Ymd, Ymd)> = None;
+                for p in periods(i) {
+                    if let Some((f, t)) = older.as_mut() {
+                        *f = (*f).min(from);
+                        *t = (*t).max(to);
+                    } else if from <= to {
+                        older = Some((from, to));
+                    }
+                    (from, to, flags) = (p.from, p.to, p.flags);
+                }
+                // An older period reaching into the newest one would win a scan in table order.
+                if older.is_some_and(|(f, t)| f <= to && from <= t) {
+                    (from, to) = (1, 0);
+                }
+                Newest { key: keys[i], from, to, flags }
+            })
+            .collect();
+        KeyIndex { slots, shift, newest }
     }
 
     /// Index of `key` in the keys this index was built over.
@@ -87,19 +90,17 @@ impl<F: Copy + Default> KeyIndex<F> {
     }
 
     #[inline]
-    fn entry(&self, key: u64) -> Option<(usize, &Entry<F>)> {
-        if self.slots.is_empty() || key == 0 {
+    fn entry(&self, key: u64) -> Option<(usize, &Newest<F>)> {
+        if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
         let mut s = hash(key, self.shift);
         loop {
-            let e = self.slots.get(s)?;
+            let i = (*self.slots.get(s)? as usize).checked_sub(1)?;
+            let e = self.newest.get(i)?;
             if e.key == key {
-                return Some((e.index as usize, e));
-            }
-            if e.key == 0 {
-                return None;
+                return Some((i, e));
             }
             s = (s + 1) & mask;
         }

@@ -62,7 +62,17 @@ pub struct Hcpcs {
     /// Encoded rows (embedded tables), decoded on first use into `rows`.
     raw: &'static [u8],
     rows: std::sync::OnceLock<Vec<HcpcsRow>>,
+    /// Each row's (kind, code) packed in a word, in row order, when every code fits (7 bytes,
+    /// no NUL: true of HCPCS): a look-up is then a binary search over integers instead of
+    /// string compares (every service line's procedure and modifiers are looked up).
+    keys: std::sync::OnceLock<Option<Box<[u64]>>>,
     pub(crate) stale: bool,
+}
+
+/// A (kind, code) pair as one word ordered as the pair is: the kind's byte, then the code's
+/// bytes zero-padded (strings without NUL compare as their padded bytes do).
+fn row_key(kind: HcpcsKind, code: &str) -> Option<u64> {
+    (code.len() <= 7).then(|| (kind as u64) << 56 | crate::refs::key_of(code.as_bytes()).unwrap_or(0) >> 8)
 }
 
 fn bad() -> crate::CodeSetError {
@@ -86,7 +96,14 @@ impl Hcpcs {
         let year = get_varint(meta, &mut pos).ok_or_else(bad)? as u16;
         let source = get_str(meta, &mut pos).ok_or_else(bad)?.to_string();
 
-        Ok(Hcpcs { year, source, stale: year < current_year(), raw: &data[s[1].clone()], rows: Default::default() })
+        Ok(Hcpcs {
+            year,
+            source,
+            stale: year < current_year(),
+            raw: &data[s[1].clone()],
+            rows: Default::default(),
+            keys: Default::default(),
+        })
     }
 
     fn rows(&self) -> &[HcpcsRow] {
@@ -95,7 +112,7 @@ impl Hcpcs {
 
     pub(crate) fn from_rows(year: u16, source: String, mut rows: Vec<HcpcsRow>) -> Self {
         rows.sort_by(|a, b| (a.kind as u8, &a.code).cmp(&(b.kind as u8, &b.code)));
-        Hcpcs { year, source, stale: year < current_year(), raw: &[], rows: rows.into() }
+        Hcpcs { year, source, stale: year < current_year(), raw: &[], rows: rows.into(), keys: Default::default() }
     }
 }
 
@@ -132,8 +149,18 @@ fn decode_rows(b: &[u8]) -> Option<Vec<HcpcsRow>> {
 
 impl Hcpcs {
     fn find(&self, kind: HcpcsKind, code: &str) -> Option<&HcpcsRow> {
-        let i = self.rows().binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok()?;
-        Some(&self.rows()[i])
+        let rows = self.rows();
+        let keys = self.keys.get_or_init(|| {
+            let fits = rows.iter().all(|r| r.code.len() <= 7 && !r.code.contains('\0'));
+            fits.then(|| rows.iter().filter_map(|r| row_key(r.kind, &r.code)).collect())
+        });
+        let i = match keys {
+            // A longer code matches no row; one with a NUL can share a shorter code's key,
+            // which the string compare turns away.
+            Some(keys) => keys.binary_search(&row_key(kind, code)?).ok().filter(|&i| rows[i].code == code)?,
+            None => rows.binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok()?,
+        };
+        Some(&rows[i])
     }
 
     fn info(&self, r: &HcpcsRow) -> HcpcsInfo {
@@ -230,5 +257,31 @@ impl Cpt {
             self.codes.entry(r.code).or_default().push((r.from, r.to));
         }
         self.source = Some(source.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_keys_find_what_the_string_search_finds() {
+        let h = crate::CodeSets::embedded().hcpcs();
+        let by_string = |kind: HcpcsKind, code: &str| {
+            let rows = h.rows();
+            rows.binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok().map(|i| &rows[i])
+        };
+        let mut probes: Vec<(HcpcsKind, String)> = h.rows().iter().map(|r| (r.kind, r.code.clone())).collect();
+        for odd in ["", "A", "A000", "A00000", "A0021\0", "A002\0", "a0021", "ZZZZZ", "25", "2", "250", "LTX", "0"] {
+            probes.extend([(HcpcsKind::Procedure, odd.to_owned()), (HcpcsKind::Modifier, odd.to_owned())]);
+        }
+        for (kind, code) in &probes {
+            assert_eq!(
+                h.find(*kind, code).map(|r| &r.code),
+                by_string(*kind, code).map(|r| &r.code),
+                "{kind:?} {code:?}"
+            );
+        }
+        assert!(h.keys.get().is_some_and(|k| k.is_some()), "every embedded HCPCS code fits a word key");
     }
 }

@@ -388,6 +388,14 @@ impl<'a> Excludes1Of<'a> {
     }
 }
 
+/// Where a note list comes from: a code (by table index), a section, a chapter (number).
+#[derive(Debug, Clone, Copy)]
+enum NoteSource {
+    Code(usize),
+    Section(usize),
+    Chapter(u8),
+}
+
 /// Codes per chunk of [`Excludes1`] cells.
 const EXCLUDES1_CHUNK: usize = 1024;
 
@@ -966,25 +974,9 @@ impl Icd10Cm {
     }
 
     fn decode_notes<'a>(&'a self, off: u32, source: &str, out: &mut Vec<Note<'a>>) {
-        if off == NONE32 {
-            return;
-        }
-        let b = &self.data[self.notes.clone()];
-        let mut pos = off as usize;
-        let Some(n) = get_varint(b, &mut pos) else { return };
-        for _ in 0..n {
-            let Some(kind) = b.get(pos).and_then(|k| NoteKind::from_u8(*k)) else { return };
-            pos += 1;
-            let Some(text) = get_str(b, &mut pos) else { return };
-            let Some(nr) = get_varint(b, &mut pos) else { return };
-            let mut refs = Vec::with_capacity(nr as usize);
-            for _ in 0..nr {
-                if pos + 16 > b.len() {
-                    return;
-                }
-                refs.push(CodeRange { lo: u64_at(b, pos), hi: u64_at(b, pos + 8) });
-                pos += 16;
-            }
+        for n in NoteIter::at(&self.data[self.notes.clone()], off) {
+            let (Some(kind), Ok(text)) = (NoteKind::from_u8(n.kind), std::str::from_utf8(n.text)) else { return };
+            let refs = n.ranges().map(|(lo, hi)| CodeRange { lo, hi }).collect();
             out.push(Note { kind, text, source: source.to_string(), refs });
         }
     }
@@ -1000,23 +992,15 @@ impl Icd10Cm {
     pub fn notes(&self, code: &str) -> Notes<'_> {
         let mut all = Vec::new();
         let Some(i) = self.find(code) else { return Notes::default() };
-        let mut cur = Some(i);
-        let mut guard = 0;
-        while let Some(j) = cur {
-            self.decode_notes(u32_at(self.rec(j), 8), &to_str(self.keys[j]), &mut all);
-            cur = self.parent_idx(j);
-            guard += 1;
-            if guard > 10 {
-                break;
+        for (off, source) in self.note_lists(i) {
+            if off != NONE32 {
+                let label = match source {
+                    NoteSource::Code(j) => to_str(self.keys[j]),
+                    NoteSource::Section(s) => self.sections[s].0.clone(),
+                    NoteSource::Chapter(ch) => format!("chapter {ch}"),
+                };
+                self.decode_notes(off, &label, &mut all);
             }
-        }
-        let s = u16_at(self.rec(i), 16);
-        if let Some((id, _, _, off)) = self.sections.get(s as usize) {
-            self.decode_notes(*off, id, &mut all);
-        }
-        let ch = self.rec(i)[21];
-        if let Some(c) = self.chapters.iter().find(|c| c.0 == ch) {
-            self.decode_notes(c.2, &format!("chapter {ch}"), &mut all);
         }
         let mut n = Notes::default();
         for note in all {
@@ -1069,9 +1053,10 @@ impl Icd10Cm {
     }
 
     /// The note lists that apply to code `i`, nearest first: its own, its ancestors', its
-    /// section's, its chapter's (offsets into the notes section; [`NONE32`] = none).
-    fn note_lists(&self, i: usize) -> [u32; MAX_DEPTH + 3] {
-        let mut lists = [NONE32; MAX_DEPTH + 3];
+    /// section's, its chapter's (offsets into the notes section, [`NONE32`] = none, each with
+    /// where it comes from).
+    fn note_lists(&self, i: usize) -> [(u32, NoteSource); MAX_DEPTH + 3] {
+        let mut lists = [(NONE32, NoteSource::Code(0)); MAX_DEPTH + 3];
         if i >= self.keys.len() {
             return lists;
         }
@@ -1079,17 +1064,18 @@ impl Icd10Cm {
         let mut cur = Some(i);
         for _ in 0..=MAX_DEPTH {
             let Some(j) = cur else { break };
-            lists[n] = u32_at(self.rec(j), 8);
+            lists[n] = (u32_at(self.rec(j), 8), NoteSource::Code(j));
             n += 1;
             cur = self.parent_idx(j);
         }
         let r = self.rec(i);
-        if let Some(sec) = self.sections.get(u16_at(r, 16) as usize) {
-            lists[n] = sec.3;
+        let section = u16_at(r, 16) as usize;
+        if let Some(sec) = self.sections.get(section) {
+            lists[n] = (sec.3, NoteSource::Section(section));
             n += 1;
         }
         if let Some(c) = self.chapters.iter().find(|c| c.0 == r[21]) {
-            lists[n] = c.2;
+            lists[n] = (c.2, NoteSource::Chapter(c.0));
         }
         lists
     }
@@ -1099,7 +1085,7 @@ impl Icd10Cm {
         let b = &self.data[self.notes.clone()];
         self.note_lists(i)
             .into_iter()
-            .flat_map(|off| NoteIter::at(b, off))
+            .flat_map(|(off, _)| NoteIter::at(b, off))
             .filter(|n| n.kind == NoteKind::Excludes1 as u8)
             .flat_map(|n| n.ranges().map(move |(lo, hi)| ExcludesRange { lo, hi, text: n.text_at }))
             .collect()
@@ -1112,7 +1098,7 @@ impl Icd10Cm {
         let b = &self.data[self.notes.clone()];
         self.note_lists(id.0 as usize)
             .into_iter()
-            .flat_map(move |off| NoteIter::at(b, off))
+            .flat_map(move |(off, _)| NoteIter::at(b, off))
             .filter(|n| n.kind == NoteKind::CodeFirst as u8 && !n.refs.is_empty())
             .filter_map(|n| Some(CodeFirstNote { text: std::str::from_utf8(n.text).ok()?, refs: n.refs }))
     }

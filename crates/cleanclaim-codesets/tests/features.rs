@@ -123,7 +123,8 @@ fn notes_and_excludes1() {
     assert!(ch1.excludes1.iter().chain(&ch1.excludes2).any(|x| x.source == "chapter 1"));
     // Each note names where it comes from: the code, an ancestor, the section, the chapter.
     let n = cm().notes("S52521A");
-    let sources: Vec<&str> = n.excludes1.iter().chain(&n.excludes2).chain(&n.other).map(|x| x.source.as_str()).collect();
+    let sources: Vec<&str> =
+        n.excludes1.iter().chain(&n.excludes2).chain(&n.other).map(|x| x.source.as_str()).collect();
     for s in ["S52", "S50-S59", "chapter 19"] {
         assert!(sources.contains(&s), "{s} in {sources:?}");
     }

@@ -45,11 +45,17 @@ impl Rule for DuplicateLine {
         // so a 10,000-line claim stays O(n log n).
         let dup_of: Vec<Option<usize>> = if c.lines.len() <= 64 {
             // Usually no line repeats: then nothing is allocated.
-            let first_dup = (0..c.lines.len()).find(|&i| c.lines[..i].iter().any(|b| key(b) == key(&c.lines[i])));
-            let Some(first) = first_dup else { return };
-            (0..c.lines.len())
-                .map(|i| if i < first { None } else { c.lines[..i].iter().position(|b| key(b) == key(&c.lines[i])) })
-                .collect()
+            let mut dup_of = Vec::new();
+            for (i, l) in c.lines.iter().enumerate() {
+                if let Some(j) = c.lines[..i].iter().position(|b| key(b) == key(l)) {
+                    dup_of.resize(c.lines.len(), None);
+                    dup_of[i] = Some(j);
+                }
+            }
+            if dup_of.is_empty() {
+                return;
+            }
+            dup_of
         } else {
             let mut order: Vec<usize> = (0..c.lines.len()).collect();
             order.sort_by(|&x, &y| key(&c.lines[x]).cmp(&key(&c.lines[y])).then(x.cmp(&y)));

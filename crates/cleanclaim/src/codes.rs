@@ -25,6 +25,25 @@ pub fn normalize(raw: &str) -> String {
     raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// [`normalize`] into `buf`, allocating nothing, for the common case: ASCII, at most 8
+/// characters once dots and spaces are dropped (no code is longer). `None` leaves the input
+/// to [`normalize`].
+pub(crate) fn normalize_into<'b>(raw: &str, buf: &'b mut [u8; 8]) -> Option<&'b str> {
+    let mut n = 0;
+    for &b in trim(raw).as_bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        if b == b'.' || (b as char).is_whitespace() {
+            continue;
+        }
+        *buf.get_mut(n)? = b.to_ascii_uppercase();
+        n += 1;
+    }
+    // ASCII bytes only, so always UTF-8.
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 /// A code as messages show it: as given, or cut to 16 characters when the input is not a
 /// code at all (a message must never echo a megabyte of input).
 pub fn shown(code: &str) -> std::borrow::Cow<'_, str> {
@@ -343,6 +362,37 @@ pub(crate) mod serde_norm {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn normalize_into_agrees_with_normalize() {
+        let inputs = [
+            "E11.9",
+            " e11.9 ",
+            "E119",
+            "S52.521A",
+            "s52 521 a",
+            "Z99.890AB",
+            "Z99.890ABC",
+            "",
+            " ",
+            ".",
+            "E1\t1.9",
+            "E11.9\u{a0}",
+            "É11",
+            "e11.9\n",
+            "123456789",
+            "A.B.C.D.E.F.G.H",
+            "a\u{b}b",
+        ];
+        for raw in inputs {
+            let mut buf = [0; 8];
+            match normalize_into(raw, &mut buf) {
+                Some(code) => assert_eq!(code, normalize(raw), "{raw:?}"),
+                // Only non-ASCII input or more than 8 characters is left to `normalize`.
+                None => assert!(!raw.is_ascii() || normalize(raw).len() > 8, "{raw:?}"),
+            }
+        }
+    }
     use super::*;
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::normalize;
+use crate::codes::{normalize, normalize_into};
 use crate::codesets::{CodeSets, OPEN, Period};
 use crate::{Date, Error};
 
@@ -267,32 +267,10 @@ pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool
 #[inline]
 pub fn icd10cm_valid(codes: &CodeSets, code: &str, date: Date) -> bool {
     let (cm, ymd) = (codes.icd10cm(), date.ymd());
-    match normalize_short(code) {
-        Some((buf, n)) => std::str::from_utf8(&buf[..n]).is_ok_and(|code| cm.is_valid(code, ymd)),
+    match normalize_into(code, &mut [0; 8]) {
+        Some(code) => cm.is_valid(code, ymd),
         None => cm.is_valid(&normalize(code), ymd),
     }
-}
-
-/// [`normalize`] into a stack buffer for the common case (ASCII, at most 8 characters left
-/// after dropping dots and spaces: no code is longer); `None` sends the caller to
-/// [`normalize`].
-fn normalize_short(raw: &str) -> Option<([u8; 8], usize)> {
-    let mut buf = [0u8; 8];
-    let mut n = 0;
-    for &b in raw.trim().as_bytes() {
-        if !b.is_ascii() {
-            return None;
-        }
-        if b == b'.' || (b as char).is_whitespace() {
-            continue;
-        }
-        if n == buf.len() {
-            return None;
-        }
-        buf[n] = b.to_ascii_uppercase();
-        n += 1;
-    }
-    Some((buf, n))
 }
 
 /// What code sets are loaded, as a serializable summary (for `cleanclaim codesets`).

@@ -71,14 +71,21 @@ enum Num {
 const POW10: [f64; 19] =
     [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
 
-/// Stores a field's value, declining a key seen twice (serde: "duplicate field"); `bit` is the
+/// Marks a field as read, declining a key seen twice (serde: "duplicate field"); `bit` is the
 /// field's own bit in its struct's `seen`.
 #[inline(always)]
-fn field<T>(seen: &mut u32, bit: u32, place: &mut T, value: T) -> Option<()> {
+fn first_sight(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & 1 << bit != 0 {
         return None;
     }
     *seen |= 1 << bit;
+    Some(())
+}
+
+/// Stores a field's value the first time its key is seen (see [`first_sight`]).
+#[inline(always)]
+fn field<T>(seen: &mut u32, bit: u32, place: &mut T, value: T) -> Option<()> {
+    first_sight(seen, bit)?;
     *place = value;
     Some(())
 }
@@ -455,10 +462,7 @@ impl<'a> Reader<'a> {
         place: &mut T,
         read: impl FnOnce(&mut Self, &mut T) -> Option<()>,
     ) -> Option<()> {
-        if *seen & 1 << bit != 0 {
-            return None;
-        }
-        *seen |= 1 << bit;
+        first_sight(seen, bit)?;
         read(self, place)
     }
 

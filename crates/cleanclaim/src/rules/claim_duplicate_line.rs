@@ -47,7 +47,8 @@ impl Rule for DuplicateLine {
             // Usually no line repeats: then nothing is allocated.
             let mut dup_of = Vec::new();
             for (i, l) in c.lines.iter().enumerate() {
-                if let Some(j) = c.lines[..i].iter().position(|b| key(b) == key(l)) {
+                let k = key(l);
+                if let Some(j) = c.lines[..i].iter().position(|b| key(b) == k) {
                     dup_of.resize(c.lines.len(), None);
                     dup_of[i] = Some(j);
                 }

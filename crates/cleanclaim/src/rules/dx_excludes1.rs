@@ -32,6 +32,9 @@ impl Rule for DxExcludes1 {
         let cm = cx.codes.icd10cm();
         // Only codes that were looked up can carry notes (`dx.invalid` reports unknown ones).
         // Each code's notes are fetched once, then tested against every other code.
+        if dx.len() < 2 {
+            return;
+        }
         let notes: PerItem<_> = (0..dx.len()).map(|i| cx.dx_id[i].map(|id| cm.excludes1_of(id))).collect();
         let conflict = |a: usize, b: usize| notes[a].and_then(|n| n.conflict(&dx[b].code));
         for i in 0..dx.len() {

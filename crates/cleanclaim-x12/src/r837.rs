@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::io::Read;
 
+use cleanclaim::codes::trim;
 use cleanclaim::model::{Address, IcdProcedure, Payer, PersonName};
 use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Money, Person, Provider, ServiceLine, Sex};
 
@@ -287,25 +288,13 @@ impl<'a, 'b> At<'a, 'b> {
     }
 }
 
-/// `str::trim`, without the Unicode scan when the ends are plain ASCII (every whitespace
-/// character is either at most a space or not ASCII).
-#[inline]
-fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let plain = |c: u8| c > b' ' && c < 0x80;
-    match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) if plain(f) && plain(l) => s,
-        _ => s.trim(),
-    }
-}
-
 fn opt(s: &str) -> Option<String> {
     let t = trim(s);
     if t.is_empty() { None } else { Some(t.to_string()) }
 }
 
 fn code(s: &str) -> String {
-    cleanclaim::codes::normalize(trim(s))
+    cleanclaim::codes::normalize(s)
 }
 
 /// `opt(s).map(|s| code(&s))` without the intermediate string.

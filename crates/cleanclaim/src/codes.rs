@@ -10,7 +10,7 @@ use std::fmt;
 /// `str::trim`, answering without decoding characters when both ends are printable ASCII (the
 /// usual case: every code and date of every claim is trimmed while it is read).
 #[inline]
-pub(crate) fn trim(s: &str) -> &str {
+pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     let graphic = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x7f);
     if graphic(b.first()) && graphic(b.last()) { s } else { s.trim() }
@@ -222,14 +222,7 @@ impl Npi {
     /// Verifies an NPI's shape and check digit without keeping it (allocates nothing: the
     /// `claim.npi_check_digit` edit runs it on every provider of every claim).
     pub fn verify(raw: &str) -> Result<(), NpiError> {
-        // Trimming decodes characters at both ends; a value that starts and ends with a digit
-        // has nothing to trim.
-        let b = raw.as_bytes();
-        let b = if b.first().is_some_and(u8::is_ascii_digit) && b.last().is_some_and(u8::is_ascii_digit) {
-            b
-        } else {
-            raw.trim().as_bytes()
-        };
+        let b = trim(raw).as_bytes();
         if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
             return Err(NpiError::Shape);
         }

@@ -26,8 +26,7 @@ fn blank(v: &Option<String>) -> bool {
 
 /// `s.trim().is_empty()`, stopping at the first character of a filled-in field.
 fn all_space(s: &str) -> bool {
-    // Nearly every value starts with a visible ASCII character: answered without decoding.
-    s.as_bytes().first().is_none_or(|b| !b.is_ascii_graphic()) && s.chars().all(char::is_whitespace)
+    crate::codes::trim(s).is_empty()
 }
 
 fn person(p: &Person, path: &str, member: bool, out: &mut Sink<'_>) {

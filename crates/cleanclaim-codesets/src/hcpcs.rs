@@ -59,14 +59,27 @@ pub struct HcpcsInfo {
 pub struct Hcpcs {
     pub(crate) year: u16,
     pub(crate) source: String,
-    /// Encoded rows (embedded tables), decoded on first use into `rows`.
+    /// Encoded rows (embedded tables), decoded on first use into `table`.
     raw: &'static [u8],
-    rows: std::sync::OnceLock<Vec<HcpcsRow>>,
-    /// Each row's (kind, code) packed in a word, in row order, when every code fits (7 bytes,
-    /// no NUL: true of HCPCS): a look-up is then a binary search over integers instead of
-    /// string compares (every service line's procedure and modifiers are looked up).
-    keys: std::sync::OnceLock<Option<Box<[u64]>>>,
+    table: std::sync::OnceLock<Table>,
     pub(crate) stale: bool,
+}
+
+/// The rows, sorted by (kind, code), and each row's (kind, code) packed in a word when every
+/// code fits (7 bytes, no NUL: true of HCPCS): a look-up is then a binary search over integers
+/// instead of string compares (every service line's procedure and modifiers are looked up).
+#[derive(Debug, Clone, Default)]
+struct Table {
+    rows: Vec<HcpcsRow>,
+    keys: Option<Box<[u64]>>,
+}
+
+impl Table {
+    fn new(rows: Vec<HcpcsRow>) -> Table {
+        let fits = rows.iter().all(|r| r.code.len() <= 7 && !r.code.contains('\0'));
+        let keys = fits.then(|| rows.iter().filter_map(|r| row_key(r.kind, &r.code)).collect());
+        Table { rows, keys }
+    }
 }
 
 /// A (kind, code) pair as one word ordered as the pair is: the kind's byte, then the code's
@@ -96,23 +109,20 @@ impl Hcpcs {
         let year = get_varint(meta, &mut pos).ok_or_else(bad)? as u16;
         let source = get_str(meta, &mut pos).ok_or_else(bad)?.to_string();
 
-        Ok(Hcpcs {
-            year,
-            source,
-            stale: year < current_year(),
-            raw: &data[s[1].clone()],
-            rows: Default::default(),
-            keys: Default::default(),
-        })
+        Ok(Hcpcs { year, source, stale: year < current_year(), raw: &data[s[1].clone()], table: Default::default() })
     }
 
     fn rows(&self) -> &[HcpcsRow] {
-        self.rows.get_or_init(|| decode_rows(self.raw).unwrap_or_default())
+        &self.table().rows
+    }
+
+    fn table(&self) -> &Table {
+        self.table.get_or_init(|| Table::new(decode_rows(self.raw).unwrap_or_default()))
     }
 
     pub(crate) fn from_rows(year: u16, source: String, mut rows: Vec<HcpcsRow>) -> Self {
         rows.sort_by(|a, b| (a.kind as u8, &a.code).cmp(&(b.kind as u8, &b.code)));
-        Hcpcs { year, source, stale: year < current_year(), raw: &[], rows: rows.into(), keys: Default::default() }
+        Hcpcs { year, source, stale: year < current_year(), raw: &[], table: Table::new(rows).into() }
     }
 }
 
@@ -149,11 +159,7 @@ fn decode_rows(b: &[u8]) -> Option<Vec<HcpcsRow>> {
 
 impl Hcpcs {
     fn find(&self, kind: HcpcsKind, code: &str) -> Option<&HcpcsRow> {
-        let rows = self.rows();
-        let keys = self.keys.get_or_init(|| {
-            let fits = rows.iter().all(|r| r.code.len() <= 7 && !r.code.contains('\0'));
-            fits.then(|| rows.iter().filter_map(|r| row_key(r.kind, &r.code)).collect())
-        });
+        let Table { rows, keys } = self.table();
         let i = match keys {
             // A longer code matches no row; one with a NUL can share a shorter code's key,
             // which the string compare turns away.
@@ -282,6 +288,6 @@ mod tests {
                 "{kind:?} {code:?}"
             );
         }
-        assert!(h.keys.get().is_some_and(|k| k.is_some()), "every embedded HCPCS code fits a word key");
+        assert!(h.table().keys.is_some(), "every embedded HCPCS code fits a word key");
     }
 }

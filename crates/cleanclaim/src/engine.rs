@@ -176,6 +176,9 @@ impl Engine {
     /// its index in the whole input, as a serial loop would give. A panic on a worker is
     /// resumed on the calling thread once every batch is done.
     ///
+    /// Call it from outside rayon's pool: `wait` blocks the calling thread on a channel, and a
+    /// pool thread blocked there could be the one its batches wait for.
+    ///
     /// ```
     /// use cleanclaim::{Engine, parse_claim};
     /// use std::borrow::Cow;
@@ -207,6 +210,7 @@ impl Engine {
     {
         type Checked<B, E> = (usize, B, Result<Vec<Report>, (usize, E)>);
         let (claim, len) = (&claim, &len);
+        debug_assert!(rayon::current_thread_index().is_none(), "try_check_batches called from the rayon pool");
         let mut alone = None;
         let mut done: Vec<Checked<B, E>> = Vec::new();
         let (tx, rx) = std::sync::mpsc::channel::<Checked<B, E>>();

@@ -1,12 +1,14 @@
 //! Columns → claims for `Engine.check_frame`, and reports → findings columns. Only reshaping:
 //! each row becomes the same dict a caller would pass to `check`, and the core does the rest.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use cleanclaim::{Error, Report};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
+use crate::convert::str_of;
 use crate::errors::to_pyerr;
 use crate::tape::{Root, Tape};
 
@@ -53,15 +55,16 @@ fn input(msg: String) -> Error {
     Error::Invalid { path: "frame".into(), message: msg }
 }
 
+/// A table's columns by name, all of one length.
 struct Columns<'py> {
-    cols: HashMap<String, Bound<'py, PyList>>,
+    cols: Vec<(String, Bound<'py, PyList>)>,
     rows: usize,
 }
 
 impl<'py> Columns<'py> {
     fn new(d: &Bound<'py, PyDict>, table: &str) -> PyResult<Self> {
         let py = d.py();
-        let mut cols = HashMap::new();
+        let mut cols = Vec::with_capacity(d.len());
         let mut rows = None;
         for (k, v) in d.iter() {
             let name: String = k.extract()?;
@@ -76,30 +79,36 @@ impl<'py> Columns<'py> {
                 }
                 _ => {}
             }
-            cols.insert(name, list);
+            cols.push((name, list));
         }
         Ok(Columns { cols, rows: rows.unwrap_or(0) })
     }
 
-    fn cell(&self, name: &str, row: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match self.cols.get(name) {
-            None => Ok(None),
-            Some(l) => {
-                let v = l.get_item(row)?;
-                let missing = v.is_none()
-                    || v.cast::<pyo3::types::PyFloat>().is_ok_and(|f| f.value().is_nan())
-                    || v.cast::<PyString>().is_ok_and(|s| s.to_cow().is_ok_and(|c| c.is_empty()));
-                Ok((!missing).then_some(v))
-            }
-        }
+    /// The column called `name`. Found once per call, not once per cell: a table has tens of
+    /// columns and tens of thousands of rows.
+    fn get(&self, name: &str) -> Option<&Bound<'py, PyList>> {
+        self.cols.iter().find(|(n, _)| n == name).map(|(_, l)| l)
     }
 }
 
-fn key_of(v: &Bound<'_, PyAny>) -> PyResult<String> {
-    match v.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
-        Err(_) => Ok(v.str()?.to_cow()?.into_owned()),
-    }
+/// Row `row` of `col`, or `None` when the column is absent or the cell is null, NaN or an
+/// empty string.
+fn cell<'py>(col: Option<&Bound<'py, PyList>>, row: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(col) = col else { return Ok(None) };
+    let v = col.get_item(row)?;
+    let missing = v.is_none()
+        || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
+        || v.cast::<PyString>().is_ok() && v.len()? == 0;
+    Ok((!missing).then_some(v))
+}
+
+/// A claim id's text: borrowed from a `str` (the usual case), spelled out for other types.
+fn id_text<'a>(v: &'a Bound<'_, PyAny>, table: &str, row: usize) -> PyResult<Cow<'a, str>> {
+    let text = match v.cast::<PyString>() {
+        Ok(s) => str_of(s).map(Cow::Borrowed),
+        Err(_) => Ok(Cow::Owned(v.str()?.to_cow()?.into_owned())),
+    };
+    text.map_err(|e| to_pyerr(v.py(), &input(format!("{table} row {row}: claim_id is {e}"))))
 }
 
 /// Records one claim per row of `claims` on a tape, attaching the rows of `lines` with the
@@ -109,58 +118,68 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
     let py = claims.py();
     let cc = Columns::new(claims, "claims")?;
     let lc = Columns::new(lines, "lines")?;
-    if !cc.cols.contains_key("claim_id") {
+    let Some(claim_ids) = cc.get("claim_id") else {
         return Err(to_pyerr(py, &input("claims: no `claim_id` column".into())));
-    }
-    if lc.rows > 0 && !lc.cols.contains_key("claim_id") {
+    };
+    let line_ids = lc.get("claim_id");
+    if lc.rows > 0 && line_ids.is_none() {
         return Err(to_pyerr(py, &input("lines: no `claim_id` column".into())));
     }
 
-    let mut ids = Vec::with_capacity(cc.rows);
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(cc.rows);
-    for r in 0..cc.rows {
-        let id = cc
-            .cell("claim_id", r)?
-            .ok_or_else(|| to_pyerr(py, &input(format!("claims row {r}: claim_id is empty"))))?;
-        let key = key_of(&id)?;
-        if by_id.insert(key.clone(), r).is_some() {
+    let id_cells = (0..cc.rows)
+        .map(|r| {
+            cell(Some(claim_ids), r)?.ok_or_else(|| to_pyerr(py, &input(format!("claims row {r}: claim_id is empty"))))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let ids = id_cells.iter().enumerate().map(|(r, v)| id_text(v, "claims", r)).collect::<PyResult<Vec<_>>>()?;
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(cc.rows);
+    for (r, id) in ids.iter().enumerate() {
+        if by_id.insert(id, r).is_some() {
             return Err(to_pyerr(py, &input(format!("claims row {r}: duplicate claim_id"))));
         }
-        ids.push(key);
     }
 
     let mut lines_of: Vec<Vec<(i64, usize)>> = vec![Vec::new(); cc.rows];
+    let line_order = lc.get("line");
+    // Lines usually come grouped by claim: a row with the previous row's id skips the map.
+    let mut prev: Option<(Bound<'_, PyAny>, usize)> = None;
     for r in 0..lc.rows {
-        let id =
-            lc.cell("claim_id", r)?.ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id is empty"))))?;
-        let owner = *by_id
-            .get(&key_of(&id)?)
-            .ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id matches no claim row"))))?;
-        let order = match lc.cell("line", r)? {
+        let id = cell(line_ids, r)?.ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id is empty"))))?;
+        let owner = match &prev {
+            Some((p, owner)) if p.is(&id) || id_text(p, "lines", r)? == id_text(&id, "lines", r)? => *owner,
+            _ => *by_id
+                .get(&*id_text(&id, "lines", r)?)
+                .ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id matches no claim row"))))?,
+        };
+        let order = match cell(line_order, r)? {
             Some(n) => n
                 .extract::<i64>()
                 .map_err(|_| to_pyerr(py, &input(format!("lines row {r}: `line` is not an integer"))))?,
             None => r as i64,
         };
         lines_of[owner].push((order, r));
+        prev = Some((id, owner));
     }
 
+    let claim_cols: Vec<_> = CLAIM_COLUMNS.iter().map(|(col, path)| (*path, cc.get(col))).collect();
+    let line_cols: Vec<_> = LINE_COLUMNS.iter().map(|(col, path)| (*path, lc.get(col))).collect();
+    let dx_cols: Vec<_> = (1..=MAX_DX).map(|n| cc.get(&format!("dx{n}"))).collect();
     let mut tape = Tape::new();
     let mut out = Vec::with_capacity(cc.rows);
-    for (r, id) in ids.into_iter().enumerate() {
+    for (r, id) in ids.iter().enumerate() {
         // Entries in the order the claim dict used to be built in, so that a row with several
         // problems reports the same one first.
         let mut entries: Vec<Entry<'_>> =
             ["billing_provider", "subscriber", "payer"].into_iter().map(|g| Entry::Group(g, Vec::new())).collect();
-        for (col, path) in CLAIM_COLUMNS {
-            if let Some(v) = cc.cell(col, r)? {
+        for &(path, col) in &claim_cols {
+            if let Some(v) = cell(col, r)? {
                 place(&mut entries, path, v);
             }
         }
         let mut dx = Vec::new();
         let mut gap = None;
-        for n in 1..=MAX_DX {
-            match cc.cell(&format!("dx{n}"), r)? {
+        for (n, &col) in (1..).zip(&dx_cols) {
+            match cell(col, r)? {
                 Some(code) => {
                     if let Some(g) = gap {
                         return Err(to_pyerr(
@@ -176,7 +195,7 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
 
         let root = tape.open(false);
         tape.key("id");
-        tape.key(&id);
+        tape.key(id);
         write_entries(&mut tape, &entries);
         tape.key("diagnoses");
         let list = tape.open(true);
@@ -194,8 +213,8 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
         let list = tape.open(true);
         for &(_, lr) in rows.iter() {
             let mut entries = Vec::new();
-            for (col, path) in LINE_COLUMNS {
-                if let Some(v) = lc.cell(col, lr)? {
+            for &(path, col) in &line_cols {
+                if let Some(v) = cell(col, lr)? {
                     place(&mut entries, path, v);
                 }
             }
@@ -265,7 +284,7 @@ fn write_list(tape: &mut Tape, v: &Bound<'_, PyAny>, ints: bool) {
     let Ok(s) = v.cast::<PyString>() else {
         return tape.cell(v);
     };
-    let Ok(text) = s.to_cow() else {
+    let Ok(text) = str_of(s) else {
         return tape.cell(v);
     };
     let list = tape.open(true);

@@ -144,3 +144,17 @@ def test_frame_errors_name_row_and_path_never_the_value(engine) -> None:
     with pytest.raises(cleanclaim.InputError) as ei:
         engine.check_frame(bad, lc)
     assert ei.value.row == 0 and ei.value.path == "subscriber.sex" and canary not in str(ei.value)
+
+
+def test_claim_ids_match_by_text_in_any_row_order(engine) -> None:
+    # Integer ids in the claims table, their text in the lines table, lines interleaved so
+    # that consecutive rows both repeat and change claims.
+    claims = [c for c in unique_ids(source_claims()) if c.get("lines")][:6]
+    for i, c in enumerate(claims):
+        c["id"] = str(100 + i)
+    cc, lc = flatten(claims)
+    cc["claim_id"] = [int(i) for i in cc["claim_id"]]
+    order = sorted(range(len(lc["claim_id"])), key=lambda r: (lc["line"][r], lc["claim_id"][r]))
+    lc = {k: [v[r] for r in order] for k, v in lc.items()}
+    out = engine.check_frame(cc, lc)
+    assert rows_of(out) == expected(engine, claims)

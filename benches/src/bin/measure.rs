@@ -204,8 +204,15 @@ fn check(n: usize) -> Value {
 /// lazy caches).
 fn profile(what: &str, n: usize, rounds: usize) -> Value {
     let (full, mce) = (full_engine(), mce_engine());
-    let claims = if what == "mce" { inpatient(n, 2, false) } else { professional(n, 1) };
+    let claims = match what {
+        "mce" => inpatient(n, 2, false),
+        "validity" | "validity-sorted" => Vec::new(),
+        _ => professional(n, 1),
+    };
     let text = to_jsonl(&claims);
+    let codes = if what.starts_with("validity") { validity_codes(n, what == "validity") } else { Vec::new() };
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let on = cleanclaim::Date::new(2026, 4, 1).expect("valid date");
     let step: Box<dyn Fn() -> usize> = match what {
         "check" => Box::new(|| claims.iter().filter(|c| full.check(c).ok).count()),
         "mce" => Box::new(|| claims.iter().filter(|c| mce.check(c).ok).count()),
@@ -213,7 +220,10 @@ fn profile(what: &str, n: usize, rounds: usize) -> Value {
         "json" => Box::new(|| {
             text.lines().filter(|l| full.check(&cleanclaim::parse_claim(l).expect("valid JSON")).ok).count()
         }),
-        _ => panic!("WHAT is check, mce, parse or json"),
+        "validity" | "validity-sorted" => {
+            Box::new(|| full.icd10cm_validity(&codes, on).into_iter().filter(|v| *v).count())
+        }
+        _ => panic!("WHAT is check, mce, parse, json, validity (codes in random order) or validity-sorted"),
     };
     let t = Instant::now();
     for _ in 0..rounds {
@@ -356,6 +366,32 @@ fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool) -> Value {
     let claims = if institutional { inpatient(n, 11, uniform) } else { professional(n, 11) };
     std::fs::write(path, to_jsonl(&claims)).expect("write");
     json!({"claims": n, "path": path})
+}
+
+/// `n` dotted codes as `gen-codes` writes them (an eighth not in the table), in code order or
+/// shuffled.
+fn validity_codes(n: usize, shuffled: bool) -> Vec<String> {
+    let cm = cleanclaim::codesets::CodeSets::embedded().icd10cm();
+    let valid = cm.valid_codes_on(2026_04_01);
+    let step = (valid.len() / n.max(1)).max(1);
+    let mut out: Vec<String> = valid
+        .iter()
+        .cycle()
+        .step_by(step)
+        .take(n)
+        .enumerate()
+        .map(|(i, code)| cleanclaim::codes::dotted(code) + if i % 8 == 7 { "9Z" } else { "" })
+        .collect();
+    if shuffled {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for i in (1..out.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+    }
+    out
 }
 
 fn gen_codes(path: &str, n: usize) -> Value {

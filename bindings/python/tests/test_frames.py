@@ -158,3 +158,21 @@ def test_claim_ids_match_by_text_in_any_row_order(engine) -> None:
     lc = {k: [v[r] for r in order] for k, v in lc.items()}
     out = engine.check_frame(cc, lc)
     assert rows_of(out) == expected(engine, claims)
+
+
+def test_a_bad_row_past_the_first_chunk_is_named_by_its_own_number(engine) -> None:
+    # Rows are checked in chunks of a few hundred; the error must still name the first bad
+    # row of the whole table.
+    base = [c for c in unique_ids(source_claims()) if c.get("lines")]
+    claims = []
+    for i in range(900):
+        c = dict(base[i % len(base)])
+        c["id"] = f"R{i:05d}"
+        claims.append(c)
+    cc, lc = flatten(claims)
+    for bad in (611, 840):
+        rows = [r for r, cid in enumerate(lc["claim_id"]) if cid == f"R{bad:05d}"]
+        lc["units"] = [("lots" if r == rows[0] else u) for r, u in enumerate(lc["units"])]
+    with pytest.raises(cleanclaim.InputError) as ei:
+        engine.check_frame(cc, lc)
+    assert ei.value.row == 611 and ei.value.path == "lines[0].units"

@@ -40,9 +40,10 @@ enum Tok {
     Map {
         end: u32,
     },
-    /// Values follow up to `end`, the index after them.
+    /// `len` values follow up to `end`, the index after them.
     Seq {
         end: u32,
+        len: u32,
     },
     /// An index into `Tape::bad`.
     Bad(u32),
@@ -164,15 +165,31 @@ impl Tape {
     /// [`Tape::cell`], nested `open`s); [`Tape::close`] ends it.
     pub fn open(&mut self, seq: bool) -> Root {
         let at = self.toks.len() as u32;
-        self.toks.push(if seq { Tok::Seq { end: 0 } } else { Tok::Map { end: 0 } });
+        self.toks.push(if seq { Tok::Seq { end: 0, len: 0 } } else { Tok::Map { end: 0 } });
         Root(at)
     }
 
     pub fn close(&mut self, at: Root) {
         let now = self.toks.len() as u32;
-        if let Tok::Map { end } | Tok::Seq { end } = &mut self.toks[at.0 as usize] {
-            *end = now;
+        match self.toks[at.0 as usize] {
+            Tok::Map { .. } => self.toks[at.0 as usize] = Tok::Map { end: now },
+            Tok::Seq { .. } => self.toks[at.0 as usize] = Tok::Seq { end: now, len: self.items(at.0 + 1, now) },
+            _ => {}
         }
+    }
+
+    /// Values from token `i` up to `end` (a nested container counts once): a list's length,
+    /// which serde's `size_hint` passes on so that each `Vec` is allocated once.
+    fn items(&self, mut i: u32, end: u32) -> u32 {
+        let mut n = 0;
+        while i < end {
+            n += 1;
+            i = match self.toks[i as usize] {
+                Tok::Map { end } | Tok::Seq { end, .. } if end > i => end,
+                _ => i + 1,
+            };
+        }
+        n
     }
 
     /// A map key, or any string value.
@@ -426,12 +443,12 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::Float(f) => v.visit_f64(f),
             Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
             Tok::Map { end } => {
-                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end })?;
+                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end, len: 0 })?;
                 *self.i = end as usize;
                 Ok(out)
             }
-            Tok::Seq { end } => {
-                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end })?;
+            Tok::Seq { end, len } => {
+                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end, len })?;
                 *self.i = end as usize;
                 Ok(out)
             }
@@ -489,6 +506,8 @@ struct Items<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,
     end: u32,
+    /// A list's length (maps: unused).
+    len: u32,
 }
 
 impl<'de> Items<'de, '_> {
@@ -518,5 +537,9 @@ impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, ConvError> {
         self.next(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.len as usize)
     }
 }

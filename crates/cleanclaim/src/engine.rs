@@ -163,7 +163,11 @@ impl Engine {
     /// the first batches overlaps with preparing the next.
     ///
     /// `produce` calls its argument once per batch; `len(b)` is the number of claims in batch
-    /// `b`, and `claim(b, k)` builds claim `k` of it or borrows it from `b`, on any thread. The calling
+    /// `b`, and `claim(b, k)` builds claim `k` of it or borrows it from `b`, on any thread.
+    /// `checked(b)` runs once all of batch `b`'s claims are checked (on the worker, or inside
+    /// `wait` for a batch spread over the pool), before `b` goes back: the place to
+    /// free what only checking needed (a binding's parsed copy of its objects), so that memory
+    /// holds the batches in flight rather than every batch until the end. The calling
     /// thread blocks only inside `wait`, which must call the function it is given (a binding
     /// releases its lock around it). Batches come back to the calling thread and are dropped
     /// there after `wait` returns, so they may hold references that only that thread may
@@ -192,6 +196,7 @@ impl Engine {
     ///     },
     ///     |b| b.len(),
     ///     |b, k| Ok::<_, String>(Cow::Borrowed(&b[k])),
+    ///     |_| {},
     ///     |check| check(),
     /// );
     /// assert_eq!(checked.unwrap().unwrap().len(), 157);
@@ -202,6 +207,7 @@ impl Engine {
         produce: impl FnOnce(&mut dyn FnMut(B)) -> Result<(), P>,
         len: impl Fn(&B) -> usize,
         claim: impl for<'b> Fn(&'b B, usize) -> Result<std::borrow::Cow<'b, Claim>, E> + Sync,
+        checked: impl Fn(&mut B) + Sync,
         wait: impl FnOnce(&mut (dyn FnMut() + Send)),
     ) -> Result<Result<Vec<Report>, (usize, E)>, P>
     where
@@ -209,7 +215,7 @@ impl Engine {
         E: Send,
     {
         type Checked<B, E> = (usize, B, Result<Vec<Report>, (usize, E)>);
-        let (claim, len) = (&claim, &len);
+        let (claim, len, checked) = (&claim, &len, &checked);
         debug_assert!(rayon::current_thread_index().is_none(), "try_check_batches called from the rayon pool");
         let mut alone = None;
         let mut done: Vec<Checked<B, E>> = Vec::new();
@@ -222,8 +228,10 @@ impl Engine {
                 let (base, n, tx) = (next, len(&b), tx.clone());
                 next += n;
                 scope.spawn(move |_| {
+                    let mut b = b;
                     let result =
                         (0..n).map(|k| claim(&b, k).map(|c| self.check(&c)).map_err(|e| (base + k, e))).collect();
+                    checked(&mut b);
                     let _ = tx.send((base, b, result));
                 });
             };
@@ -242,9 +250,12 @@ impl Engine {
             });
             drop(spawn);
             match first {
-                Some(b) if produced.is_ok() => {
+                Some(mut b) if produced.is_ok() => {
                     let (n, alone) = (len(&b), &mut alone);
-                    wait(&mut move || *alone = Some(self.try_check_each(n, |k| claim(&b, k).map_err(|e| (k, e)))));
+                    wait(&mut move || {
+                        *alone = Some(self.try_check_each(n, |k| claim(&b, k).map_err(|e| (k, e))));
+                        checked(&mut b);
+                    });
                 }
                 Some(_) => {}
                 None => {
@@ -259,7 +270,7 @@ impl Engine {
             return Ok(checked);
         }
         done.sort_unstable_by_key(|(base, ..)| *base);
-        let mut reports = Vec::with_capacity(done.iter().map(|(_, b, _)| len(b)).sum());
+        let mut reports = Vec::with_capacity(done.iter().map(|(.., r)| r.as_ref().map_or(0, Vec::len)).sum());
         for (_, _, result) in done {
             match result {
                 Ok(r) => reports.extend(r),

@@ -49,7 +49,7 @@ fn run(
     fail_producing: bool,
 ) -> Result<Result<Vec<Report>, (usize, String)>, &'static str> {
     let engine = engine();
-    let waits = AtomicUsize::new(0);
+    let (waits, freed) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let result = engine.try_check_batches(
         |send| {
             let mut start = 0;
@@ -64,12 +64,20 @@ fn run(
             let i = b.range.start + k;
             if b.bad.contains(&i) { Err(format!("claim {i} is bad")) } else { Ok(Cow::Borrowed(&b.all[i])) }
         },
+        |b| {
+            freed.fetch_add(1, Ordering::Relaxed);
+            // Nothing reads a batch after it is checked: an emptied one must not change a report.
+            b.range = b.range.end..b.range.end;
+        },
         |check| {
             waits.fetch_add(1, Ordering::Relaxed);
             check()
         },
     );
     assert!(waits.load(Ordering::Relaxed) <= 1, "the caller blocks in one `wait`");
+    if !fail_producing {
+        assert_eq!(freed.load(Ordering::Relaxed), sizes.len(), "`checked` runs once per batch");
+    }
     result
 }
 
@@ -129,6 +137,7 @@ fn batches_are_dropped_on_the_calling_thread() {
             },
             |b| b.claims.len(),
             |b, k| Ok::<_, ()>(Cow::Borrowed(&b.claims[k])),
+            |_| {},
             |check| std::thread::scope(|s| s.spawn(check).join().unwrap()),
         )
         .unwrap()
@@ -161,6 +170,7 @@ fn a_panic_on_a_worker_reaches_the_caller() {
                     assert_ne!(i, 1234, "deliberate test panic");
                     Ok::<_, ()>(Cow::Borrowed(&all[i]))
                 },
+                |_| {},
                 |check| check(),
             )
         }));

@@ -312,7 +312,7 @@ pub fn row_error(py: Python<'_>, r: usize, e: Error) -> PyErr {
 }
 
 /// Findings of every report as columns `claim_id, rule, severity, path, message, line`.
-pub fn findings_columns<'py>(py: Python<'py>, reports: &[Report]) -> PyResult<Bound<'py, PyDict>> {
+pub fn findings_columns<'py, 'r>(py: Python<'py>, reports: &'r [Report]) -> PyResult<Bound<'py, PyDict>> {
     let n: usize = reports.iter().map(|r| r.findings.len()).sum();
     let mut claim_id = Vec::with_capacity(n);
     let mut rule = Vec::with_capacity(n);
@@ -320,12 +320,17 @@ pub fn findings_columns<'py>(py: Python<'py>, reports: &[Report]) -> PyResult<Bo
     let mut path = Vec::with_capacity(n);
     let mut message = Vec::with_capacity(n);
     let mut line = Vec::with_capacity(n);
+    // Rule ids, severities and paths repeat across findings: one `str` object per distinct
+    // value instead of one per finding.
+    let mut made: HashMap<&'r str, Bound<'py, PyString>> = HashMap::new();
+    let mut shared = |s: &'r str| made.entry(s).or_insert_with(|| PyString::new(py, s)).clone();
     for r in reports {
+        let id = r.claim_id.as_deref().map(|id| PyString::new(py, id));
         for f in &r.findings {
-            claim_id.push(r.claim_id.as_deref());
-            rule.push(f.rule.as_str());
-            severity.push(f.severity.as_str());
-            path.push(f.path.as_str());
+            claim_id.push(id.clone());
+            rule.push(shared(f.rule.as_str()));
+            severity.push(shared(f.severity.as_str()));
+            path.push(shared(f.path.as_str()));
             message.push(f.message.as_str());
             line.push(f.line);
         }

@@ -1,6 +1,8 @@
 //! `check_837`: engine findings on claims read from X12 point back into the file; broken
 //! transaction sets become reports instead of vanishing.
 
+mod common;
+
 use cleanclaim::{Date, Engine};
 use cleanclaim_x12::check_837;
 
@@ -58,20 +60,8 @@ fn unreadable_input_is_an_error() {
 
 #[test]
 fn every_corpus_837_checks() {
-    let Some(root) = cleanclaim_testkit::corpus_dir("x12") else { return };
-    let dir = root.join("x12");
-    let mut files = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
+    let Some(root) = common::corpus_dir() else { return };
+    let files = common::files(&root.join("x12"));
     // The corpus's deliberately broken 837s; every other 837 must check. A file that starts
     // failing (or starts passing) shows up here by name rather than as a smaller claim count.
     const BROKEN: [&str; 10] = [

@@ -13,10 +13,7 @@ use cleanclaim_billing::{ClaimState, Error, Store, commands, post_835_on};
 use common::{adj, clp, d, remit, reversal_of, svc, write_835};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-billing-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    cleanclaim_testkit::scratch_dir("cleanclaim-billing", name)
 }
 
 /// A remittance paying `n` claims of three lines each (80 % paid, CO-45, PR-1/PR-2).

@@ -34,9 +34,7 @@ fn office_visit() -> serde_json::Value {
 struct Scratch(PathBuf);
 
 fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+    Scratch(cleanclaim_testkit::scratch_dir("cleanclaim-cli", name))
 }
 
 impl std::ops::Deref for Scratch {

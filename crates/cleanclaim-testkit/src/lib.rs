@@ -2,6 +2,7 @@
 //!
 //! The corpus of real public data (code sets, X12 files) lives beside the checkout in
 //! `../shared/corpus` and is never copied into the repository; tests that read it find it here.
+//! Tests that write files get a scratch folder here.
 
 use std::path::PathBuf;
 
@@ -23,4 +24,13 @@ pub fn corpus_dir(part: &str) -> Option<PathBuf> {
     );
     eprintln!("note: corpus not found at {}; skipping corpus tests (set CLEANCLAIM_CORPUS)", dir.display());
     None
+}
+
+/// An empty folder `<temp>/<prefix>-<name>-<pid>` for one test to write in: whatever an earlier
+/// run left under that name is removed first. The caller removes it when done.
+pub fn scratch_dir(prefix: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

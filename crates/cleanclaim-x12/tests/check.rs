@@ -1,16 +1,18 @@
 //! `check_837`: engine findings on claims read from X12 point back into the file; broken
 //! transaction sets become reports instead of vanishing.
 
+mod common;
+
 use cleanclaim::{Date, Engine};
 use cleanclaim_x12::check_837;
 
-const X12: &str = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
-GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~\
-NM1*41*2*SUB*****46*S~PER*IC*X*TE*8005550100~NM1*40*2*REC*****46*R~HL*1**20*1~\
-NM1*85*2*CLINIC*****XX*1234567890~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
+const X12: &str = concat!(
+    common::head_837!(),
+    "NM1*85*2*CLINIC*****XX*1234567890~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
 HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~DMG*D8*19700101*F~NM1*PR*2*PAYER*****PI*P1~\
 CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:E119~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260105~\
-SE*21*0001~GE*1*1~IEA*1*000000001~";
+SE*21*0001~GE*1*1~IEA*1*000000001~"
+);
 
 fn engine() -> Engine {
     Engine::builder().as_of(Date::new(2026, 11, 30).unwrap()).build().unwrap()
@@ -58,20 +60,8 @@ fn unreadable_input_is_an_error() {
 
 #[test]
 fn every_corpus_837_checks() {
-    let Some(root) = cleanclaim_testkit::corpus_dir("x12") else { return };
-    let dir = root.join("x12");
-    let mut files = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
+    let Some(root) = common::corpus_dir() else { return };
+    let files = common::files(&root.join("x12"));
     // The corpus's deliberately broken 837s; every other 837 must check. A file that starts
     // failing (or starts passing) shows up here by name rather than as a smaller claim count.
     const BROKEN: [&str; 10] = [

@@ -3,15 +3,17 @@
 //! goes on (another subscriber, the end of the set, a structural error, the end of the input,
 //! an envelope error), it comes out first, whole and in order.
 
+mod common;
+
 use cleanclaim_x12::read_837_bytes;
 
-const HEAD: &str = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
-GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~\
-NM1*41*2*SUB*****46*S~PER*IC*X*TE*8005550100~NM1*40*2*REC*****46*R~HL*1**20*1~\
-NM1*85*2*CLINIC*****XX*1234567893~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
+const HEAD: &str = concat!(
+    common::head_837!(),
+    "NM1*85*2*CLINIC*****XX*1234567893~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
 HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~DMG*D8*19700101*F~NM1*PR*2*PAYER*****PI*P1~\
 CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:E119~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260105~\
-HL*3**20*1~NM1*85*2*OTHER CLINIC*****XX*1245319599~N3*2 B ST~N4*CITY*ST*12345~";
+HL*3**20*1~NM1*85*2*OTHER CLINIC*****XX*1245319599~N3*2 B ST~N4*CITY*ST*12345~"
+);
 
 const SECOND: &str = "HL*4*3*22*0~SBR*P*18*******CI~NM1*IL*1*ROE*RICK****MI*M2~NM1*PR*2*PAYER*****PI*P2~\
 CLM*C2*50***11:B:1*Y*A*Y*Y~HI*ABK:E119~LX*1~SV1*HC:99213*50*UN*1***1~DTP*472*D8*20260105~";

@@ -237,15 +237,15 @@ impl Engine {
             };
             // The first batch waits for a second: alone, it is worth spreading over the pool.
             let mut first = None;
-            let mut batches = 0usize;
-            let produced = produce(&mut |b| {
-                batches += 1;
-                match first.take() {
-                    None if batches == 1 => first = Some(b),
-                    held => {
-                        held.into_iter().for_each(&mut spawn);
-                        spawn(b);
-                    }
+            let mut got_first = false;
+            let produced = produce(&mut |b| match first.take() {
+                None if !got_first => {
+                    got_first = true;
+                    first = Some(b);
+                }
+                held => {
+                    held.into_iter().for_each(&mut spawn);
+                    spawn(b);
                 }
             });
             drop(spawn);

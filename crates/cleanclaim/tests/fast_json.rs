@@ -2,8 +2,9 @@
 //! (`None`), never accept what serde refuses, and it must accept the plain shapes serde writes
 //! (otherwise every claim silently takes the slow path and the speed-up is fake).
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use cleanclaim::input::{fast_claim, fast_claims};
 use cleanclaim::model::{Address, IcdProcedure, Payer, PersonName};
@@ -12,6 +13,8 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 use serde_json::Value;
+
+use common::{date, json_files, money, root};
 
 /// The contract on one text: serde refuses ⇒ the fast reader declines; serde reads `a` ⇒ the
 /// fast reader declines or reads `a` (compared as values and as re-serialized JSON, which also
@@ -35,14 +38,6 @@ fn accepts(text: &str) {
 }
 
 // ---- arbitrary claims with every field in play --------------------------------------------
-
-fn date() -> impl Strategy<Value = Date> {
-    (1900u16..2100, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| Date::new(y, m, d).unwrap())
-}
-
-fn money() -> impl Strategy<Value = Money> {
-    (-1_000_000i64..100_000_000).prop_map(Money::from_cents)
-}
 
 /// Codes as people write them: any case, dots, surrounding spaces (both readers normalize).
 fn code() -> impl Strategy<Value = String> {
@@ -424,27 +419,13 @@ fn full_claim_names_every_field() {
 
 // ---- mutations of the example claims and the shared vectors ------------------------------
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
 /// The claim texts of `examples/claims` (as written) and of `tests/vectors` (re-printed).
 fn sample_claims() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for p in json_files(&repo().join("examples/claims")) {
+    for p in json_files(&root().join("examples/claims")) {
         out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
     }
-    for p in json_files(&repo().join("tests/vectors")) {
+    for p in json_files(&root().join("tests/vectors")) {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         out.push((p.display().to_string(), serde_json::to_string_pretty(&v["claim"]).unwrap()));
     }

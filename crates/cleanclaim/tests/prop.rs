@@ -1,18 +1,14 @@
 //! Property tests: serde round trips of the model, and no input makes parsing or checking panic.
 
+mod common;
+
 use cleanclaim::model::{Address, IcdProcedure, Payer, PersonName};
-use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Encounter, Engine, Money, Person, Provider, ServiceLine, Sex};
+use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Encounter, Engine, Person, Provider, ServiceLine, Sex};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 
-fn date() -> impl Strategy<Value = Date> {
-    (1900u16..2100, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| Date::new(y, m, d).unwrap())
-}
-
-fn money() -> impl Strategy<Value = Money> {
-    (-1_000_000i64..100_000_000).prop_map(Money::from_cents)
-}
+use common::{date, money};
 
 fn code() -> impl Strategy<Value = String> {
     "[A-Z][0-9][0-9A-Z]{1,5}"

@@ -1,27 +1,15 @@
 //! The JSON Schemas in `docs/` describe what the model accepts and what reports look like:
 //! every example claim and every vector's claim validates, and so does every report.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use cleanclaim::{Claim, Engine};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{json_files, root};
 
 fn schema(name: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("docs").join(name)).unwrap();
     jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -16,11 +16,11 @@
 //! with its arithmetic, so the two cannot drift apart on values.
 //!
 //! Model changes: a key the reader does not know declines, so a new field only needs handling
-//! here to be fast. The blank values below are literals naming every field (the claim's is
-//! `Claim::blank`), so a new field does not compile until someone writes its blank value; its
-//! `match` arm and, for a field without a serde default, the struct's `required` mask must be
-//! added by hand. `tests/fast_json.rs` compares this reader with serde on claims with every field
-//! set and with each key removed in turn.
+//! here to be fast. The blank values below are literals naming every field (the claim's and the
+//! line's are `Claim::blank` and `ServiceLine::blank`), so a new field does not compile until
+//! someone writes its blank value; its `match` arm and, for a field without a serde default, the
+//! struct's `required` mask must be added by hand. `tests/fast_json.rs` compares this reader
+//! with serde on claims with every field set and with each key removed in turn.
 
 use serde::Deserialize;
 use serde::de::value::BorrowedStrDeserializer;
@@ -497,20 +497,7 @@ impl<'a> Reader<'a> {
     }
 
     fn line(&mut self) -> Option<ServiceLine> {
-        let mut l = ServiceLine {
-            procedure: None,
-            modifiers: Vec::new(),
-            revenue_code: None,
-            units: 0.0,
-            unit_basis: None,
-            charge: Money::ZERO,
-            pointers: Vec::new(),
-            date: None,
-            date_to: None,
-            place_of_service: None,
-            rendering_provider: None,
-            control_number: None,
-        };
+        let mut l = ServiceLine::blank();
         let mut seen = 0;
         self.object(|r, key| match key {
             "procedure" => field(&mut seen, 0, &mut l.procedure, r.opt_code()?),

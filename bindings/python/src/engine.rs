@@ -410,7 +410,11 @@ impl PyEngine {
         lines: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
-            let (tape, roots) = crate::frame::tape_from_columns(claims, lines)?;
+            let frame = crate::frame::Frame::new(
+                crate::frame::Columns::new(claims, "claims")?,
+                crate::frame::Columns::new(lines, "lines")?,
+            )?;
+            let (tape, roots) = frame.tape()?;
             let engine = &self.inner;
             let reports =
                 py.detach(|| engine.try_check_each(roots.len(), |r| tape.claim(roots[r]).map_err(|e| (r, e))));

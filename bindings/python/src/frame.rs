@@ -55,14 +55,36 @@ fn input(msg: String) -> Error {
     Error::Invalid { path: "frame".into(), message: msg }
 }
 
-/// A table's columns by name, all of one length.
-struct Columns<'py> {
+/// A table read cell by cell: Python lists of objects ([`Columns`]) or Arrow arrays
+/// ([`crate::arrow::ArrowTable`]). Everything after reading a cell (ids, line order, where a
+/// value goes in the claim) is [`Frame`]'s, the same for both.
+pub trait Table {
+    /// A cell that holds a value.
+    type Cell;
+    fn py(&self) -> Python<'_>;
+    fn rows(&self) -> usize;
+    /// The index of the column called `name`.
+    fn column(&self, name: &str) -> Option<usize>;
+    /// Row `row` of column `col`, or `None` when it is null, NaN or an empty string.
+    fn cell(&self, col: usize, row: usize) -> PyResult<Option<Self::Cell>>;
+    /// A claim id as text: a string as it is, a number spelled out. `Err` names the problem.
+    fn id_text<'a>(&'a self, cell: &'a Self::Cell) -> Result<Cow<'a, str>, String>;
+    /// An integer cell's value (a line number).
+    fn integer(&self, cell: &Self::Cell) -> Option<i64>;
+    /// Records the cell's value; `list` (modifiers, pointers; `true` for integers) also splits
+    /// a comma-separated string into a list.
+    fn write(&self, tape: &mut Tape, cell: &Self::Cell, list: Option<bool>);
+}
+
+/// A table's columns by name, all of one length: Python lists.
+pub struct Columns<'py> {
+    py: Python<'py>,
     cols: Vec<(String, Bound<'py, PyList>)>,
     rows: usize,
 }
 
 impl<'py> Columns<'py> {
-    fn new(d: &Bound<'py, PyDict>, table: &str) -> PyResult<Self> {
+    pub fn new(d: &Bound<'py, PyDict>, table: &str) -> PyResult<Self> {
         let py = d.py();
         let mut cols = Vec::with_capacity(d.len());
         let mut rows = None;
@@ -81,109 +103,158 @@ impl<'py> Columns<'py> {
             }
             cols.push((name, list));
         }
-        Ok(Columns { cols, rows: rows.unwrap_or(0) })
-    }
-
-    /// The column called `name`. Found once per call, not once per cell: a table has tens of
-    /// columns and tens of thousands of rows.
-    fn get(&self, name: &str) -> Option<&Bound<'py, PyList>> {
-        self.cols.iter().find(|(n, _)| n == name).map(|(_, l)| l)
+        Ok(Columns { py, cols, rows: rows.unwrap_or(0) })
     }
 }
 
-/// Row `row` of `col`, or `None` when the column is absent or the cell is null, NaN or an
-/// empty string.
-fn cell<'py>(col: Option<&Bound<'py, PyList>>, row: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let Some(col) = col else { return Ok(None) };
-    let v = col.get_item(row)?;
-    let missing = v.is_none()
-        || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
-        || v.cast::<PyString>().is_ok() && v.len()? == 0;
-    Ok((!missing).then_some(v))
-}
+impl<'py> Table for Columns<'py> {
+    type Cell = Bound<'py, PyAny>;
 
-/// A claim id's text: borrowed from a `str` (the usual case), spelled out for other types.
-fn id_text<'a>(v: &'a Bound<'_, PyAny>, table: &str, row: usize) -> PyResult<Cow<'a, str>> {
-    let text = match v.cast::<PyString>() {
-        Ok(s) => str_of(s).map(Cow::Borrowed),
-        Err(_) => Ok(Cow::Owned(v.str()?.to_cow()?.into_owned())),
-    };
-    text.map_err(|e| to_pyerr(v.py(), &input(format!("{table} row {row}: claim_id is {e}"))))
-}
-
-/// Records one claim per row of `claims` on a tape, attaching the rows of `lines` with the
-/// same `claim_id` in `line` order. Building the core claims ([`Tape::claim`], then
-/// [`row_error`] for a failure) needs no GIL, so it runs on the pool.
-pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) -> PyResult<(Tape, Vec<Root>)> {
-    let py = claims.py();
-    let cc = Columns::new(claims, "claims")?;
-    let lc = Columns::new(lines, "lines")?;
-    let Some(claim_ids) = cc.get("claim_id") else {
-        return Err(to_pyerr(py, &input("claims: no `claim_id` column".into())));
-    };
-    let line_ids = lc.get("claim_id");
-    if lc.rows > 0 && line_ids.is_none() {
-        return Err(to_pyerr(py, &input("lines: no `claim_id` column".into())));
+    fn py(&self) -> Python<'_> {
+        self.py
     }
 
-    let id_cells = (0..cc.rows)
-        .map(|r| {
-            cell(Some(claim_ids), r)?.ok_or_else(|| to_pyerr(py, &input(format!("claims row {r}: claim_id is empty"))))
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let ids = id_cells.iter().enumerate().map(|(r, v)| id_text(v, "claims", r)).collect::<PyResult<Vec<_>>>()?;
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(cc.rows);
-    for (r, id) in ids.iter().enumerate() {
-        if by_id.insert(id, r).is_some() {
-            return Err(to_pyerr(py, &input(format!("claims row {r}: duplicate claim_id"))));
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.cols.iter().position(|(n, _)| n == name)
+    }
+
+    fn cell(&self, col: usize, row: usize) -> PyResult<Option<Self::Cell>> {
+        let v = self.cols[col].1.get_item(row)?;
+        let missing = v.is_none()
+            || v.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
+            || v.cast::<PyString>().is_ok() && v.len()? == 0;
+        Ok((!missing).then_some(v))
+    }
+
+    fn id_text<'a>(&'a self, v: &'a Self::Cell) -> Result<Cow<'a, str>, String> {
+        match v.cast::<PyString>() {
+            Ok(s) => str_of(s).map(Cow::Borrowed).map_err(|e| e.to_string()),
+            Err(_) => v.str().and_then(|s| Ok(Cow::Owned(s.to_cow()?.into_owned()))).map_err(|e| e.to_string()),
         }
     }
 
-    let mut lines_of: Vec<Vec<(i64, usize)>> = vec![Vec::new(); cc.rows];
-    let line_order = lc.get("line");
-    // Lines usually come grouped by claim: a row with the previous row's id skips the map.
-    let mut prev: Option<(Bound<'_, PyAny>, usize)> = None;
-    for r in 0..lc.rows {
-        let id = cell(line_ids, r)?.ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id is empty"))))?;
-        let owner = match &prev {
-            Some((p, owner)) if p.is(&id) || id_text(p, "lines", r)? == id_text(&id, "lines", r)? => *owner,
-            _ => *by_id
-                .get(&*id_text(&id, "lines", r)?)
-                .ok_or_else(|| to_pyerr(py, &input(format!("lines row {r}: claim_id matches no claim row"))))?,
-        };
-        let order = match cell(line_order, r)? {
-            Some(n) => n
-                .extract::<i64>()
-                .map_err(|_| to_pyerr(py, &input(format!("lines row {r}: `line` is not an integer"))))?,
-            None => r as i64,
-        };
-        lines_of[owner].push((order, r));
-        prev = Some((id, owner));
+    fn integer(&self, v: &Self::Cell) -> Option<i64> {
+        v.extract::<i64>().ok()
     }
 
-    let claim_cols: Vec<_> = CLAIM_COLUMNS.iter().map(|(col, path)| (*path, cc.get(col))).collect();
-    let line_cols: Vec<_> = LINE_COLUMNS.iter().map(|(col, path)| (*path, lc.get(col))).collect();
-    let dx_cols: Vec<_> = (1..=MAX_DX).map(|n| cc.get(&format!("dx{n}"))).collect();
-    let mut tape = Tape::new();
-    let mut out = Vec::with_capacity(cc.rows);
-    for (r, id) in ids.iter().enumerate() {
+    fn write(&self, tape: &mut Tape, v: &Self::Cell, list: Option<bool>) {
+        match (list, v.cast::<PyString>().ok().and_then(|s| str_of(s).ok())) {
+            (Some(ints), Some(text)) => write_split(tape, text, ints),
+            _ => tape.cell(v),
+        }
+    }
+}
+
+/// A claims table and its lines table, checked and matched up: each claim row's line rows in
+/// `line` order. [`Frame::write`] then records any claim row on a tape.
+pub struct Frame<T: Table> {
+    claims: T,
+    lines: T,
+    claim_cols: Vec<(&'static [&'static str], Option<usize>)>,
+    line_cols: Vec<(&'static [&'static str], Option<usize>)>,
+    dx_cols: Vec<Option<usize>>,
+    /// Each claim row's id, as the claim's `id`.
+    ids: Vec<String>,
+    /// Each claim row's line rows, sorted.
+    lines_of: Vec<Vec<usize>>,
+}
+
+impl<T: Table> Frame<T> {
+    pub fn new(claims: T, lines: T) -> PyResult<Self> {
+        let py = claims.py();
+        let err = |msg: String| to_pyerr(py, &input(msg));
+        let Some(claim_ids) = claims.column("claim_id") else {
+            return Err(err("claims: no `claim_id` column".into()));
+        };
+        let line_ids = lines.column("claim_id");
+        if lines.rows() > 0 && line_ids.is_none() {
+            return Err(err("lines: no `claim_id` column".into()));
+        }
+
+        let mut ids = Vec::with_capacity(claims.rows());
+        for r in 0..claims.rows() {
+            let id = claims.cell(claim_ids, r)?.ok_or_else(|| err(format!("claims row {r}: claim_id is empty")))?;
+            ids.push(claims.id_text(&id).map_err(|e| err(format!("claims row {r}: claim_id is {e}")))?.into_owned());
+        }
+        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        for (r, id) in ids.iter().enumerate() {
+            if by_id.insert(id, r).is_some() {
+                return Err(err(format!("claims row {r}: duplicate claim_id")));
+            }
+        }
+
+        let mut lines_of: Vec<Vec<(i64, usize)>> = vec![Vec::new(); ids.len()];
+        let line_order = lines.column("line");
+        // Lines usually come grouped by claim: a row with the previous row's id skips the map.
+        let mut prev: Option<(String, usize)> = None;
+        for r in 0..lines.rows() {
+            let id = match line_ids {
+                Some(c) => lines.cell(c, r)?,
+                None => None,
+            };
+            let id = id.ok_or_else(|| err(format!("lines row {r}: claim_id is empty")))?;
+            let text = lines.id_text(&id).map_err(|e| err(format!("lines row {r}: claim_id is {e}")))?;
+            let owner = match &prev {
+                Some((p, owner)) if *p == text => *owner,
+                _ => *by_id.get(&*text).ok_or_else(|| err(format!("lines row {r}: claim_id matches no claim row")))?,
+            };
+            let order = match line_order.map(|c| lines.cell(c, r)).transpose()?.flatten() {
+                Some(n) => lines.integer(&n).ok_or_else(|| err(format!("lines row {r}: `line` is not an integer")))?,
+                None => r as i64,
+            };
+            lines_of[owner].push((order, r));
+            if prev.as_ref().is_none_or(|(p, _)| *p != text) {
+                prev = Some((text.into_owned(), owner));
+            }
+        }
+        let lines_of = lines_of
+            .into_iter()
+            .map(|mut rows| {
+                rows.sort_by_key(|&(order, _)| order);
+                rows.into_iter().map(|(_, r)| r).collect()
+            })
+            .collect();
+
+        Ok(Frame {
+            claim_cols: CLAIM_COLUMNS.iter().map(|(col, path)| (*path, claims.column(col))).collect(),
+            line_cols: LINE_COLUMNS.iter().map(|(col, path)| (*path, lines.column(col))).collect(),
+            dx_cols: (1..=MAX_DX).map(|n| claims.column(&format!("dx{n}"))).collect(),
+            claims,
+            lines,
+            ids,
+            lines_of,
+        })
+    }
+
+    /// Claim rows.
+    pub fn rows(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Records claim row `r` (with its lines) on `tape`.
+    pub fn write(&self, tape: &mut Tape, r: usize) -> PyResult<Root> {
+        let cell = |t: &T, col: Option<usize>, row: usize| col.map(|c| t.cell(c, row)).transpose().map(Option::flatten);
         // Entries in the order the claim dict used to be built in, so that a row with several
         // problems reports the same one first.
-        let mut entries: Vec<Entry<'_>> =
+        let mut entries: Vec<Entry<T::Cell>> =
             ["billing_provider", "subscriber", "payer"].into_iter().map(|g| Entry::Group(g, Vec::new())).collect();
-        for &(path, col) in &claim_cols {
-            if let Some(v) = cell(col, r)? {
+        for &(path, col) in &self.claim_cols {
+            if let Some(v) = cell(&self.claims, col, r)? {
                 place(&mut entries, path, v);
             }
         }
         let mut dx = Vec::new();
         let mut gap = None;
-        for (n, &col) in (1..).zip(&dx_cols) {
-            match cell(col, r)? {
+        for (n, &col) in (1..).zip(&self.dx_cols) {
+            match cell(&self.claims, col, r)? {
                 Some(code) => {
                     if let Some(g) = gap {
                         return Err(to_pyerr(
-                            py,
+                            self.claims.py(),
                             &input(format!("claims row {r}: dx{g} is empty but dx{n} is set (pointers would shift)")),
                         ));
                     }
@@ -195,49 +266,53 @@ pub fn tape_from_columns(claims: &Bound<'_, PyDict>, lines: &Bound<'_, PyDict>) 
 
         let root = tape.open(false);
         tape.key("id");
-        tape.key(id);
-        write_entries(&mut tape, &entries);
+        tape.key(&self.ids[r]);
+        write_entries(&self.claims, tape, &entries);
         tape.key("diagnoses");
         let list = tape.open(true);
         for code in &dx {
             let d = tape.open(false);
             tape.key("code");
-            tape.cell(code);
+            self.claims.write(tape, code, None);
             tape.close(d);
         }
         tape.close(list);
 
-        let rows = &mut lines_of[r];
-        rows.sort_by_key(|&(order, _)| order);
         tape.key("lines");
         let list = tape.open(true);
-        for &(_, lr) in rows.iter() {
+        for &lr in &self.lines_of[r] {
             let mut entries = Vec::new();
-            for &(path, col) in &line_cols {
-                if let Some(v) = cell(col, lr)? {
+            for &(path, col) in &self.line_cols {
+                if let Some(v) = cell(&self.lines, col, lr)? {
                     place(&mut entries, path, v);
                 }
             }
             let l = tape.open(false);
-            write_entries(&mut tape, &entries);
+            write_entries(&self.lines, tape, &entries);
             tape.close(l);
         }
         tape.close(list);
         tape.close(root);
-        out.push(root);
+        Ok(root)
     }
-    Ok((tape, out))
+
+    /// Every claim row on one tape.
+    pub fn tape(&self) -> PyResult<(Tape, Vec<Root>)> {
+        let mut tape = Tape::new();
+        let roots = (0..self.rows()).map(|r| self.write(&mut tape, r)).collect::<PyResult<_>>()?;
+        Ok((tape, roots))
+    }
 }
 
 /// A top-level field of a claim or line being written: a value, or a nested object
 /// (`billing_provider.npi`, ...).
-enum Entry<'py> {
-    Leaf(&'static str, Bound<'py, PyAny>),
-    Group(&'static str, Vec<(&'static str, Bound<'py, PyAny>)>),
+enum Entry<C> {
+    Leaf(&'static str, C),
+    Group(&'static str, Vec<(&'static str, C)>),
 }
 
 /// Adds `value` at a one- or two-part column path.
-fn place<'py>(entries: &mut Vec<Entry<'py>>, path: &[&'static str], value: Bound<'py, PyAny>) {
+fn place<C>(entries: &mut Vec<Entry<C>>, path: &[&'static str], value: C) {
     match path {
         [key] => entries.push(Entry::Leaf(key, value)),
         [group, key] => {
@@ -255,23 +330,24 @@ fn place<'py>(entries: &mut Vec<Entry<'py>>, path: &[&'static str], value: Bound
     }
 }
 
-fn write_entries(tape: &mut Tape, entries: &[Entry<'_>]) {
+fn write_entries<T: Table>(table: &T, tape: &mut Tape, entries: &[Entry<T::Cell>]) {
     for e in entries {
         match e {
             Entry::Leaf(key, v) => {
                 tape.key(key);
-                match *key {
-                    "modifiers" => write_list(tape, v, false),
-                    "pointers" => write_list(tape, v, true),
-                    _ => tape.cell(v),
-                }
+                let list = match *key {
+                    "modifiers" => Some(false),
+                    "pointers" => Some(true),
+                    _ => None,
+                };
+                table.write(tape, v, list);
             }
             Entry::Group(key, fields) => {
                 tape.key(key);
                 let m = tape.open(false);
                 for (k, v) in fields {
                     tape.key(k);
-                    tape.cell(v);
+                    table.write(tape, v, None);
                 }
                 tape.close(m);
             }
@@ -279,14 +355,8 @@ fn write_entries(tape: &mut Tape, entries: &[Entry<'_>]) {
     }
 }
 
-/// `"25,59"` → `["25", "59"]`; `"1,2"` → `[1, 2]` for pointers. Lists pass through.
-fn write_list(tape: &mut Tape, v: &Bound<'_, PyAny>, ints: bool) {
-    let Ok(s) = v.cast::<PyString>() else {
-        return tape.cell(v);
-    };
-    let Ok(text) = str_of(s) else {
-        return tape.cell(v);
-    };
+/// `"25,59"` → `["25", "59"]`; `"1,2"` → `[1, 2]` for pointers.
+pub fn write_split(tape: &mut Tape, text: &str, ints: bool) {
     let list = tape.open(true);
     for p in text.split([',', ' ', ';']).filter(|p| !p.is_empty()) {
         match p.parse::<i64>() {

@@ -414,17 +414,29 @@ impl PyEngine {
                 crate::frame::Columns::new(claims, "claims")?,
                 crate::frame::Columns::new(lines, "lines")?,
             )?;
-            let (tape, roots) = frame.tape()?;
-            let engine = &self.inner;
-            let reports =
-                py.detach(|| engine.try_check_each(roots.len(), |r| tape.claim(roots[r]).map_err(|e| (r, e))));
-            match reports {
-                Ok(reports) => crate::frame::findings_columns(py, &reports),
-                Err((r, e)) => Err(crate::frame::row_error(py, r, e)),
-            }
+            self.check_frame_rows(py, &frame)
         })
     }
 
+    /// Arrow form of ``check_frame``: two ``arrow_array_stream`` capsules (from
+    /// ``__arrow_c_stream__``) in, findings columns out; ``None`` when a column has a type only
+    /// the column form reads.
+    fn _check_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        claims: &Bound<'py, PyAny>,
+        lines: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        use crate::arrow::ArrowTable;
+        use crate::frame::{reads_claim_column, reads_line_column};
+        guard(py, || {
+            let claims = ArrowTable::from_capsule(claims, reads_claim_column)?;
+            let lines = ArrowTable::from_capsule(lines, reads_line_column)?;
+            let (Some(claims), Some(lines)) = (claims, lines) else { return Ok(None) };
+            let frame = crate::frame::Frame::new(claims, lines)?;
+            self.check_frame_rows(py, &frame).map(Some)
+        })
+    }
     /// Everything known about a code (ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT shape) on
     /// ``date`` (``datetime.date`` or ``"YYYY-MM-DD"``) or across all dates, as a dict:
     /// ``system, code, display, description, valid, header, chapter, section, parent,
@@ -585,5 +597,23 @@ impl PyEngine {
     fn from_opts(py: Python<'_>, opts: Options) -> PyResult<Self> {
         let inner = opts.build().map_err(|e| to_pyerr(py, &e))?;
         Ok(PyEngine { inner, opts })
+    }
+}
+
+impl PyEngine {
+    /// Checks every row of `frame` on the pool and returns the findings columns; a row that
+    /// does not make a claim raises with its row number.
+    fn check_frame_rows<'py, T: crate::frame::Table>(
+        &self,
+        py: Python<'py>,
+        frame: &crate::frame::Frame<T>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (tape, roots) = frame.tape()?;
+        let engine = &self.inner;
+        let reports = py.detach(|| engine.try_check_each(roots.len(), |r| tape.claim(roots[r]).map_err(|e| (r, e))));
+        match reports {
+            Ok(reports) => crate::frame::findings_columns(py, &reports),
+            Err((r, e)) => Err(crate::frame::row_error(py, r, e)),
+        }
     }
 }

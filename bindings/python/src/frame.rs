@@ -51,6 +51,18 @@ const LINE_COLUMNS: &[(&str, &[&str])] = &[
 
 const MAX_DX: usize = 12;
 
+/// Whether the frame reads a claims-table column of this name.
+pub fn reads_claim_column(name: &str) -> bool {
+    name == "claim_id"
+        || CLAIM_COLUMNS.iter().any(|(c, _)| *c == name)
+        || name.strip_prefix("dx").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=MAX_DX).contains(&n))
+}
+
+/// Whether the frame reads a lines-table column of this name.
+pub fn reads_line_column(name: &str) -> bool {
+    matches!(name, "claim_id" | "line") || LINE_COLUMNS.iter().any(|(c, _)| *c == name)
+}
+
 fn input(msg: String) -> Error {
     Error::Invalid { path: "frame".into(), message: msg }
 }

@@ -12,6 +12,7 @@ use std::time::Instant;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+mod arrow;
 mod claim;
 mod codes;
 mod convert;

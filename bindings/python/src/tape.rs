@@ -201,6 +201,14 @@ impl Tape {
         self.toks.push(Tok::Int(n));
     }
 
+    pub fn float_value(&mut self, f: f64) {
+        self.toks.push(Tok::Float(f));
+    }
+
+    pub fn null_value(&mut self) {
+        self.toks.push(Tok::Null);
+    }
+
     /// Any Python value (a table cell), as [`Tape::push`] records it.
     pub fn cell(&mut self, o: &Bound<'_, PyAny>) {
         self.value(o, 1);

@@ -1,8 +1,8 @@
 """DataFrame support for :meth:`cleanclaim.Engine.check_frame`.
 
-Reads columns out of pandas, polars or pyarrow tables (each imported only when such a table
-is passed), hands them to the native engine, and builds the findings table in the caller's
-library. No checking happens here.
+Hands pandas, polars or pyarrow tables to the native engine through the Arrow C stream
+interface, or as columns of Python values when a column has a type that path does not take,
+and builds the findings table in the caller's library. No checking happens here.
 """
 
 from __future__ import annotations
@@ -66,9 +66,29 @@ def _build(lib: str, cols: Dict[str, List[Any]]) -> Any:
     return cols
 
 
+def _arrow_stream(table: Any) -> Any:
+    """The table's Arrow C stream (a PyCapsule), or None: a dict, or a table whose library
+    cannot export it (a pandas object column pyarrow cannot type, say)."""
+    export = getattr(table, "__arrow_c_stream__", None)
+    if export is None:
+        return None
+    try:
+        return export()
+    except Exception:
+        return None
+
+
 def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     """See :meth:`cleanclaim.Engine.check_frame`."""
     lib = _library(claims)
     _library(lines)
-    found = engine._check_columns(columns(claims), columns(lines))
+    # Arrow buffers are read in Rust with no Python object per cell; a table with a column
+    # type that path does not take (None back) goes through Python values instead.
+    found = None
+    if lib != "dict":
+        streams = _arrow_stream(claims), _arrow_stream(lines)
+        if None not in streams:
+            found = engine._check_arrow(*streams)
+    if found is None:
+        found = engine._check_columns(columns(claims), columns(lines))
     return _build(lib, found)

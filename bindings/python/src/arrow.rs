@@ -1,0 +1,244 @@
+//! Arrow tables for `check_frame`. pyarrow, polars and pandas hand a table over through the
+//! Arrow C stream interface (`__arrow_c_stream__`, a PyCapsule), and cells are read from the
+//! Arrow buffers: no Python object per cell, where `to_pylist` made one for every cell.
+//!
+//! Only the column types a claims table needs are read; a table with any other type in a column
+//! the frame uses is declined (`None`), and the caller reads it through Python values as before,
+//! so every table that worked still works the same way.
+
+use std::borrow::Cow;
+
+use arrow_array::cast::AsArray;
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatchReader};
+use arrow_schema::{DataType, TimeUnit};
+use cleanclaim::Date;
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+
+use crate::frame::{Table, write_split};
+use crate::tape::Tape;
+
+/// One table's columns (those the frame reads), each as its arrays, one per record batch.
+pub struct ArrowTable<'py> {
+    py: Python<'py>,
+    names: Vec<String>,
+    cols: Vec<Vec<ArrayRef>>,
+    /// The row each batch starts at.
+    starts: Vec<usize>,
+    rows: usize,
+}
+
+/// A cell that holds a value: its column, batch and index in the batch.
+#[derive(Debug, Clone, Copy)]
+pub struct ArrowCell {
+    col: usize,
+    batch: usize,
+    i: usize,
+}
+
+/// What a cell holds, read from its array.
+enum Value<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Date(Date),
+    List(ArrayRef),
+}
+
+impl<'py> ArrowTable<'py> {
+    /// Reads the stream in `capsule` (an `arrow_array_stream` PyCapsule), keeping the columns
+    /// `reads` names. `None` when one of those has a type this reader does not take, or when
+    /// the stream does not import (polars, for one, exports all-null columns with a buffer
+    /// arrow-rs refuses): the Python path reads those tables as before.
+    pub fn from_capsule(capsule: &Bound<'py, PyAny>, reads: fn(&str) -> bool) -> PyResult<Option<Self>> {
+        let capsule = capsule.cast::<PyCapsule>()?;
+        let stream = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+        // SAFETY: the capsule is named as the Arrow PyCapsule interface names a stream, so it
+        // points at an `ArrowArrayStream`; `from_raw` moves it out and leaves a released one
+        // behind, which the capsule's destructor then skips.
+        let Ok(reader) = (unsafe { RecordBatchStreamReader::from_raw(stream.as_ptr().cast::<FFI_ArrowArrayStream>()) })
+        else {
+            return Ok(None);
+        };
+        let schema = reader.schema();
+        let mut names = Vec::new();
+        let mut keep = Vec::new();
+        for (k, f) in schema.fields().iter().enumerate() {
+            if reads(f.name()) {
+                if !readable(f.data_type(), f.name() == "claim_id") {
+                    return Ok(None);
+                }
+                names.push(f.name().clone());
+                keep.push(k);
+            }
+        }
+        let mut cols = vec![Vec::new(); keep.len()];
+        let (mut starts, mut rows) = (Vec::new(), 0);
+        for batch in reader {
+            let Ok(batch) = batch else { return Ok(None) };
+            for (col, &k) in cols.iter_mut().zip(&keep) {
+                col.push(batch.column(k).clone());
+            }
+            starts.push(rows);
+            rows += batch.num_rows();
+        }
+        Ok(Some(ArrowTable { py: capsule.py(), names, cols, starts, rows }))
+    }
+
+    fn array(&self, c: ArrowCell) -> &dyn Array {
+        self.cols[c.col][c.batch].as_ref()
+    }
+
+    fn value(&self, c: ArrowCell) -> Option<Value<'_>> {
+        value(self.array(c), c.i)
+    }
+}
+
+/// Whether this reader takes a column of type `t` (a claim id: text or integers only, so that
+/// it spells the id exactly as Python's `str()` would).
+fn readable(t: &DataType, id: bool) -> bool {
+    use DataType::*;
+    let text = |t: &DataType| matches!(t, Utf8 | LargeUtf8 | Utf8View);
+    let int = |t: &DataType| matches!(t, Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32);
+    match t {
+        Null => true,
+        t if text(t) || int(t) => true,
+        Dictionary(k, v) => k.is_dictionary_key_type() && text(v),
+        _ if id => false,
+        Float32 | Float64 | Date32 | Date64 | Timestamp(_, None) => true,
+        List(f) | LargeList(f) => text(f.data_type()) || int(f.data_type()),
+        _ => false,
+    }
+}
+
+/// The values of dictionary array `a` and row `i`'s key into them.
+fn dictionary_entry(a: &dyn Array, i: usize) -> Option<(&ArrayRef, usize)> {
+    macro_rules! keys {
+        ($($t:ty),*) => {
+            $(if let Some(d) = a.as_dictionary_opt::<$t>() {
+                return Some((d.values(), d.keys().value(i) as usize));
+            })*
+        };
+    }
+    keys!(Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type);
+    None
+}
+
+/// Row `i` of `a`, which is not null there.
+fn value(a: &dyn Array, i: usize) -> Option<Value<'_>> {
+    use DataType::*;
+    let int = |v: i64| Some(Value::Int(v));
+    let day = |days: i64| Date::from_days_since_epoch(days).map(Value::Date);
+    match a.data_type() {
+        Utf8 => Some(Value::Str(a.as_string::<i32>().value(i))),
+        LargeUtf8 => Some(Value::Str(a.as_string::<i64>().value(i))),
+        Utf8View => Some(Value::Str(a.as_string_view().value(i))),
+        Dictionary(..) => {
+            let (values, k) = dictionary_entry(a, i)?;
+            if values.is_null(k) { None } else { value(values.as_ref(), k) }
+        }
+        Int8 => int(a.as_primitive::<Int8Type>().value(i).into()),
+        Int16 => int(a.as_primitive::<Int16Type>().value(i).into()),
+        Int32 => int(a.as_primitive::<Int32Type>().value(i).into()),
+        Int64 => int(a.as_primitive::<Int64Type>().value(i)),
+        UInt8 => int(a.as_primitive::<UInt8Type>().value(i).into()),
+        UInt16 => int(a.as_primitive::<UInt16Type>().value(i).into()),
+        UInt32 => int(a.as_primitive::<UInt32Type>().value(i).into()),
+        Float32 => Some(Value::Float(a.as_primitive::<Float32Type>().value(i).into())),
+        Float64 => Some(Value::Float(a.as_primitive::<Float64Type>().value(i))),
+        Date32 => day(a.as_primitive::<Date32Type>().value(i).into()),
+        Date64 => day(a.as_primitive::<Date64Type>().value(i).div_euclid(86_400_000)),
+        Timestamp(unit, None) => {
+            let per_day = match unit {
+                TimeUnit::Second => 86_400,
+                TimeUnit::Millisecond => 86_400_000,
+                TimeUnit::Microsecond => 86_400_000_000,
+                TimeUnit::Nanosecond => 86_400_000_000_000,
+            };
+            let v = match unit {
+                TimeUnit::Second => a.as_primitive::<arrow_array::types::TimestampSecondType>().value(i),
+                TimeUnit::Millisecond => a.as_primitive::<arrow_array::types::TimestampMillisecondType>().value(i),
+                TimeUnit::Microsecond => a.as_primitive::<arrow_array::types::TimestampMicrosecondType>().value(i),
+                TimeUnit::Nanosecond => a.as_primitive::<arrow_array::types::TimestampNanosecondType>().value(i),
+            };
+            day(v.div_euclid(per_day))
+        }
+        List(_) => Some(Value::List(a.as_list::<i32>().value(i))),
+        LargeList(_) => Some(Value::List(a.as_list::<i64>().value(i))),
+        _ => None,
+    }
+}
+
+impl<'py> Table for ArrowTable<'py> {
+    type Cell = ArrowCell;
+
+    fn py(&self) -> Python<'_> {
+        self.py
+    }
+
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    fn cell(&self, col: usize, row: usize) -> PyResult<Option<ArrowCell>> {
+        let batch = self.starts.partition_point(|&s| s <= row).saturating_sub(1);
+        let c = ArrowCell { col, batch, i: row - self.starts.get(batch).copied().unwrap_or(0) };
+        if self.array(c).is_null(c.i) {
+            return Ok(None);
+        }
+        // Missing as in a Python cell: NaN and the empty string too.
+        Ok(match self.value(c) {
+            None | Some(Value::Str("")) => None,
+            Some(Value::Float(f)) if f.is_nan() => None,
+            Some(_) => Some(c),
+        })
+    }
+
+    fn id_text<'a>(&'a self, c: &'a ArrowCell) -> Result<Cow<'a, str>, String> {
+        match self.value(*c) {
+            Some(Value::Str(s)) => Ok(Cow::Borrowed(s)),
+            Some(Value::Int(n)) => Ok(Cow::Owned(n.to_string())),
+            _ => Err("neither text nor an integer".into()),
+        }
+    }
+
+    fn integer(&self, c: &ArrowCell) -> Option<i64> {
+        match self.value(*c) {
+            Some(Value::Int(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn write(&self, tape: &mut Tape, c: &ArrowCell, list: Option<bool>) {
+        match self.value(*c) {
+            Some(Value::Str(s)) => match list {
+                Some(ints) => write_split(tape, s, ints),
+                None => tape.key(s),
+            },
+            Some(Value::Int(n)) => tape.int_value(n),
+            Some(Value::Float(f)) => tape.float_value(f),
+            Some(Value::Date(d)) => tape.key(&d.to_string()),
+            Some(Value::List(items)) => {
+                let l = tape.open(true);
+                for k in 0..items.len() {
+                    match value(items.as_ref(), k).filter(|_| !items.is_null(k)) {
+                        Some(Value::Str(s)) => tape.key(s),
+                        Some(Value::Int(n)) => tape.int_value(n),
+                        _ => tape.null_value(),
+                    }
+                }
+                tape.close(l);
+            }
+            None => tape.null_value(),
+        }
+    }
+}

@@ -608,9 +608,29 @@ impl PyEngine {
         py: Python<'py>,
         frame: &crate::frame::Frame<T>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let (tape, roots) = frame.tape()?;
-        let engine = &self.inner;
-        let reports = py.detach(|| engine.try_check_each(roots.len(), |r| tape.claim(roots[r]).map_err(|e| (r, e))));
+        // As in `check_many`: rows are written to a tape a chunk at a time on this thread (the
+        // cells may be Python objects), while the pool checks the chunks before and frees each
+        // chunk's tape once it is checked.
+        let reports = self.inner.try_check_batches(
+            |send| {
+                let mut chunk = (Tape::new(), Vec::with_capacity(CHUNK_CLAIMS));
+                for r in 0..frame.rows() {
+                    chunk.1.push(frame.write(&mut chunk.0, r)?);
+                    if chunk.1.len() == CHUNK_CLAIMS {
+                        let next = (Tape::sized_like(&chunk.0), Vec::with_capacity(CHUNK_CLAIMS));
+                        send(std::mem::replace(&mut chunk, next));
+                    }
+                }
+                if !chunk.1.is_empty() {
+                    send(chunk);
+                }
+                PyResult::Ok(())
+            },
+            |(_, roots)| roots.len(),
+            |(tape, roots), k| tape.claim(roots[k]).map(Cow::Owned),
+            |(tape, _)| *tape = Tape::new(),
+            |check| py.detach(check),
+        )?;
         match reports {
             Ok(reports) => crate::frame::findings_columns(py, &reports),
             Err((r, e)) => Err(crate::frame::row_error(py, r, e)),

@@ -307,13 +307,6 @@ impl<T: Table> Frame<T> {
         tape.close(root);
         Ok(root)
     }
-
-    /// Every claim row on one tape.
-    pub fn tape(&self) -> PyResult<(Tape, Vec<Root>)> {
-        let mut tape = Tape::new();
-        let roots = (0..self.rows()).map(|r| self.write(&mut tape, r)).collect::<PyResult<_>>()?;
-        Ok((tape, roots))
-    }
 }
 
 /// A top-level field of a claim or line being written: a value, or a nested object

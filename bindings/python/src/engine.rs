@@ -380,6 +380,8 @@ impl PyEngine {
     /// ``claims`` and ``lines`` are pandas or polars DataFrames, pyarrow Tables/RecordBatches,
     /// or dicts of equal-length lists. The result has the input's library type (a dict of
     /// lists for dict input) with columns ``claim_id, rule, severity, path, message, line``.
+    /// Tables are read through the Arrow C stream interface where their column types allow,
+    /// else as Python values; the findings are the same either way.
     ///
     /// Claim columns (only ``claim_id`` and ``kind`` are required; nulls count as absent):
     /// ``claim_id, kind, frequency, billing_npi, billing_tax_id, rendering_npi,

@@ -185,6 +185,14 @@ def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
         out[f"{name}_check_json_cpu"] = median_rate(n, lambda: engine.check_json(text), clock=cpu)
         out[f"{name}_check_json_wall"] = median_rate(n, lambda: engine.check_json(text), clock=wall)
         out[f"{name}_check_frame_dicts_cpu"] = median_rate(n, lambda: engine.check_frame(cols, lines), clock=cpu)
+        try:
+            import pyarrow as pa
+
+            ct, lt = pa.table(cols), pa.table(lines)
+            out[f"{name}_check_frame_arrow_cpu"] = median_rate(n, lambda: engine.check_frame(ct, lt), clock=cpu)
+            out[f"{name}_check_frame_arrow_wall"] = median_rate(n, lambda: engine.check_frame(ct, lt), clock=wall)
+        except ImportError:
+            pass
         out[f"{name}_check_loop_cpu"] = median_rate(n, lambda: [engine.check(c) for c in claims], clock=cpu)
     # Kept for the existing table: the full catalogue from dicts (wall) and check_json (wall).
     out["check_many_dicts_per_sec"] = out["full_check_many_dicts_wall"]

@@ -113,13 +113,13 @@ def test_bad_tables_raise_input_errors(engine) -> None:
         engine.check_frame([1, 2], lc)
 
 
+def copies(base, n, prefix):
+    """`n` claims cycling through `base`, each with its own id."""
+    return [{**base[i % len(base)], "id": f"{prefix}{i:05d}"} for i in range(n)]
+
+
 def test_many_rows_and_nested_columns(engine) -> None:
-    base = unique_ids(source_claims())
-    claims = []
-    for i in range(700):
-        c = dict(base[i % len(base)])
-        c["id"] = f"F{i:05d}"
-        claims.append(c)
+    claims = copies(unique_ids(source_claims()), 700, "F")
     cc, lc = flatten(claims)
     out = engine.check_frame(cc, lc)
     assert rows_of(out) == expected(engine, claims)
@@ -163,12 +163,7 @@ def test_claim_ids_match_by_text_in_any_row_order(engine) -> None:
 def test_a_bad_row_past_the_first_chunk_is_named_by_its_own_number(engine) -> None:
     # Rows are checked in chunks of a few hundred; the error must still name the first bad
     # row of the whole table.
-    base = [c for c in unique_ids(source_claims()) if c.get("lines")]
-    claims = []
-    for i in range(900):
-        c = dict(base[i % len(base)])
-        c["id"] = f"R{i:05d}"
-        claims.append(c)
+    claims = copies([c for c in unique_ids(source_claims()) if c.get("lines")], 900, "R")
     cc, lc = flatten(claims)
     for bad in (611, 840):
         rows = [r for r, cid in enumerate(lc["claim_id"]) if cid == f"R{bad:05d}"]

@@ -111,7 +111,8 @@ fn readable(t: &DataType, id: bool) -> bool {
         Dictionary(k, v) => k.is_dictionary_key_type() && text(v),
         _ if id => false,
         Float32 | Float64 | Date32 | Date64 | Timestamp(_, None) => true,
-        List(f) | LargeList(f) => text(f.data_type()) || int(f.data_type()),
+        // Lists of nothing but nulls (no line has a modifier, say) come typed as lists of Null.
+        List(f) | LargeList(f) => matches!(f.data_type(), Null) || text(f.data_type()) || int(f.data_type()),
         _ => false,
     }
 }

@@ -209,6 +209,13 @@ def test_arrow_tables_are_read_from_their_buffers_in_every_layout(engine) -> Non
         "date64": lambda t: typed_dates(t, pa.date64()),
         "timestamps": lambda t: typed_dates(t, pa.timestamp("us")),
     }
+    # No line with a modifier: a list<null> column.
+    lines_without_modifiers = pa.table({**lc, "modifiers": [[] for _ in lc["modifiers"]]})
+    claims_without = [{**c, "lines": [{k: v for k, v in line.items() if k != "modifiers"} for line in c["lines"]]}
+                      for c in claims]
+    assert lines_without_modifiers.schema.field("modifiers").type == pa.list_(pa.null())
+    out = _arrow(engine, ct, lines_without_modifiers)
+    assert out is not None and rows_of(out) == expected(engine, claims_without)
     for name, layout in layouts.items():
         out = _arrow(engine, layout(ct), layout(lt))
         assert out is not None, name

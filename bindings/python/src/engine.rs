@@ -192,7 +192,8 @@ impl Chunk {
 
     /// Frees the chunk's copies of its claims once they are checked; only the `Claim` objects
     /// (which must be released under the GIL) stay for the calling thread. Without this, a
-    /// `check_many` held every chunk's tape until the end: ~3 KB per full claim dict.
+    /// `check_many` held every chunk's tape until the end: ~3.6 KB per full claim dict, going by
+    /// the peak memory it saved.
     fn checked(&mut self) {
         self.tape = Tape::new();
         for s in &mut self.slots {

@@ -73,6 +73,15 @@ pub fn py_failed(e: PyErr, what: &str) -> ConvError {
     })
 }
 
+/// The day of an `isoformat()`: a datetime's `YYYY-MM-DDTHH:MM...` (or with a space) cut to
+/// its date; anything else as it is, for the date parser to judge.
+pub fn iso_day(s: &str) -> &str {
+    match s.as_bytes().get(10) {
+        Some(b'T' | b' ') => &s[..10],
+        _ => s,
+    }
+}
+
 unsafe extern "C" {
     // Exported by every CPython 3 (PyPy is not a target); the limited API lists it only from
     // 3.10, so pyo3 hides it in an abi3-py39 build and falls back to a copy per string.

@@ -87,7 +87,7 @@ fn strings(arg: &Bound<'_, PyAny>, name: &str, what: &str) -> PyResult<Vec<Strin
 
 fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
     let date = if let Ok(s) = arg.cast::<PyString>() {
-        s.to_cow().ok().and_then(|t| Date::parse(&t).ok())
+        crate::convert::str_of(s).ok().and_then(|t| Date::parse(t).ok())
     } else {
         // `datetime.date` and `datetime` (and pandas' Timestamp) answer year, month and day;
         // reading them is a third of the cost of formatting and parsing `isoformat()`, and
@@ -102,7 +102,7 @@ fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
                 .call_method0("isoformat")
                 .and_then(|s| s.extract::<String>())
                 .ok()
-                .and_then(|s| Date::parse(s.get(..10).unwrap_or(&s)).ok()),
+                .and_then(|s| Date::parse(crate::convert::iso_day(&s)).ok()),
         }
     };
     date.ok_or_else(|| config(&format!("{name}: not a date (expected datetime.date or YYYY-MM-DD)")))
@@ -299,31 +299,10 @@ impl PyEngine {
     fn check_many<'py>(&self, py: Python<'py>, claims: &Bound<'py, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
             let mut iter = claims.try_iter()?;
-            // Walking dicts needs the GIL, so it runs on this thread, one chunk at a time,
-            // while the pool parses and checks the chunks already walked. The chunks (and the
-            // `Claim` references they hold) come back to this thread and are dropped here.
-            let checked = self.inner.try_check_batches(
-                |send| {
-                    let mut chunk = Chunk::new();
-                    for item in iter.by_ref() {
-                        chunk.push(&item?)?;
-                        if chunk.full() {
-                            let next = Chunk::after(&chunk);
-                            send(std::mem::replace(&mut chunk, next));
-                        }
-                    }
-                    if !chunk.slots.is_empty() {
-                        send(chunk);
-                    }
-                    PyResult::Ok(())
-                },
-                |chunk| chunk.slots.len(),
-                |chunk, k| chunk.claim(k),
-                Chunk::checked,
-                // Other Python threads run meanwhile. A panic on a worker is resumed here, once
-                // every chunk is done, and `guard` turns it into InternalError.
-                |check| py.detach(check),
-            )?;
+            let checked = self.check_chunks(py, |chunk| match iter.next() {
+                Some(item) => chunk.push(&item?).map(|()| true),
+                None => Ok(false),
+            })?;
             checked.map(ReportList).map_err(|(i, e)| to_pyerr_at(py, &e, Some(i)))
         })
     }
@@ -604,6 +583,39 @@ impl PyEngine {
 }
 
 impl PyEngine {
+    /// Checks the claims `fill` adds to chunks, one at a time (`Ok(false)` when there are no
+    /// more). Filling needs the GIL (dicts, table cells), so it runs on this thread, a chunk at
+    /// a time, while the pool builds and checks the chunks already filled and frees each one's
+    /// tape once checked. The chunks (and the `Claim` references they hold) come back to this
+    /// thread and are dropped here.
+    fn check_chunks(
+        &self,
+        py: Python<'_>,
+        mut fill: impl FnMut(&mut Chunk) -> PyResult<bool>,
+    ) -> PyResult<Result<Vec<cleanclaim::Report>, (usize, Error)>> {
+        self.inner.try_check_batches(
+            |send| {
+                let mut chunk = Chunk::new();
+                while fill(&mut chunk)? {
+                    if chunk.full() {
+                        let next = Chunk::after(&chunk);
+                        send(std::mem::replace(&mut chunk, next));
+                    }
+                }
+                if !chunk.slots.is_empty() {
+                    send(chunk);
+                }
+                PyResult::Ok(())
+            },
+            |chunk| chunk.slots.len(),
+            |chunk, k| chunk.claim(k),
+            Chunk::checked,
+            // Other Python threads run meanwhile. A panic on a worker is resumed here, once
+            // every chunk is done, and `guard` turns it into InternalError.
+            |check| py.detach(check),
+        )
+    }
+
     /// Checks every row of `frame` on the pool and returns the findings columns; a row that
     /// does not make a claim raises with its row number.
     fn check_frame_rows<'py, T: crate::frame::Table>(
@@ -611,29 +623,16 @@ impl PyEngine {
         py: Python<'py>,
         frame: &crate::frame::Frame<T>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        // As in `check_many`: rows are written to a tape a chunk at a time on this thread (the
-        // cells may be Python objects), while the pool checks the chunks before and frees each
-        // chunk's tape once it is checked.
-        let reports = self.inner.try_check_batches(
-            |send| {
-                let mut chunk = (Tape::new(), Vec::with_capacity(CHUNK_CLAIMS));
-                for r in 0..frame.rows() {
-                    chunk.1.push(frame.write(&mut chunk.0, r)?);
-                    if chunk.1.len() == CHUNK_CLAIMS {
-                        let next = (Tape::sized_like(&chunk.0), Vec::with_capacity(CHUNK_CLAIMS));
-                        send(std::mem::replace(&mut chunk, next));
-                    }
-                }
-                if !chunk.1.is_empty() {
-                    send(chunk);
-                }
-                PyResult::Ok(())
-            },
-            |(_, roots)| roots.len(),
-            |(tape, roots), k| tape.claim(roots[k]).map(Cow::Owned),
-            |(tape, _)| *tape = Tape::new(),
-            |check| py.detach(check),
-        )?;
+        let mut r = 0;
+        let reports = self.check_chunks(py, |chunk| {
+            if r == frame.rows() {
+                return Ok(false);
+            }
+            let root = frame.write(&mut chunk.tape, r)?;
+            chunk.slots.push(Slot::Tape(root));
+            r += 1;
+            Ok(true)
+        })?;
         match reports {
             Ok(reports) => crate::frame::findings_columns(py, &reports),
             Err((r, e)) => Err(crate::frame::row_error(py, r, e)),

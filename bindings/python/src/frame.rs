@@ -8,7 +8,7 @@ use cleanclaim::{Error, Report};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
-use crate::convert::str_of;
+use crate::convert::{py_failed, str_of};
 use crate::errors::to_pyerr;
 use crate::tape::{Root, Tape};
 
@@ -145,7 +145,11 @@ impl<'py> Table for Columns<'py> {
     fn id_text<'a>(&'a self, v: &'a Self::Cell) -> Result<Cow<'a, str>, String> {
         match v.cast::<PyString>() {
             Ok(s) => str_of(s).map(Cow::Borrowed).map_err(|e| e.to_string()),
-            Err(_) => v.str().and_then(|s| Ok(Cow::Owned(s.to_cow()?.into_owned()))).map_err(|e| e.to_string()),
+            // The exception's text may quote the value: only its type is kept.
+            Err(_) => v
+                .str()
+                .and_then(|s| Ok(Cow::Owned(s.to_cow()?.into_owned())))
+                .map_err(|e| format!("unreadable ({})", py_failed(e, "it"))),
         }
     }
 
@@ -154,10 +158,12 @@ impl<'py> Table for Columns<'py> {
     }
 
     fn write(&self, tape: &mut Tape, v: &Self::Cell, list: Option<bool>) {
-        match (list, v.cast::<PyString>().ok().and_then(|s| str_of(s).ok())) {
-            (Some(ints), Some(text)) => write_split(tape, text, ints),
-            _ => tape.cell(v),
+        if let Some(ints) = list
+            && let Some(text) = v.cast::<PyString>().ok().and_then(|s| str_of(s).ok())
+        {
+            return write_split(tape, text, ints);
         }
+        tape.cell(v)
     }
 }
 
@@ -202,16 +208,14 @@ impl<T: Table> Frame<T> {
         let mut lines_of: Vec<Vec<(i64, usize)>> = vec![Vec::new(); ids.len()];
         let line_order = lines.column("line");
         // Lines usually come grouped by claim: a row with the previous row's id skips the map.
-        let mut prev: Option<(String, usize)> = None;
+        let mut prev: Option<usize> = None;
         for r in 0..lines.rows() {
-            let id = match line_ids {
-                Some(c) => lines.cell(c, r)?,
-                None => None,
-            };
+            // With rows, the column exists (checked above).
+            let id = line_ids.map(|c| lines.cell(c, r)).transpose()?.flatten();
             let id = id.ok_or_else(|| err(format!("lines row {r}: claim_id is empty")))?;
             let text = lines.id_text(&id).map_err(|e| err(format!("lines row {r}: claim_id is {e}")))?;
-            let owner = match &prev {
-                Some((p, owner)) if *p == text => *owner,
+            let owner = match prev {
+                Some(p) if ids[p] == text => p,
                 _ => *by_id.get(&*text).ok_or_else(|| err(format!("lines row {r}: claim_id matches no claim row")))?,
             };
             let order = match line_order.map(|c| lines.cell(c, r)).transpose()?.flatten() {
@@ -219,9 +223,7 @@ impl<T: Table> Frame<T> {
                 None => r as i64,
             };
             lines_of[owner].push((order, r));
-            if prev.as_ref().is_none_or(|(p, _)| *p != text) {
-                prev = Some((text.into_owned(), owner));
-            }
+            prev = Some(owner);
         }
         let lines_of = lines_of
             .into_iter()
@@ -399,7 +401,7 @@ pub fn findings_columns<'py, 'r>(py: Python<'py>, reports: &'r [Report]) -> PyRe
     // value instead of one per finding.
     let mut made: HashMap<&'r str, Bound<'py, PyString>> = HashMap::new();
     let mut shared = |s: &'r str| made.entry(s).or_insert_with(|| PyString::new(py, s)).clone();
-    for r in reports {
+    for r in reports.iter().filter(|r| !r.findings.is_empty()) {
         let id = r.claim_id.as_deref().map(|id| PyString::new(py, id));
         for f in &r.findings {
             claim_id.push(id.clone());

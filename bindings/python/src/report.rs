@@ -214,7 +214,13 @@ impl PyReport {
 
     /// Rebuilds a report when unpickling.
     #[staticmethod]
-    fn _from_parts(claim_id: Option<String>, ok: bool, findings: Vec<PyFinding>) -> Self {
-        PyReport(cleanclaim::Report { claim_id, ok, findings: findings.into_iter().map(|f| f.0).collect() })
+    fn _from_parts(
+        py: Python<'_>,
+        claim_id: Option<String>,
+        ok: bool,
+        findings: Vec<PyFinding>,
+    ) -> PyResult<Bound<'_, PyReport>> {
+        // Reports shipped back in bulk (Spark, multiprocessing) are untracked like checked ones.
+        untracked(py, cleanclaim::Report { claim_id, ok, findings: findings.into_iter().map(|f| f.0).collect() })
     }
 }

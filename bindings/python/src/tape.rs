@@ -21,7 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::de::{self, DeserializeSeed, Expected, IntoDeserializer, Visitor};
 
-use crate::convert::{ConvError, py_failed, str_of};
+use crate::convert::{ConvError, iso_day, py_failed, str_of};
 
 /// Deeper nesting than any claim has; stops self-referencing or adversarial containers from
 /// overflowing the stack.
@@ -40,10 +40,9 @@ enum Tok {
     Map {
         end: u32,
     },
-    /// `len` values follow up to `end`, the index after them.
+    /// Values follow up to `end`, the index after them.
     Seq {
         end: u32,
-        len: u32,
     },
     /// An index into `Tape::bad`.
     Bad(u32),
@@ -165,27 +164,26 @@ impl Tape {
     /// [`Tape::cell`], nested `open`s); [`Tape::close`] ends it.
     pub fn open(&mut self, seq: bool) -> Root {
         let at = self.toks.len() as u32;
-        self.toks.push(if seq { Tok::Seq { end: 0, len: 0 } } else { Tok::Map { end: 0 } });
+        self.toks.push(if seq { Tok::Seq { end: 0 } } else { Tok::Map { end: 0 } });
         Root(at)
     }
 
     pub fn close(&mut self, at: Root) {
         let now = self.toks.len() as u32;
-        match self.toks[at.0 as usize] {
-            Tok::Map { .. } => self.toks[at.0 as usize] = Tok::Map { end: now },
-            Tok::Seq { .. } => self.toks[at.0 as usize] = Tok::Seq { end: now, len: self.items(at.0 + 1, now) },
-            _ => {}
+        if let Tok::Map { end } | Tok::Seq { end } = &mut self.toks[at.0 as usize] {
+            *end = now;
         }
     }
 
-    /// Values from token `i` up to `end` (a nested container counts once): a list's length,
-    /// which serde's `size_hint` passes on so that each `Vec` is allocated once.
-    fn items(&self, mut i: u32, end: u32) -> u32 {
+    /// Values from token `i` up to `end`, a nested container counting once: a list's length,
+    /// which serde's `size_hint` passes on so that each `Vec` is allocated once. Counted where
+    /// the list is read (on the pool), not where it is written (holding the GIL).
+    fn items(&self, mut i: usize, end: usize) -> usize {
         let mut n = 0;
         while i < end {
             n += 1;
-            i = match self.toks[i as usize] {
-                Tok::Map { end } | Tok::Seq { end, .. } if end > i => end,
+            i = match self.toks[i] {
+                Tok::Map { end } | Tok::Seq { end } => end as usize,
                 _ => i + 1,
             };
         }
@@ -319,12 +317,7 @@ impl Tape {
         if let Some(f) = o.getattr_opt(intern!(py, "isoformat")).ok().flatten() {
             // Dates, datetimes and pandas Timestamps as `YYYY-MM-DD`.
             return match f.call0().and_then(|s| s.extract::<String>()) {
-                Ok(mut s) => {
-                    if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
-                        s.truncate(10);
-                    }
-                    self.str(&s)
-                }
+                Ok(s) => self.str(iso_day(&s)),
                 Err(e) => self.bad(Bad::Msg(py_failed(e, "a date").to_string())),
             };
         }
@@ -451,12 +444,12 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::Float(f) => v.visit_f64(f),
             Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
             Tok::Map { end } => {
-                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end, len: 0 })?;
+                let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
-            Tok::Seq { end, len } => {
-                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end, len })?;
+            Tok::Seq { end } => {
+                let out = v.visit_seq(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
                 Ok(out)
             }
@@ -514,8 +507,6 @@ struct Items<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,
     end: u32,
-    /// A list's length (maps: unused).
-    len: u32,
 }
 
 impl<'de> Items<'de, '_> {
@@ -548,6 +539,6 @@ impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.len as usize)
+        Some(self.tape.items(*self.i, self.end as usize))
     }
 }

@@ -222,7 +222,7 @@ def test_arrow_tables_are_read_from_their_buffers_in_every_layout(engine) -> Non
         assert rows_of(out) == want, name
 
 
-def test_pandas_and_polars_tables_take_the_arrow_path(engine) -> None:
+def test_pandas_and_polars_tables_take_the_arrow_path(engine, monkeypatch) -> None:
     pd = pytest.importorskip("pandas")
     pl = pytest.importorskip("polars")
     claims = unique_ids(source_claims())
@@ -236,6 +236,16 @@ def test_pandas_and_polars_tables_take_the_arrow_path(engine) -> None:
     pc, plines = pl.DataFrame(cc, strict=False), pl.DataFrame(lc, strict=False)
     pc = pc.select([c for c in pc.columns if pc[c].null_count() < pc.height])
     assert rows_of(_arrow(engine, pc, plines)) == want
+    # And check_frame takes that path: the Python-values reader is not reached.
+    from cleanclaim import _frame
+
+    def no_python_values(table):
+        raise AssertionError("check_frame read the table as Python values")
+
+    monkeypatch.setattr(_frame, "columns", no_python_values)
+    got = engine.check_frame(cdf, ldf)
+    assert sorted(zip(*(got[k].astype(object).where(got[k].notna(), None).tolist() for k in COLUMNS)), key=repr) == want
+    assert rows_of(engine.check_frame(pc, plines).to_dict(as_series=False)) == want
 
 
 def test_arrow_columns_of_other_types_fall_back_to_python_values(engine) -> None:

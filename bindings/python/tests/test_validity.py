@@ -36,14 +36,24 @@ def test_one_code_per_call(engine, expected) -> None:
 
 def test_every_form_of_date_gives_the_same_day(engine) -> None:
     class Iso:
-        def isoformat(self) -> str:
-            return "2026-03-02T08:00:00"
+        def __init__(self, text: str) -> None:
+            self.text = text
 
-    # E11.65 is valid on 2026-03-02; B88.01 only from FY2026 (2025-10-01).
-    for day in (ON, datetime.datetime(2026, 3, 2, 8, 0), "2026-03-02", Iso()):
+        def isoformat(self) -> str:
+            return self.text
+
+    def forms(y: int, m: int, d: int):
+        return (datetime.date(y, m, d), datetime.datetime(y, m, d, 8, 0), f"{y:04}-{m:02}-{d:02}",
+                Iso(f"{y:04}-{m:02}-{d:02}T08:00:00"), Iso(f"{y:04}-{m:02}-{d:02}"))
+
+    # E11.65 is valid on 2026-03-02; B88.01 only from FY2026 (2025-10-01), so every form of
+    # the day before and the day itself must be read exactly, day and month not swapped.
+    for day in forms(2026, 3, 2):
         assert engine.icd10cm_valid("E11.65", day) is True, day
-    assert engine.icd10cm_valid("B88.01", datetime.date(2025, 10, 1)) is True
-    assert engine.icd10cm_valid("B88.01", datetime.date(2025, 9, 30)) is False
+    for day in forms(2025, 10, 1):
+        assert engine.icd10cm_valid("B88.01", day) is True, day
+    for day in forms(2025, 9, 30):
+        assert engine.icd10cm_valid("B88.01", day) is False, day
     for bad in ("2026-02-30", "March 2", 20260302, object()):
         with pytest.raises(cleanclaim.ConfigError):
             engine.icd10cm_valid("E11.65", bad)

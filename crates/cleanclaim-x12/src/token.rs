@@ -673,9 +673,13 @@ mod tests {
     }
 
     #[test]
-    fn packed_id_is_pack_id_of_valid_ids() {
-        for id in [&b"HL"[..], b"NM1", b"N3", b"SV1", b"ISA", b"Z9", b"A0B"] {
-            assert_eq!(packed_id(id), Some(pack_id(id)), "{}", String::from_utf8_lossy(id));
+    fn packed_id_packs_valid_ids_and_refuses_the_rest() {
+        // Big-endian bytes, as the schema's constants are packed.
+        for (id, want) in
+            [(&b"HL"[..], 0x484C), (b"NM1", 0x4E_4D31), (b"N3", 0x4E33), (b"SV1", 0x53_5631), (b"A0B", 0x41_3042)]
+        {
+            assert_eq!(packed_id(id), Some(want), "{}", String::from_utf8_lossy(id));
+            assert_eq!(pack_id(id), want, "{}", String::from_utf8_lossy(id));
         }
         for id in [&b""[..], b"N", b"nm1", b"1AB", b"NM1X", b"N-"] {
             assert_eq!(packed_id(id), None, "{}", String::from_utf8_lossy(id));

@@ -37,8 +37,7 @@ fn assert_clean(what: &str, shown: &str) {
 
 #[test]
 fn the_command_never_prints_patient_data() {
-    let dir = std::env::temp_dir().join(format!("cleanclaim-canary-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = cleanclaim_testkit::scratch_dir("cleanclaim-canary", "command");
     let good = dir.join("claim.json");
     std::fs::write(&good, planted().to_string()).unwrap();
     let good = good.to_str().unwrap();

@@ -208,8 +208,7 @@ fn malformed_files_are_codeset_errors_naming_file_and_line() {
     assert_eq!(e.code(), "config");
     let e = Ncci::load_dir(fixtures().join("no-such-dir")).unwrap_err();
     assert_eq!(e.code(), "io");
-    let empty = std::env::temp_dir().join(format!("cleanclaim-ncci-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&empty).unwrap();
+    let empty = cleanclaim_testkit::scratch_dir("cleanclaim-ncci", "empty");
     assert_eq!(Ncci::load_dir(&empty).unwrap_err().code(), "config");
     std::fs::remove_dir(&empty).ok();
 }

@@ -368,8 +368,8 @@ fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool) -> Value {
     json!({"claims": n, "path": path})
 }
 
-/// `n` dotted codes as `gen-codes` writes them (an eighth not in the table), in code order or
-/// shuffled.
+/// `n` dotted codes (the peer takes dotted codes), in code order or shuffled; an eighth get a
+/// ninth character no code has, so they are not in the table.
 fn validity_codes(n: usize, shuffled: bool) -> Vec<String> {
     let cm = cleanclaim::codesets::CodeSets::embedded().icd10cm();
     let valid = cm.valid_codes_on(2026_04_01);
@@ -395,18 +395,8 @@ fn validity_codes(n: usize, shuffled: bool) -> Vec<String> {
 }
 
 fn gen_codes(path: &str, n: usize) -> Value {
-    let cm = cleanclaim::codesets::CodeSets::embedded().icd10cm();
-    let valid = cm.valid_codes_on(2026_04_01);
-    let step = (valid.len() / n.max(1)).max(1);
-    let mut out = String::with_capacity(n * 9);
-    for (i, code) in valid.iter().cycle().step_by(step).take(n).enumerate() {
-        // The peer takes dotted codes; an eighth get a ninth character no code has.
-        out.push_str(&cleanclaim::codes::dotted(code));
-        if i % 8 == 7 {
-            out.push_str("9Z");
-        }
-        out.push('\n');
-    }
+    let mut out = validity_codes(n, false).join("\n");
+    out.push('\n');
     std::fs::write(path, out).expect("write");
     json!({"codes": n, "path": path})
 }

@@ -807,10 +807,9 @@ impl Icd10Cm {
     /// Explain why `code` is not billable on `date` (header, missing 7th character, missing
     /// `X` placeholder). `None` when the code is valid or the input is unknown/deleted.
     pub fn explain_incomplete(&self, code: &str, date: Ymd) -> Option<Incomplete> {
-        let st = self.status(code, date);
-        let kind = match st {
-            DxStatus::Header { .. } => IncompleteKind::Header,
-            DxStatus::Incomplete(k) => k,
+        let (kind, billable_children) = match self.status(code, date) {
+            DxStatus::Header { billable_children } => (IncompleteKind::Header, billable_children),
+            DxStatus::Incomplete(k) => (k, 0),
             _ => return None,
         };
         let mut out = Incomplete {
@@ -826,7 +825,7 @@ impl Icd10Cm {
                 out.message = format!(
                     "{} is a header, not a billable code; use one of the {} billable codes under it",
                     display(code),
-                    self.valid_under(code, date).count()
+                    billable_children
                 );
             }
             IncompleteKind::NeedsSeventhCharacter => {

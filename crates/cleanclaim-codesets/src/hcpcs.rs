@@ -76,8 +76,9 @@ struct Table {
 
 impl Table {
     fn new(rows: Vec<HcpcsRow>) -> Table {
-        let fits = rows.iter().all(|r| r.code.len() <= 7 && !r.code.contains('\0'));
-        let keys = fits.then(|| rows.iter().filter_map(|r| row_key(r.kind, &r.code)).collect());
+        // One key per row, or none at all (a code too long or holding a NUL): never a key list
+        // out of step with the rows.
+        let keys = rows.iter().map(|r| row_key(r.kind, &r.code).filter(|_| !r.code.contains('\0'))).collect();
         Table { rows, keys }
     }
 }

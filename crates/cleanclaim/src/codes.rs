@@ -355,6 +355,7 @@ pub(crate) mod serde_norm {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn normalize_into_agrees_with_normalize() {
@@ -386,7 +387,6 @@ mod tests {
             }
         }
     }
-    use super::*;
 
     #[test]
     fn trim_is_str_trim() {

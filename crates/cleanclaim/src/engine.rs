@@ -104,7 +104,8 @@ impl Engine {
         crate::lookup::icd10cm_validity(self.codes(), codes, date)
     }
 
-    /// [`icd10cm_validity`](Engine::icd10cm_validity) of one code, allocating nothing.
+    /// [`icd10cm_validity`](Engine::icd10cm_validity) of one code, allocating nothing for a code of at most 8
+    /// ASCII characters (every real one; longer or non-ASCII input is normalized into a copy).
     pub fn icd10cm_valid(&self, code: &str, date: Date) -> bool {
         crate::lookup::icd10cm_valid(self.codes(), code, date)
     }
@@ -164,7 +165,7 @@ impl Engine {
     ///
     /// `produce` calls its argument once per batch; `len(b)` is the number of claims in batch
     /// `b`, and `claim(b, k)` builds claim `k` of it or borrows it from `b`, on any thread.
-    /// `checked(b)` runs once all of batch `b`'s claims are checked (on the worker, or inside
+    /// `checked(b)` runs once checking batch `b` is over, an error included (on the worker, or inside
     /// `wait` for a batch spread over the pool), before `b` goes back: the place to
     /// free what only checking needed (a binding's parsed copy of its objects), so that memory
     /// holds the batches in flight rather than every batch until the end. The calling

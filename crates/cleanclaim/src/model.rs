@@ -261,27 +261,6 @@ pub struct ServiceLine {
     pub control_number: Option<String>,
 }
 
-impl ServiceLine {
-    /// A line with every field empty: no codes, zero units and charge. The starting point of
-    /// readers that fill a line field by field (like [`Claim::blank`]). Not a valid line alone.
-    pub fn blank() -> ServiceLine {
-        ServiceLine {
-            procedure: None,
-            modifiers: Vec::new(),
-            revenue_code: None,
-            units: 0.0,
-            unit_basis: None,
-            charge: Money::ZERO,
-            pointers: Vec::new(),
-            date: None,
-            date_to: None,
-            place_of_service: None,
-            rendering_provider: None,
-            control_number: None,
-        }
-    }
-}
-
 /// A claim: professional (837P / CMS-1500) or institutional (837I / UB-04).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

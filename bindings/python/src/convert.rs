@@ -82,29 +82,9 @@ pub fn iso_day(s: &str) -> &str {
     }
 }
 
-unsafe extern "C" {
-    // Exported by every CPython 3 (PyPy is not a target); the limited API lists it only from
-    // 3.10, so pyo3 hides it in an abi3-py39 build and falls back to a copy per string.
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut pyo3::ffi::PyObject,
-        size: *mut pyo3::ffi::Py_ssize_t,
-    ) -> *const std::ffi::c_char;
-}
-
 /// The UTF-8 of a `str`, borrowed from the object (CPython keeps it cached): no allocation.
 pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
-    let mut size: pyo3::ffi::Py_ssize_t = 0;
-    // SAFETY: `s` is a live str; the returned buffer lives as long as the object, which
-    // outlives 'a, and holds `size` bytes of valid UTF-8.
-    let p = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
-    if p.is_null() {
-        drop(PyErr::take(s.py()));
-        return Err(ConvError("a string that is not valid UTF-8 (lone surrogate)".into()));
-    }
-    // SAFETY: see above.
-    let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), size as usize) };
-    // SAFETY: CPython produced the buffer as UTF-8.
-    Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    s.to_str().map_err(|_| ConvError("a string that is not valid UTF-8 (lone surrogate)".into()))
 }
 
 /// A claim from a dict (or any mapping), with the field path of the first problem.

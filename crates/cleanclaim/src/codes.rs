@@ -40,8 +40,11 @@ pub(crate) fn normalize_into<'b>(raw: &str, buf: &'b mut [u8; 8]) -> Option<&'b 
         *buf.get_mut(n)? = b.to_ascii_uppercase();
         n += 1;
     }
-    // ASCII bytes only, so always UTF-8.
-    std::str::from_utf8(&buf[..n]).ok()
+    // The checked conversion was an eighth of a batch look-up's time, for bytes known to be
+    // ASCII.
+    // SAFETY: every byte written above is ASCII (a non-ASCII byte returned early), and ASCII
+    // is UTF-8.
+    Some(unsafe { std::str::from_utf8_unchecked(&buf[..n]) })
 }
 
 /// A code as messages show it: as given, or cut to 16 characters when the input is not a

@@ -723,6 +723,13 @@ impl Icd10Cm {
         self.flags(code, date).is_some()
     }
 
+    /// [`is_valid`](Self::is_valid) of many codes given by their keys ([`key_of`] of each
+    /// code; `0` for input that has none, never valid), pushed onto `out` in order. Many look-ups
+    /// at once overlap their memory loads, which one call per code cannot.
+    pub fn valid_keys_into(&self, keys: &[u64], date: Ymd, out: &mut Vec<bool>) {
+        self.index().lookup_many(keys, date, |i| self.periods_of(i), |h| out.push(matches!(h, Hit::Valid(..))));
+    }
+
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
         match self.index().lookup(key_of(code.as_bytes())?, date, |i| self.periods_of(i)) {
             Hit::Valid(_, f) => Some(f),

@@ -113,12 +113,45 @@ impl<F: Copy + Default> KeyIndex<F> {
     where
         I: Iterator<Item = Period<F>>,
     {
-        match self.probe(key, date) {
-            Hit::Other(i) => match periods(i).find(|p| p.from <= date && date <= p.to) {
-                Some(p) => Hit::Valid(i, p.flags),
-                None => Hit::Other(i),
-            },
-            hit => hit,
+        older(self.probe(key, date), date, periods)
+    }
+
+    /// [`lookup`](Self::lookup) of every key of `keys`, in order, into `out`. The keys go in
+    /// groups: every slot of a group is read before any of its entries, and every entry's key
+    /// before any is compared, so the group's loads overlap. One key at a time, each look-up
+    /// waited for its slot and then for its entry: in random code order, about one L2 miss
+    /// after another.
+    pub fn lookup_many<I>(&self, keys: &[u64], date: Ymd, periods: impl Fn(usize) -> I, mut out: impl FnMut(Hit<F>))
+    where
+        I: Iterator<Item = Period<F>>,
+    {
+        const GROUP: usize = 16;
+        if self.slots.is_empty() {
+            keys.iter().for_each(|_| out(Hit::Absent));
+            return;
+        }
+        for group in keys.chunks(GROUP) {
+            let mut first = [0u32; GROUP];
+            for (f, &k) in first.iter_mut().zip(group) {
+                *f = self.slots[hash(k, self.shift)];
+            }
+            let mut found = [0u64; GROUP];
+            for (k, &f) in found.iter_mut().zip(&first) {
+                // Slot values are key index + 1, so `f - 1` is in `newest` when `f > 0`.
+                if let Some(e) = (f as usize).checked_sub(1).and_then(|i| self.newest.get(i)) {
+                    *k = e.key;
+                }
+            }
+            for ((&key, &f), &k) in group.iter().zip(&first).zip(&found) {
+                let hit = match f {
+                    0 => Hit::Absent,
+                    // The first slot holds the key: its entry is in cache now.
+                    f if k == key => newest_hit(f as usize - 1, &self.newest[f as usize - 1], date),
+                    // A collision: probe on, as one look-up would.
+                    _ => self.probe(key, date),
+                };
+                out(older(hit, date, &periods));
+            }
         }
     }
 
@@ -126,10 +159,31 @@ impl<F: Copy + Default> KeyIndex<F> {
     #[inline]
     fn probe(&self, key: u64, date: Ymd) -> Hit<F> {
         match self.entry(key) {
-            Some((i, n)) if n.from <= date && date <= n.to => Hit::Valid(i, n.flags),
-            Some((i, _)) => Hit::Other(i),
+            Some((i, n)) => newest_hit(i, n, date),
             None => Hit::Absent,
         }
+    }
+}
+
+/// What entry `i`'s newest period `n` says of `date`.
+#[inline]
+fn newest_hit<F: Copy>(i: usize, n: &Newest<F>, date: Ymd) -> Hit<F> {
+    if n.from <= date && date <= n.to { Hit::Valid(i, n.flags) } else { Hit::Other(i) }
+}
+
+/// `hit`, with a code the newest period did not answer for looked up in all its periods
+/// (`periods(i)`, in table order).
+#[inline]
+fn older<F, I>(hit: Hit<F>, date: Ymd, periods: impl FnOnce(usize) -> I) -> Hit<F>
+where
+    I: Iterator<Item = Period<F>>,
+{
+    match hit {
+        Hit::Other(i) => match periods(i).find(|p| p.from <= date && date <= p.to) {
+            Some(p) => Hit::Valid(i, p.flags),
+            None => Hit::Other(i),
+        },
+        hit => hit,
     }
 }
 
@@ -158,6 +212,29 @@ mod tests {
         }
         assert_eq!(ix.find(key_of(b"E112").unwrap()), None);
         assert_eq!(ix.find(0), None);
+    }
+
+    #[test]
+    fn lookup_many_answers_as_lookup_does() {
+        // Enough keys for several groups and for collisions in a half-full table; every third
+        // has an older period, so some dates need the period scan.
+        let keys: Vec<u64> = (0..500u64).map(|i| key_of(format!("A{i:03}").as_bytes()).unwrap()).collect();
+        let periods = |i: usize| {
+            let newest = p(2020_10_01, crate::OPEN, 2);
+            if i.is_multiple_of(3) { vec![p(2015_10_01, 2020_09_30, 1), newest] } else { vec![newest] }.into_iter()
+        };
+        let ix = KeyIndex::build(&keys, periods);
+        let mut asked: Vec<u64> = (0..700u64).map(|i| key_of(format!("A{i:03}").as_bytes()).unwrap()).collect();
+        asked.extend([0, keys[7], keys[7]]);
+        for date in [2014_01_01, 2019_01_01, 2026_01_01] {
+            let mut got = Vec::new();
+            ix.lookup_many(&asked, date, periods, |h| got.push(h));
+            let want: Vec<_> = asked.iter().map(|&k| ix.lookup(k, date, periods)).collect();
+            assert_eq!(got, want, "on {date}");
+        }
+        let mut got = Vec::new();
+        KeyIndex::<u32>::default().lookup_many(&asked[..3], 2026_01_01, |_| std::iter::empty(), |h| got.push(h));
+        assert_eq!(got, [Hit::Absent; 3]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{normalize, normalize_into};
+use crate::codesets::refs::key_of;
 use crate::codesets::{CodeSets, OPEN, Period};
 use crate::{Date, Error};
 
@@ -260,16 +261,31 @@ pub fn search(codes: &CodeSets, words: &str, limit: usize) -> Vec<SearchResult> 
 
 /// Whether each ICD-10-CM code is valid (billable) on `date`: one answer per input, in order.
 pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool> {
-    list.iter().map(|c| icd10cm_valid(codes, c, date)).collect()
+    let (cm, ymd) = (codes.icd10cm(), date.ymd());
+    let mut out = Vec::with_capacity(list.len());
+    // Keys a few hundred codes at a time: they stay in L1 between normalizing and looking up.
+    let mut keys = Vec::with_capacity(256);
+    for chunk in list.chunks(256) {
+        keys.clear();
+        keys.extend(chunk.iter().map(|c| normalized(c, |code| key_of(code.as_bytes())).unwrap_or(0)));
+        cm.valid_keys_into(&keys, ymd, &mut out);
+    }
+    out
 }
 
 /// [`icd10cm_validity`] of one code.
 #[inline]
 pub fn icd10cm_valid(codes: &CodeSets, code: &str, date: Date) -> bool {
     let (cm, ymd) = (codes.icd10cm(), date.ymd());
+    normalized(code, |code| cm.is_valid(code, ymd))
+}
+
+/// `f` of `code` normalized, without allocating for a code of at most 8 ASCII characters.
+#[inline]
+fn normalized<T>(code: &str, f: impl FnOnce(&str) -> T) -> T {
     match normalize_into(code, &mut [0; 8]) {
-        Some(code) => cm.is_valid(code, ymd),
-        None => cm.is_valid(&normalize(code), ymd),
+        Some(code) => f(code),
+        None => f(&normalize(code)),
     }
 }
 

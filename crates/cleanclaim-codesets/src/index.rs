@@ -67,6 +67,9 @@ impl<F: Copy + Default> KeyIndex<F> {
             std::hint::black_box(group.iter().fold(0, |a, &k| a ^ slots[hash(k, shift)].key));
             for (j, &k) in group.iter().enumerate() {
                 let i = g * GROUP + j;
+                // A key of 0 would read as an empty slot; no code's key is 0 (a code's first
+                // byte is a letter or digit).
+                debug_assert_ne!(k, 0, "code key 0");
                 let (from, to, flags) = newest(periods(i));
                 let mut s = hash(k, shift);
                 while slots[s].key != 0 {

@@ -64,7 +64,9 @@ step "inputs"
 "$PY" "$HERE/peers.py" mce-inputs "$W/inpatient-uniform.jsonl" "$W/mce-inpatient-uniform.jsonl" >/dev/null
 
 step "cleanclaim: engine, check, scaling, codes, MCE rules, X12"
-"$M" engine >"$R/engine.json"
+# The first check builds the code indexes, once per process: one process per run.
+rm -f "$R/engine.jsonl"
+for _ in $(seq "$COMPARE_RUNS"); do "$M" engine >>"$R/engine.jsonl"; done
 "$M" check "$CLAIMS" >"$R/check.json"
 "$M" scaling "$SCALING_MAX" >"$R/scaling.json"
 "$M" codes "$W/codes.txt" >"$R/codes.json"

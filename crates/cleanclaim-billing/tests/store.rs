@@ -142,6 +142,14 @@ fn readers_see_whole_remittances_while_one_writer_posts() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Writes the marker whole or not at all: the parent polls for it, and a plain write lets it
+/// see the file created but still empty (which failed this test under load).
+fn put_marker(marker: &Path, text: &[u8]) {
+    let tmp = marker.with_extension("tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, marker).unwrap();
+}
+
 fn crash_child(db: &str) {
     let after: u64 = std::env::var("BILLING_CRASH_AFTER").unwrap().parse().unwrap();
     let marker = PathBuf::from(std::env::var("BILLING_CRASH_MARKER").unwrap());
@@ -150,7 +158,7 @@ fn crash_child(db: &str) {
     s.set_row_hook(
         after,
         Box::new(move || {
-            std::fs::write(&marker, b"inside the transaction").unwrap();
+            put_marker(&marker, b"inside the transaction");
             // Wait here, mid-transaction, for the parent's SIGKILL.
             loop {
                 std::thread::sleep(Duration::from_secs(1));
@@ -159,7 +167,7 @@ fn crash_child(db: &str) {
     );
     post_835_on(&mut s, &x12, d("2025-04-01")).unwrap();
     // Only reached when the hook never fired (fewer rows than `after`).
-    std::fs::write(std::env::var("BILLING_CRASH_MARKER").unwrap(), b"finished").unwrap();
+    put_marker(Path::new(&std::env::var("BILLING_CRASH_MARKER").unwrap()), b"finished");
 }
 
 fn remittance_postings(db: &Path, trace: &str) -> usize {

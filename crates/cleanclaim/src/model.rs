@@ -387,7 +387,9 @@ impl Claim {
         match self.kind {
             ClaimKind::Professional => ClaimType::Professional,
             ClaimKind::Institutional => {
-                let tob = self.type_of_bill.as_deref().map(|t| t.trim().trim_start_matches('0'));
+                // `codes::trim`: `str::trim` walks Unicode whitespace, a tenth of building a
+                // check's context for a bill type that has none.
+                let tob = self.type_of_bill.as_deref().map(|t| crate::codes::trim(t).trim_start_matches('0'));
                 match tob.and_then(|t| t.as_bytes().get(1).copied()) {
                     Some(b'1' | b'2') => ClaimType::Inpatient,
                     Some(_) => ClaimType::Outpatient,
@@ -401,7 +403,12 @@ impl Claim {
     /// The date the code sets are read on: the discharge date for inpatient claims, otherwise
     /// the statement end, the latest line date or the statement start.
     pub fn controlling_date(&self) -> Option<Date> {
-        if self.claim_type() == ClaimType::Inpatient
+        self.controlling_date_of(self.claim_type())
+    }
+
+    /// [`controlling_date`](Self::controlling_date) for a caller that knows the claim's type.
+    pub(crate) fn controlling_date_of(&self, claim_type: ClaimType) -> Option<Date> {
+        if claim_type == ClaimType::Inpatient
             && let Some(d) = self.discharge_date.or(self.statement_to)
         {
             return Some(d);

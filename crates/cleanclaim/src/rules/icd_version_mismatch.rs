@@ -32,7 +32,7 @@ impl Rule for VersionMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
-        let Some(date) = c.controlling_date() else { return };
+        let Some(date) = cx.date else { return };
         let want_icd10 = date >= ICD10_START;
         // The path is built only for a finding (`None` = the admitting diagnosis).
         let dx = c.diagnoses.iter().enumerate().map(|(i, d)| (Some(i), d));

@@ -121,7 +121,8 @@ pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 impl<'a> Context<'a> {
     /// Builds the context, looking up each diagnosis and procedure once.
     pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
-        let date = claim.controlling_date();
+        let claim_type = claim.claim_type();
+        let date = claim.controlling_date_of(claim_type);
         let mut dx_status = PerItem::from_elem(None, claim.diagnoses.len());
         let mut dx_id = PerItem::from_elem(None, claim.diagnoses.len());
         let mut px_status = PerItem::from_elem(None, claim.procedures.len());
@@ -139,7 +140,7 @@ impl<'a> Context<'a> {
                 px_status[i] = Some(pcs.status(&p.code, date.ymd()));
             }
         }
-        Context { claim, claim_type: claim.claim_type(), as_of, ncci, codes, date, dx_status, dx_id, px_status }
+        Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status }
     }
 
     /// MCE flags of procedure `i` when it is valid on the claim's date.

@@ -387,8 +387,8 @@ impl Claim {
         match self.kind {
             ClaimKind::Professional => ClaimType::Professional,
             ClaimKind::Institutional => {
-                // `codes::trim`: `str::trim` walks Unicode whitespace, a tenth of building a
-                // check's context for a bill type that has none.
+                // `codes::trim` looks at the two ends first; `str::trim` walked Unicode
+                // whitespace, ~8 % of building an MCE check's context (callgrind).
                 let tob = self.type_of_bill.as_deref().map(|t| crate::codes::trim(t).trim_start_matches('0'));
                 match tob.and_then(|t| t.as_bytes().get(1).copied()) {
                     Some(b'1' | b'2') => ClaimType::Inpatient,

@@ -740,8 +740,7 @@ impl Icd10Cm {
     /// Table indexes of the codes valid on `date` that start with `prefix`, the prefix itself
     /// left out: keys are compared as words, never spelled out.
     fn valid_under(&self, prefix: &str, date: Ymd) -> impl Iterator<Item = usize> + '_ {
-        // A NUL inside `prefix` reads as the end of its key, but no code spells one out.
-        let own = key_of(prefix.as_bytes()).filter(|_| !prefix.contains('\0'));
+        let own = key_of(prefix.as_bytes());
         self.prefix_range(prefix).filter(move |&j| Some(self.keys[j]) != own && self.valid_at(j, date).is_some())
     }
 

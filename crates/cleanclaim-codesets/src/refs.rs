@@ -5,7 +5,9 @@
 //! last code padded with 0xFF (so every code *starting with* the last code is included, which is
 //! what a category reference means in the tabular).
 
-/// A code as a big-endian u64 (ASCII, 0x00-padded): numeric order = code order.
+/// A code as a big-endian u64 (ASCII, 0x00-padded): numeric order = code order. `None` for
+/// an empty code, one longer than 8 bytes, or one with a NUL byte (which would read as the
+/// padding: `A000\0` as `A000`); so no key is 0.
 #[inline]
 pub fn key_of(code: &[u8]) -> Option<u64> {
     if code.is_empty() || code.len() > 8 {
@@ -14,7 +16,11 @@ pub fn key_of(code: &[u8]) -> Option<u64> {
     // Shifting bytes in, rather than copying a variable length into a buffer and reading it
     // back as a word: that copy is a memcpy call whose store the load then waits on, a quarter
     // of a code look-up's time.
-    Some(code.iter().enumerate().fold(0, |k, (i, &c)| k | u64::from(c) << (56 - 8 * i)))
+    let k = code.iter().enumerate().fold(0, |k, (i, &c)| k | u64::from(c) << (56 - 8 * i));
+    // Any zero byte among the code's own (the padding set to 0xFF): the exact SWAR test.
+    let v = k | u64::MAX.checked_shr(8 * code.len() as u32).unwrap_or(0);
+    let nul = v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080 != 0;
+    (!nul).then_some(k)
 }
 
 fn key_hi(code: &[u8]) -> u64 {
@@ -132,13 +138,17 @@ mod tests {
 
     #[test]
     fn key_of_is_the_zero_padded_big_endian_word() {
-        for code in ["A", "A00", "E119", "S52521A", "Z99890AB", "\u{7f}\u{0}\u{ff}"] {
+        for code in ["A", "A00", "E119", "S52521A", "Z99890AB", "\u{7f}\u{1}\u{ff}"] {
             let mut k = [0u8; 8];
             k[..code.len()].copy_from_slice(code.as_bytes());
             assert_eq!(key_of(code.as_bytes()), Some(u64::from_be_bytes(k)), "{code:?}");
         }
         assert_eq!(key_of(b""), None);
         assert_eq!(key_of(b"123456789"), None);
+        // A NUL byte would read as padding ("A000\0" as "A000"): no key, wherever it is.
+        for code in [&b"\0"[..], b"A000\0", b"A\0B", b"\0A", b"E11900A\0", b"\0\0\0\0\0\0\0\0"] {
+            assert_eq!(key_of(code), None, "{code:?}");
+        }
         assert!(key_of(b"A00") < key_of(b"A000") && key_of(b"A000") < key_of(b"A01"));
     }
     #[test]

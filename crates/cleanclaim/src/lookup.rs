@@ -367,7 +367,10 @@ mod tests {
 
     #[test]
     fn batch_validity_answers_in_order() {
-        let v = icd10cm_validity(CodeSets::embedded(), &["E119", "e11.9", "E11", "XX"], Date::new(2026, 3, 2).unwrap());
-        assert_eq!(v, [true, true, false, false]);
+        let day = Date::new(2026, 3, 2).unwrap();
+        let v = icd10cm_validity(CodeSets::embedded(), &["E119", "e11.9", "E11", "XX", "E119\0", "E11.9\0"], day);
+        assert_eq!(v, [true, true, false, false, false, false]);
+        // A NUL is not padding: the code with one is not E11.9.
+        assert!(!icd10cm_valid(CodeSets::embedded(), "E11.9\0", day));
     }
 }

@@ -10,7 +10,7 @@ use crate::model::Period;
 
 /// A code's key, table index and newest validity period (`from > to` when there is none, or
 /// when an older period overlaps it: then the caller must scan every period to give the same
-/// answer as a scan in table order). One slot read answers a look-up; when slots held only an
+/// answer as a scan in table order). One slot read usually answers a look-up; when slots held only an
 /// index into an array of these, each look-up waited for two cache misses, one after the
 /// other (MCE rules on inpatient claims ran ~1.28× faster with one).
 #[derive(Debug, Clone, Copy)]
@@ -238,6 +238,8 @@ mod tests {
             if i.is_multiple_of(3) { vec![p(2015_10_01, 2020_09_30, 1), newest] } else { vec![newest] }.into_iter()
         };
         let ix = KeyIndex::build(&keys, periods);
+        let displaced = keys.iter().filter(|&&k| ix.slots[hash(k, ix.shift)].key != k).count();
+        assert!(displaced > 0, "no key left its home slot: the collision branch would go untested");
         let mut asked: Vec<u64> = (0..700u64).map(|i| key_of(format!("A{i:03}").as_bytes()).unwrap()).collect();
         asked.extend([0, keys[7], keys[7]]);
         for date in [2014_01_01, 2019_01_01, 2026_01_01] {
@@ -246,9 +248,12 @@ mod tests {
             let want: Vec<_> = asked.iter().map(|&k| ix.lookup(k, date, periods)).collect();
             assert_eq!(got, want, "on {date}");
         }
-        let mut got = Vec::new();
-        KeyIndex::<u32>::default().lookup_many(&asked[..3], 2026_01_01, |_| std::iter::empty(), |h| got.push(h));
-        assert_eq!(got, [Hit::Absent; 3]);
+        // No slots at all, and slots with no key in them.
+        for empty in [KeyIndex::<u32>::default(), KeyIndex::build(&[], |_| std::iter::empty())] {
+            let mut got = Vec::new();
+            empty.lookup_many(&asked[..3], 2026_01_01, |_| std::iter::empty(), |h| got.push(h));
+            assert_eq!(got, [Hit::Absent; 3]);
+        }
     }
 
     #[test]

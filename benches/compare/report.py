@@ -41,34 +41,49 @@ def ratio(ours, theirs, smaller_is_better=False):
 
 
 def median(xs):
+    """Median, or None of nothing."""
     xs = sorted(xs)
     n = len(xs)
-    return (xs[n // 2] + xs[(n - 1) // 2]) / 2
+    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else None
+
+
+def json_lines(d, name):
+    """The objects of a JSON-lines file (None when it is absent), skipping a line a killed run
+    left half written."""
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        return None
+    out = []
+    with open(p) as f:
+        for line in f:
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+    return out
 
 
 def engine_runs(d):
     """`measure engine` of several processes (engine.jsonl): the median of each number."""
-    p = os.path.join(d, "engine.jsonl")
-    if not os.path.exists(p):
+    runs = json_lines(d, "engine.jsonl")
+    if runs is None:
         return load(d, "engine.json")
-    with open(p) as f:
-        runs = [json.loads(line) for line in f if line.strip()]
     if not runs:
         return None
-    return {key: median([r[key] for r in runs]) for key, v in runs[0].items() if isinstance(v, (int, float))
-            and not isinstance(v, bool)} | {"runs": len(runs)}
+    keys = {k for r in runs for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {k: median([r[k] for r in runs if k in r]) for k in keys} | {"runs": len(runs)}
 
 
 def mce_pairs(d):
-    """(msdrg native, ours) MCE rates of the alternating runs, from mce-pairs.jsonl."""
-    p = os.path.join(d, "mce-pairs.jsonl")
-    if not os.path.exists(p):
-        return []
-    with open(p) as f:
-        runs = [json.loads(line) for line in f if line.strip()]
-    theirs = [r["edit_per_sec"] for r in runs if "edit_per_sec" in r]
-    ours = [r["mce_rules_per_core"] for r in runs if "mce_rules_per_core" in r]
-    return list(zip(theirs, ours))
+    """(msdrg native, ours) MCE rates of the alternating runs, from mce-pairs.jsonl: lines go in
+    pairs, theirs then ours, and a pair missing either rate is dropped whole."""
+    runs = json_lines(d, "mce-pairs.jsonl") or []
+    pairs = []
+    for theirs, ours in zip(runs[0::2], runs[1::2]):
+        t, o = theirs.get("edit_per_sec"), ours.get("mce_rules_per_core")
+        if t and o:
+            pairs.append((t, o))
+    return pairs
 
 
 def get(obj, *path):

@@ -76,17 +76,19 @@ struct Table {
 
 impl Table {
     fn new(rows: Vec<HcpcsRow>) -> Table {
-        // One key per row, or none at all (a code too long or holding a NUL): never a key list
-        // out of step with the rows.
-        let keys = rows.iter().map(|r| row_key(r.kind, &r.code).filter(|_| !r.code.contains('\0'))).collect();
+        // One key per row, or none at all (a code empty, too long or holding a NUL): never a
+        // key list out of step with the rows.
+        let keys = rows.iter().map(|r| row_key(r.kind, &r.code)).collect();
         Table { rows, keys }
     }
 }
 
 /// A (kind, code) pair as one word ordered as the pair is: the kind's byte, then the code's
-/// bytes zero-padded (strings without NUL compare as their padded bytes do).
+/// bytes zero-padded (codes without NUL, the only ones `key_of` keys, compare as their padded
+/// bytes do).
 fn row_key(kind: HcpcsKind, code: &str) -> Option<u64> {
-    (code.len() <= 7).then(|| (kind as u64) << 56 | crate::refs::key_of(code.as_bytes()).unwrap_or(0) >> 8)
+    let key = crate::refs::key_of(code.as_bytes()).filter(|_| code.len() <= 7)?;
+    Some((kind as u64) << 56 | key >> 8)
 }
 
 fn bad() -> crate::CodeSetError {

@@ -1,15 +1,17 @@
 //! No input makes a reader panic: random bytes, random text, and mutations of a valid file.
 
+mod common;
+
 use cleanclaim_x12::{Tokenizer, detect, read_277ca, read_835_bytes, read_837_bytes, read_999, read_fhir};
 use proptest::prelude::*;
 
-const VALID: &str = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
-GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~\
-NM1*41*2*SUB*****46*S~PER*IC*X*TE*8005550100~NM1*40*2*REC*****46*R~HL*1**20*1~\
-NM1*85*2*CLINIC*****XX*1234567893~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
+const VALID: &str = concat!(
+    common::head_837!(),
+    "NM1*85*2*CLINIC*****XX*1234567893~N3*1 A ST~N4*CITY*ST*12345~REF*EI*111111111~\
 HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*X*Y****MI*M1~DMG*D8*19800101*M~NM1*PR*2*PAYER*****PI*P1~\
 CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:E119*ABF:I10~LX*1~SV1*HC:99213:25*100*UN*1***1:2~DTP*472*D8*20260105~\
-SE*21*0001~GE*1*1~IEA*1*000000001~";
+SE*21*0001~GE*1*1~IEA*1*000000001~"
+);
 
 fn exercise(bytes: &[u8]) {
     for r in read_837_bytes(bytes) {

@@ -143,8 +143,7 @@ mod tests {
 
     #[test]
     fn a_malformed_file_names_file_and_line() {
-        let dir = std::env::temp_dir().join(format!("cleanclaim-release-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = cleanclaim_testkit::scratch_dir("cleanclaim-release", "bad");
         let p = dir.join("bad.csv");
         std::fs::write(&p, "code,effective_date,termination_date,flags\nE119,2026-10-01\n").unwrap();
         let e = load(&[ReleaseFile::parse(&format!("icd10cm-mce:{}@2027-09-30", p.display())).unwrap()]).unwrap_err();

@@ -2,17 +2,16 @@
 //! value (huge, odd Unicode, extreme dates and numbers) makes `check` panic.
 //! (The test-only panic hook has its own binary, `panic_hook.rs`: it sets an env var.)
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use cleanclaim::model::{Address, PersonName};
 use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Engine, Money, Report, Sex};
+use common::root;
 use proptest::collection::vec;
 use proptest::prelude::*;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn engine() -> Engine {
     Engine::builder().as_of(Date::new(2026, 11, 30).unwrap()).build().unwrap()

@@ -5,6 +5,7 @@ usage: report.py RESULTS_DIR
 
 import json
 import os
+import statistics
 import sys
 
 
@@ -40,13 +41,6 @@ def ratio(ours, theirs, smaller_is_better=False):
     return f"{r:,.1f}×"
 
 
-def median(xs):
-    """Median, or None of nothing."""
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else None
-
-
 def json_lines(d, name):
     """The objects of a JSON-lines file (None when it is absent), skipping a line a killed run
     left half written."""
@@ -71,7 +65,7 @@ def engine_runs(d):
     if not runs:
         return None
     keys = {k for r in runs for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    return {k: median([r[k] for r in runs if k in r]) for k in keys} | {"runs": len(runs)}
+    return {k: statistics.median([r[k] for r in runs if k in r]) for k in keys} | {"runs": len(runs)}
 
 
 def mce_pairs(d):
@@ -123,8 +117,8 @@ def main(d):
         rs = sorted(o / t for t, o in pairs)
         rows.append(("msdrg native engine", f"same, {len(pairs)} alternating runs (each of ours right after one of "
                      f"msdrg's): medians, and the median of the pairs' ratios (lowest–highest {rs[0]:.1f}–{rs[-1]:.1f})",
-                     k(median([t for t, _ in pairs])) + " claims/s", k(median([o for _, o in pairs])) + " claims/s",
-                     f"{median(rs):,.1f}×", "≥ 10×"))
+                     k(statistics.median([t for t, _ in pairs])) + " claims/s", k(statistics.median([o for _, o in pairs])) + " claims/s",
+                     f"{statistics.median(rs):,.1f}×", "≥ 10×"))
     rows.append(("—", "full catalogue, parsed professional claims (4 dx, 3 lines), one core", "",
                  k(get(chk, "check_professional_per_core")) + " claims/s", "", "≥ 1 M/s"))
     rows.append(("—", "full catalogue, parsed inpatient claims, one core", "",

@@ -11,8 +11,9 @@ use std::borrow::Cow;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
-    UInt32Type, UInt64Type,
+    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type,
+    UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatchReader};
 use arrow_schema::{DataType, TimeUnit};
@@ -47,7 +48,9 @@ enum Value<'a> {
     Int(i64),
     Float(f64),
     Date(Date),
-    List(ArrayRef),
+    /// The list's items: rows `range` of `items`, borrowed (`ListArray::value` made a new
+    /// array for every cell, and `cell` and `write` each read it).
+    List(&'a ArrayRef, std::ops::Range<usize>),
 }
 
 impl<'py> ArrowTable<'py> {
@@ -155,22 +158,24 @@ fn value(a: &dyn Array, i: usize) -> Option<Value<'_>> {
         Date32 => day(a.as_primitive::<Date32Type>().value(i).into()),
         Date64 => day(a.as_primitive::<Date64Type>().value(i).div_euclid(86_400_000)),
         Timestamp(unit, None) => {
-            let per_day = match unit {
-                TimeUnit::Second => 86_400,
-                TimeUnit::Millisecond => 86_400_000,
-                TimeUnit::Microsecond => 86_400_000_000,
-                TimeUnit::Nanosecond => 86_400_000_000_000,
-            };
-            let v = match unit {
-                TimeUnit::Second => a.as_primitive::<arrow_array::types::TimestampSecondType>().value(i),
-                TimeUnit::Millisecond => a.as_primitive::<arrow_array::types::TimestampMillisecondType>().value(i),
-                TimeUnit::Microsecond => a.as_primitive::<arrow_array::types::TimestampMicrosecondType>().value(i),
-                TimeUnit::Nanosecond => a.as_primitive::<arrow_array::types::TimestampNanosecondType>().value(i),
+            let (v, per_day) = match unit {
+                TimeUnit::Second => (a.as_primitive::<TimestampSecondType>().value(i), 86_400),
+                TimeUnit::Millisecond => (a.as_primitive::<TimestampMillisecondType>().value(i), 86_400_000),
+                TimeUnit::Microsecond => (a.as_primitive::<TimestampMicrosecondType>().value(i), 86_400_000_000),
+                TimeUnit::Nanosecond => (a.as_primitive::<TimestampNanosecondType>().value(i), 86_400_000_000_000),
             };
             day(v.div_euclid(per_day))
         }
-        List(_) => Some(Value::List(a.as_list::<i32>().value(i))),
-        LargeList(_) => Some(Value::List(a.as_list::<i64>().value(i))),
+        List(_) => {
+            let l = a.as_list::<i32>();
+            let o = l.value_offsets();
+            Some(Value::List(l.values(), o[i] as usize..o[i + 1] as usize))
+        }
+        LargeList(_) => {
+            let l = a.as_list::<i64>();
+            let o = l.value_offsets();
+            Some(Value::List(l.values(), o[i] as usize..o[i + 1] as usize))
+        }
         _ => None,
     }
 }
@@ -228,10 +233,10 @@ impl<'py> Table for ArrowTable<'py> {
             Some(Value::Int(n)) => tape.int_value(n),
             Some(Value::Float(f)) => tape.float_value(f),
             Some(Value::Date(d)) => tape.key(&d.to_string()),
-            Some(Value::List(items)) => {
+            Some(Value::List(items, range)) => {
                 let l = tape.open(true);
-                for k in 0..items.len() {
-                    match value(items.as_ref(), k).filter(|_| !items.is_null(k)) {
+                for k in range {
+                    match (!items.is_null(k)).then(|| value(items.as_ref(), k)).flatten() {
                         Some(Value::Str(s)) => tape.key(s),
                         Some(Value::Int(n)) => tape.int_value(n),
                         _ => tape.null_value(),

@@ -55,7 +55,8 @@ const MAX_DX: usize = 12;
 pub fn reads_claim_column(name: &str) -> bool {
     name == "claim_id"
         || CLAIM_COLUMNS.iter().any(|(c, _)| *c == name)
-        || name.strip_prefix("dx").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=MAX_DX).contains(&n))
+        // Exactly the names `Frame::new` looks up: `dx01` or `dx+1` parse as 1 but are not read.
+        || name.strip_prefix("dx").is_some_and(|n| (1..=MAX_DX).any(|k| n == k.to_string()))
 }
 
 /// Whether the frame reads a lines-table column of this name.
@@ -79,6 +80,13 @@ pub trait Table {
     fn column(&self, name: &str) -> Option<usize>;
     /// Row `row` of column `col`, or `None` when it is null, NaN or an empty string.
     fn cell(&self, col: usize, row: usize) -> PyResult<Option<Self::Cell>>;
+    /// [`Table::cell`] of a column the table may lack (`None` then).
+    fn cell_in(&self, col: Option<usize>, row: usize) -> PyResult<Option<Self::Cell>> {
+        Ok(match col {
+            Some(c) => self.cell(c, row)?,
+            None => None,
+        })
+    }
     /// A claim id as text: a string as it is, a number spelled out. `Err` names the problem.
     fn id_text<'a>(&'a self, cell: &'a Self::Cell) -> Result<Cow<'a, str>, String>;
     /// An integer cell's value (a line number).
@@ -210,15 +218,14 @@ impl<T: Table> Frame<T> {
         // Lines usually come grouped by claim: a row with the previous row's id skips the map.
         let mut prev: Option<usize> = None;
         for r in 0..lines.rows() {
-            // With rows, the column exists (checked above).
-            let id = line_ids.map(|c| lines.cell(c, r)).transpose()?.flatten();
+            let id = lines.cell_in(line_ids, r)?;
             let id = id.ok_or_else(|| err(format!("lines row {r}: claim_id is empty")))?;
             let text = lines.id_text(&id).map_err(|e| err(format!("lines row {r}: claim_id is {e}")))?;
             let owner = match prev {
                 Some(p) if ids[p] == text => p,
                 _ => *by_id.get(&*text).ok_or_else(|| err(format!("lines row {r}: claim_id matches no claim row")))?,
             };
-            let order = match line_order.map(|c| lines.cell(c, r)).transpose()?.flatten() {
+            let order = match lines.cell_in(line_order, r)? {
                 Some(n) => lines.integer(&n).ok_or_else(|| err(format!("lines row {r}: `line` is not an integer")))?,
                 None => r as i64,
             };
@@ -251,20 +258,19 @@ impl<T: Table> Frame<T> {
 
     /// Records claim row `r` (with its lines) on `tape`.
     pub fn write(&self, tape: &mut Tape, r: usize) -> PyResult<Root> {
-        let cell = |t: &T, col: Option<usize>, row: usize| col.map(|c| t.cell(c, row)).transpose().map(Option::flatten);
         // Entries in the order the claim dict used to be built in, so that a row with several
         // problems reports the same one first.
         let mut entries: Vec<Entry<T::Cell>> =
             ["billing_provider", "subscriber", "payer"].into_iter().map(|g| Entry::Group(g, Vec::new())).collect();
         for &(path, col) in &self.claim_cols {
-            if let Some(v) = cell(&self.claims, col, r)? {
+            if let Some(v) = self.claims.cell_in(col, r)? {
                 place(&mut entries, path, v);
             }
         }
         let mut dx = Vec::new();
         let mut gap = None;
         for (n, &col) in (1..).zip(&self.dx_cols) {
-            match cell(&self.claims, col, r)? {
+            match self.claims.cell_in(col, r)? {
                 Some(code) => {
                     if let Some(g) = gap {
                         return Err(to_pyerr(
@@ -297,7 +303,7 @@ impl<T: Table> Frame<T> {
         for &lr in &self.lines_of[r] {
             let mut entries = Vec::new();
             for &(path, col) in &self.line_cols {
-                if let Some(v) = cell(&self.lines, col, lr)? {
+                if let Some(v) = self.lines.cell_in(col, lr)? {
                     place(&mut entries, path, v);
                 }
             }

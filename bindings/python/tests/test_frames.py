@@ -259,3 +259,28 @@ def test_arrow_columns_of_other_types_fall_back_to_python_values(engine) -> None
     ct, lt = pa.table(cc), pa.table(lc)
     assert _arrow(engine, ct, lt) is None
     assert rows_of(engine.check_frame(ct, lt).to_pydict()) == rows_of(engine.check_frame(cc, lc))
+
+
+def test_arrow_path_matches_ids_by_text_and_raises_the_frame_errors(engine) -> None:
+    # The Arrow path alone: integer claim ids matched by their text in the lines table, each
+    # input error of the row logic, and a column the frame does not read (`dx01` is not `dx1`)
+    # whose type it could not read either, which must not send the table to Python values.
+    pa = pytest.importorskip("pyarrow")
+    from decimal import Decimal
+
+    claims = [c for c in unique_ids(source_claims()) if c.get("lines")][:6]
+    for i, c in enumerate(claims):
+        c["id"] = str(100 + i)
+    cc, lc = flatten(claims)
+    cc["claim_id"] = [int(i) for i in cc["claim_id"]]
+    unread = pa.array([Decimal("1.5")] * len(cc["claim_id"]))
+    out = _arrow(engine, pa.table(cc).append_column("dx01", unread), pa.table(lc))
+    assert out is not None and rows_of(out) == expected(engine, claims)
+    n = len(lc["claim_id"])
+    for claims_table, lines_table, message in (
+        (cc, {**lc, "claim_id": ["nope"] * n}, "matches no claim"),
+        ({**cc, "claim_id": [cc["claim_id"][0]] * len(cc["claim_id"])}, lc, "duplicate"),
+        (cc, {**lc, "line": ["x"] * n}, "`line` is not an integer"),
+    ):
+        with pytest.raises(cleanclaim.InputError, match=message):
+            _arrow(engine, pa.table(claims_table), pa.table(lines_table))

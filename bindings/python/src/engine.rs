@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 use std::borrow::Cow;
 
 use crate::claim::PyClaim;
-use crate::convert::{bytes_of, claim_from_mapping, text_of};
+use crate::convert::{bytes_of, claim_from_mapping, iso_day, str_of, text_of};
 use crate::errors::{guard, to_pyerr, to_pyerr_at};
 use crate::report::{PyReport, ReportList, untracked};
 use crate::tape::{Root, Tape};
@@ -87,7 +87,7 @@ fn strings(arg: &Bound<'_, PyAny>, name: &str, what: &str) -> PyResult<Vec<Strin
 
 fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
     let date = if let Ok(s) = arg.cast::<PyString>() {
-        crate::convert::str_of(s).ok().and_then(|t| Date::parse(t).ok())
+        str_of(s).ok().and_then(|t| Date::parse(t).ok())
     } else {
         // `datetime.date` and `datetime` (and pandas' Timestamp) answer year, month and day;
         // reading them is a third of the cost of formatting and parsing `isoformat()`, and
@@ -102,7 +102,7 @@ fn date_arg(arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
                 .call_method0("isoformat")
                 .and_then(|s| s.extract::<String>())
                 .ok()
-                .and_then(|s| Date::parse(crate::convert::iso_day(&s)).ok()),
+                .and_then(|s| Date::parse(iso_day(&s)).ok()),
         }
     };
     date.ok_or_else(|| config(&format!("{name}: not a date (expected datetime.date or YYYY-MM-DD)")))
@@ -485,8 +485,7 @@ impl PyEngine {
             let date = date_arg(date, "date").map_err(|e| to_pyerr(py, &e))?;
             let code =
                 code.cast::<PyString>().map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: expected str"))?;
-            let code = crate::convert::str_of(code)
-                .map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: not valid UTF-8"))?;
+            let code = str_of(code).map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: not valid UTF-8"))?;
             Ok(self.inner.icd10cm_valid(code, date))
         })
     }

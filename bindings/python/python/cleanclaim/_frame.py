@@ -72,6 +72,13 @@ def _arrow_stream(table: Any) -> Any:
     export = getattr(table, "__arrow_c_stream__", None)
     if export is None:
         return None
+    if _library(table) == "polars":
+        import polars as pl
+
+        # polars exports a column of nothing but nulls (type Null) with a buffer arrow-rs
+        # refuses (pola-rs/polars#22934); as text its nulls read the same.
+        table = table.with_columns(pl.col(pl.Null).cast(pl.String))
+        export = table.__arrow_c_stream__
     try:
         return export()
     except Exception:
@@ -85,10 +92,9 @@ def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     # Arrow buffers are read in Rust with no Python object per cell; a table with a column
     # type that path does not take (None back) goes through Python values instead.
     found = None
-    if lib != "dict":
-        streams = _arrow_stream(claims), _arrow_stream(lines)
-        if None not in streams:
-            found = engine._check_arrow(*streams)
+    streams = _arrow_stream(claims), _arrow_stream(lines)
+    if None not in streams:
+        found = engine._check_arrow(*streams)
     if found is None:
         found = engine._check_columns(columns(claims), columns(lines))
     return _build(lib, found)

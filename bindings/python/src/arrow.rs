@@ -56,8 +56,8 @@ enum Value<'a> {
 impl<'py> ArrowTable<'py> {
     /// Reads the stream in `capsule` (an `arrow_array_stream` PyCapsule), keeping the columns
     /// `reads` names. `None` when one of those has a type this reader does not take, or when
-    /// the stream does not import (polars, for one, exports all-null columns with a buffer
-    /// arrow-rs refuses): the Python path reads those tables as before.
+    /// the stream does not import (polars exports all-null columns with a buffer arrow-rs
+    /// refuses, which `_frame.py` casts to text first): the Python path reads those tables.
     pub fn from_capsule(capsule: &Bound<'py, PyAny>, reads: fn(&str) -> bool) -> PyResult<Option<Self>> {
         let capsule = capsule.cast::<PyCapsule>()?;
         let stream = capsule.pointer_checked(Some(c"arrow_array_stream"))?;

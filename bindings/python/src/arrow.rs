@@ -51,6 +51,9 @@ enum Value<'a> {
     /// The list's items: rows `range` of `items`, borrowed (`ListArray::value` made a new
     /// array for every cell, and `cell` and `write` each read it).
     List(&'a ArrayRef, std::ops::Range<usize>),
+    /// A value the claim model has no form for (a date outside years 1 to 9999): an error
+    /// where the claim reads it, never a missing value.
+    Unreadable(&'static str),
 }
 
 impl<'py> ArrowTable<'py> {
@@ -137,7 +140,9 @@ fn dictionary_entry(a: &dyn Array, i: usize) -> Option<(&ArrayRef, usize)> {
 fn value(a: &dyn Array, i: usize) -> Option<Value<'_>> {
     use DataType::*;
     let int = |v: i64| Some(Value::Int(v));
-    let day = |days: i64| Date::from_days_since_epoch(days).map(Value::Date);
+    let day = |days: i64| {
+        Some(Date::from_days_since_epoch(days).map_or(Value::Unreadable("a date outside years 1 to 9999"), Value::Date))
+    };
     match a.data_type() {
         Utf8 => Some(Value::Str(a.as_string::<i32>().value(i))),
         LargeUtf8 => Some(Value::Str(a.as_string::<i64>().value(i))),
@@ -176,7 +181,11 @@ fn value(a: &dyn Array, i: usize) -> Option<Value<'_>> {
             let o = l.value_offsets();
             Some(Value::List(l.values(), o[i] as usize..o[i + 1] as usize))
         }
-        _ => None,
+        // A Null array may keep no validity bits (its rows then not `is_null`): missing here.
+        Null => None,
+        // `readable` admits no other type; were one added there and not here, it must not
+        // read as missing.
+        _ => Some(Value::Unreadable("a value of a type the Arrow reader does not take")),
     }
 }
 
@@ -233,6 +242,7 @@ impl<'py> Table for ArrowTable<'py> {
             Some(Value::Int(n)) => tape.int_value(n),
             Some(Value::Float(f)) => tape.float_value(f),
             Some(Value::Date(d)) => tape.key(&d.to_string()),
+            Some(Value::Unreadable(why)) => tape.bad_value(why),
             Some(Value::List(items, range)) => {
                 let l = tape.open(true);
                 for k in range {

@@ -207,6 +207,12 @@ impl Tape {
         self.toks.push(Tok::Null);
     }
 
+    /// A value that is there but cannot be read (`message` says why, never quoting it): an
+    /// error with its path if the claim model reads it.
+    pub fn bad_value(&mut self, message: &str) {
+        self.bad(Bad::Msg(message.into()));
+    }
+
     /// Any Python value (a table cell), as [`Tape::push`] records it.
     pub fn cell(&mut self, o: &Bound<'_, PyAny>) {
         self.value(o, 1);

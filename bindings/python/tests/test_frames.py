@@ -283,3 +283,16 @@ def test_arrow_path_matches_ids_by_text_and_raises_the_frame_errors(engine) -> N
     ):
         with pytest.raises(cleanclaim.InputError, match=message):
             _arrow(engine, pa.table(claims_table), pa.table(lines_table))
+
+
+def test_an_arrow_date_past_year_9999_is_an_error_not_a_missing_date(engine) -> None:
+    # The Python-values path cannot hold such a date either; the Arrow path must not drop it.
+    pa = pytest.importorskip("pyarrow")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    far = pa.array([3_000_000] * len(cc["claim_id"]), pa.int32()).cast(pa.date32())
+    ct = pa.table(cc)
+    ct = ct.set_column(ct.column_names.index("statement_from"), "statement_from", far)
+    with pytest.raises(cleanclaim.InputError) as ei:
+        _arrow(engine, ct, pa.table(lc))
+    assert ei.value.row == 0 and ei.value.path == "statement_from"

@@ -384,13 +384,13 @@ impl PyEngine {
     }
 
     /// Column form of ``check_frame`` used by ``cleanclaim._frame``: ``dict[str, list]`` in,
-    /// ``dict[str, list]`` of findings out.
+    /// the findings (``_Findings``) out.
     fn _check_columns<'py>(
         &self,
         py: Python<'py>,
         claims: &Bound<'py, PyDict>,
         lines: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<crate::frame::Findings> {
         guard(py, || {
             let frame = crate::frame::Frame::new(
                 crate::frame::Columns::new(claims, "claims")?,
@@ -401,14 +401,14 @@ impl PyEngine {
     }
 
     /// Arrow form of ``check_frame``: two ``arrow_array_stream`` capsules (from
-    /// ``__arrow_c_stream__``) in, findings columns out; ``None`` when a column has a type only
-    /// the column form reads.
+    /// ``__arrow_c_stream__``) in, the findings (``_Findings``) out; ``None`` when a column has a
+    /// type only the column form reads.
     fn _check_arrow<'py>(
         &self,
         py: Python<'py>,
         claims: &Bound<'py, PyAny>,
         lines: &Bound<'py, PyAny>,
-    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+    ) -> PyResult<Option<crate::frame::Findings>> {
         use crate::arrow::ArrowTable;
         use crate::frame::{reads_claim_column, reads_line_column};
         guard(py, || {
@@ -621,7 +621,7 @@ impl PyEngine {
         &self,
         py: Python<'py>,
         frame: &crate::frame::Frame<T>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<crate::frame::Findings> {
         let mut r = 0;
         let reports = self.check_chunks(py, |chunk| {
             if r == frame.rows() {
@@ -633,7 +633,7 @@ impl PyEngine {
             Ok(true)
         })?;
         match reports {
-            Ok(reports) => crate::frame::findings_columns(py, &reports),
+            Ok(reports) => Ok(crate::frame::Findings::new(reports)),
             Err((r, e)) => Err(crate::frame::row_error(py, r, e)),
         }
     }

@@ -4,9 +4,15 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
+use arrow_array::builder::{Int32Builder, StringBuilder};
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use cleanclaim::{Error, Report};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyList, PyString};
+use pyo3::types::{PyCapsule, PyDict, PyFloat, PyList, PyString};
 
 use crate::convert::{py_failed, str_of};
 use crate::errors::to_pyerr;
@@ -392,6 +398,101 @@ pub fn row_error(py: Python<'_>, r: usize, e: Error) -> PyErr {
     let _ = v.setattr("path", path);
     let _ = v.setattr("row", r);
     err
+}
+
+/// What `check_frame` found, held as the core's reports until the caller's library asks for
+/// them: as an Arrow stream (`__arrow_c_stream__`: pyarrow, polars, and pandas through pyarrow),
+/// built from the reports with no Python object per cell, or as columns of Python values
+/// (`columns()`), for a dict of lists and for pandas without pyarrow.
+#[pyclass(frozen, module = "cleanclaim", name = "_Findings")]
+pub struct Findings {
+    reports: Vec<Report>,
+}
+
+impl std::fmt::Debug for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Findings").field("reports", &self.reports.len()).finish_non_exhaustive()
+    }
+}
+
+impl Findings {
+    pub fn new(reports: Vec<Report>) -> Findings {
+        Findings { reports }
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (Option<&str>, &cleanclaim::Finding)> {
+        self.reports.iter().flat_map(|r| r.findings.iter().map(move |f| (r.claim_id.as_deref(), f)))
+    }
+
+    fn record_batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
+        let n = self.rows().count();
+        let bytes = |text: fn(&cleanclaim::Finding) -> &str| self.rows().map(|(_, f)| text(f).len()).sum::<usize>();
+        let mut claim_id = StringBuilder::with_capacity(n, self.rows().map(|(id, _)| id.map_or(0, str::len)).sum());
+        let mut rule = StringBuilder::with_capacity(n, bytes(|f| f.rule.as_str()));
+        let mut severity = StringBuilder::with_capacity(n, bytes(|f| f.severity.as_str()));
+        let mut path = StringBuilder::with_capacity(n, bytes(|f| f.path.as_str()));
+        let mut message = StringBuilder::with_capacity(n, bytes(|f| f.message.as_str()));
+        let mut line = Int32Builder::with_capacity(n);
+        for (id, f) in self.rows() {
+            claim_id.append_option(id);
+            rule.append_value(f.rule.as_str());
+            severity.append_value(f.severity.as_str());
+            path.append_value(&f.path);
+            message.append_value(&f.message);
+            line.append_option(f.line.and_then(|l| i32::try_from(l).ok()));
+        }
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(claim_id.finish()),
+            Arc::new(rule.finish()),
+            Arc::new(severity.finish()),
+            Arc::new(path.finish()),
+            Arc::new(message.finish()),
+            Arc::new(line.finish()),
+        ];
+        RecordBatch::try_new(findings_schema(), columns)
+    }
+}
+
+/// The findings table's columns, as `_frame.FINDING_COLUMNS` names them. Every column is
+/// nullable, as the tables built from Python values were, so tables from either path concatenate.
+fn findings_schema() -> SchemaRef {
+    let text = |name: &str| Field::new(name, DataType::Utf8, true);
+    Arc::new(Schema::new(vec![
+        text("claim_id"),
+        text("rule"),
+        text("severity"),
+        text("path"),
+        text("message"),
+        Field::new("line", DataType::Int32, true),
+    ]))
+}
+
+#[pymethods]
+impl Findings {
+    /// The findings as one Arrow record batch in an `arrow_array_stream` PyCapsule (the Arrow
+    /// PyCapsule interface). `requested_schema` is ignored: the schema is fixed.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let batch = py.detach(|| self.record_batch()).map_err(|e| to_pyerr(py, &Error::Internal(e.to_string())))?;
+        let reader = RecordBatchIterator::new([Ok(batch)], findings_schema());
+        // The capsule owns the stream; a consumer moves it out (leaving a released one behind),
+        // and dropping an unconsumed one releases it.
+        PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(Box::new(reader)), c"arrow_array_stream")
+    }
+
+    /// The findings as ``{column: list}``, in the order of ``__arrow_c_stream__``.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        findings_columns(py, &self.reports)
+    }
+
+    fn __len__(&self) -> usize {
+        self.reports.iter().map(|r| r.findings.len()).sum()
+    }
 }
 
 /// Findings of every report as columns `claim_id, rule, severity, path, message, line`.

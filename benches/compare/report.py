@@ -108,6 +108,10 @@ def main(d):
     py_gil = get(py, "mce_check_many_dicts_gil")
     rows.append(("—", "Python `check_many(dicts)`, MCE rules: bound set by the GIL-held conversion (calling thread's CPU)", "",
                  (k(py_gil) + " claims/s") if py_gil else "n/a", "", ""))
+    frame = [get(py, f"{name}_check_frame_arrow_{clock}") for clock in ("cpu", "gil") for name in ("full", "mce")]
+    rows.append(("—", "Python `check_frame` of the same claims as pyarrow tables (their columns: no names, addresses "
+                 "or POA), full catalogue / MCE rules: process CPU; calling thread's CPU", "",
+                 "{} / {} claims/s; {} / {}".format(*(k(v) for v in frame)) if all(frame) else "n/a", "", ""))
     ours_mce = get(mce, "mce_rules_per_core")
     rows.append(("msdrg native engine", "MCE edits, pre-encoded JSON / parsed claims, one core",
                  k(get(ms_nat, "edit_per_sec")) + " claims/s", k(ours_mce) + " claims/s (MCE-equivalent rules)",

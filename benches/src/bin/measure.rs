@@ -179,6 +179,7 @@ fn check(n: usize) -> Value {
     let prof = professional(n, 1);
     let inp = inpatient(n, 2, false);
     let prof_json = to_jsonl(&prof);
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool of one thread");
     let findings: usize = prof.iter().map(|c| full.check(c).findings.len()).sum();
     json!({
         "claims": n,
@@ -193,6 +194,10 @@ fn check(n: usize) -> Value {
             parse_claims(&prof_json).expect("valid JSON").iter().filter(|c| full.check(c).ok).count()
         }),
         "check_json_per_core": process_rate(n, || full.check_json(&prof_json).expect("valid JSON").len()),
+        // The same on a pool of one thread: what one core does alone. With both cores busy each
+        // runs slower (they share the host's core or its caches: two single-thread processes
+        // side by side each ran at ~65-70 % of one alone), which the line above counts.
+        "check_json_one_thread": one_thread.install(|| rate(n, || full.check_json(&prof_json).expect("valid JSON").len())),
         "check_json_all_cores": wall_rate(n, || full.check_json(&prof_json).expect("valid JSON").len()),
         "check_many_all_cores": wall_rate(n, || full.check_many(&prof).len()),
         "json_bytes_per_claim": prof_json.len() as f64 / n as f64,

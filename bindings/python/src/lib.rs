@@ -105,6 +105,17 @@ fn _bench_convert(claims: &Bound<'_, PyList>, repeat: usize) -> PyResult<(f64, f
     Ok((walk / repeat.max(1) as f64, build / repeat.max(1) as f64))
 }
 
+/// Whether `check_frame` reads a column of this name in its `claims` or `lines` table: the
+/// Python side exports only those columns to Arrow.
+#[pyfunction]
+fn _frame_reads(table: &str, name: &str) -> PyResult<bool> {
+    match table {
+        "claims" => Ok(frame::reads_claim_column(name)),
+        "lines" => Ok(frame::reads_line_column(name)),
+        _ => Err(pyo3::exceptions::PyValueError::new_err("table is 'claims' or 'lines'")),
+    }
+}
+
 /// Panics inside the panic boundary, so tests can see it surface as `InternalError`.
 #[pyfunction]
 fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
@@ -123,6 +134,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_bench_core_check_many, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_core_check, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_function(wrap_pyfunction!(_frame_reads, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_convert, m)?)?;
     Ok(())
 }

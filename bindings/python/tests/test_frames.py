@@ -340,3 +340,38 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     assert pl.DataFrame(empty).columns == COLUMNS
     # A stream nobody reads is released when its capsule is dropped.
     found.__arrow_c_stream__()
+
+
+def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) -> None:
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    want = expected(engine, claims)
+    n = len(cc["claim_id"])
+    # An analyst's frame carries columns check_frame does not read; one here is a pandas object
+    # column of mixed types that pyarrow cannot export, which used to send the whole table
+    # down the Python-values path.
+    cdf = pd.DataFrame(cc)
+    cdf["notes"] = [1 if i % 2 else "one" for i in range(n)]
+    cdf["dx01"] = 1.5
+    with pytest.raises(Exception):
+        pa.Table.from_pandas(cdf)
+    from cleanclaim import _frame
+
+    def no_python_values(table):
+        raise AssertionError("check_frame read the table as Python values")
+
+    monkeypatch.setattr(_frame, "columns", no_python_values)
+    got = engine.check_frame(cdf, pd.DataFrame(lc))
+    assert sorted(zip(*(got[k].astype(object).where(got[k].notna(), None).tolist() for k in COLUMNS)), key=repr) == want
+    # pyarrow and polars tables are cut the same way (selecting columns copies nothing).
+    wide = pa.table({**cc, "notes": [str(i) for i in range(n)]})
+    assert rows_of(engine.check_frame(wide, pa.table(lc)).to_pydict()) == want
+    assert _frame._read_columns(wide, "claims").column_names == list(cc)
+    pwide = pl.DataFrame({**cc, "notes": [str(i) for i in range(n)]}, strict=False)
+    assert _frame._read_columns(pwide, "claims").columns == list(cc)
+    assert rows_of(engine.check_frame(pwide, pl.DataFrame(lc, strict=False)).to_dict(as_series=False)) == want
+    with pytest.raises(ValueError):
+        _frame._frame_reads("codes", "claim_id")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from ._native import _frame_reads
+
 FINDING_COLUMNS = ("claim_id", "rule", "severity", "path", "message", "line")
 
 
@@ -73,21 +75,33 @@ def _build(lib: str, found: Any) -> Any:
     return found.columns()
 
 
-def _arrow_stream(table: Any) -> Any:
-    """The table's Arrow C stream (a PyCapsule), or None: a dict, or a table whose library
-    cannot export it (a pandas object column pyarrow cannot type, say)."""
-    export = getattr(table, "__arrow_c_stream__", None)
-    if export is None:
+def _read_columns(table: Any, which: str) -> Any:
+    """The table cut to the columns ``check_frame`` reads from it, so that its Arrow export
+    converts nothing else: pandas converts every column it exports (an analyst's frame has many
+    more), polars and pyarrow select without copying."""
+    lib = _library(table)
+    names = list(table.column_names if lib == "pyarrow" else table.columns)
+    keep = [name for name in names if _frame_reads(which, str(name))]
+    if len(keep) == len(names):
+        return table
+    return table[keep] if lib == "pandas" else table.select(keep)
+
+
+def _arrow_stream(table: Any, which: str) -> Any:
+    """The Arrow C stream (a PyCapsule) of the table's columns ``check_frame`` reads, or None:
+    a dict, or a table whose library cannot export it (a pandas object column pyarrow cannot
+    type, say)."""
+    if getattr(table, "__arrow_c_stream__", None) is None:
         return None
+    table = _read_columns(table, which)
     if _library(table) == "polars":
         import polars as pl
 
         # polars exports a column of nothing but nulls (type Null) with a buffer arrow-rs
         # refuses (pola-rs/polars#22934); as text its nulls read the same.
         table = table.with_columns(pl.col(pl.Null).cast(pl.String))
-        export = table.__arrow_c_stream__
     try:
-        return export()
+        return table.__arrow_c_stream__()
     except Exception:
         return None
 
@@ -99,7 +113,7 @@ def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     # Arrow buffers are read in Rust with no Python object per cell; a table with a column
     # type that path does not take (None back) goes through Python values instead.
     found = None
-    streams = _arrow_stream(claims), _arrow_stream(lines)
+    streams = _arrow_stream(claims, "claims"), _arrow_stream(lines, "lines")
     if None not in streams:
         found = engine._check_arrow(*streams)
     if found is None:

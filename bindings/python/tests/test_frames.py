@@ -332,6 +332,11 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     monkeypatch.undo()
     pd.testing.assert_frame_equal(through_arrow, from_values)
     assert list(through_arrow.dtypes.astype(str)) == ["string"] * 5 + ["Int32"]
+    # pyarrow 14 (no RecordBatchReader.from_stream) builds the same table from Python values.
+    monkeypatch.setattr(_frame, "_from_stream", lambda pa: None)
+    assert _frame._pyarrow_table(found).equals(table)
+    pd.testing.assert_frame_equal(_frame._build("pandas", found), through_arrow)
+    monkeypatch.undo()
     # No findings: an empty table of the same schema, in every library.
     empty = engine._check_columns({k: [] for k in cc}, {k: [] for k in lc})
     assert len(empty) == 0

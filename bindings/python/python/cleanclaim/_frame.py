@@ -43,14 +43,31 @@ def columns(table: Any) -> Dict[str, List[Any]]:
     return {str(name): _pandas_column(table[name]) for name in table.columns}
 
 
+def _from_stream(pa: Any) -> Any:
+    """pyarrow's reader of an Arrow PyCapsule stream (pyarrow 15 and later), or None."""
+    return getattr(pa.RecordBatchReader, "from_stream", None)
+
+
+def _pyarrow_table(found: Any) -> Any:
+    """The findings as a pyarrow Table, or None without pyarrow. pyarrow 14 cannot read the
+    stream and builds the table from Python values."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    from_stream = _from_stream(pa)
+    if from_stream is not None:
+        return from_stream(found).read_all()
+    schema = pa.schema([(name, pa.string()) for name in FINDING_COLUMNS[:-1]] + [("line", pa.int32())])
+    return pa.table(found.columns(), schema=schema)
+
+
 def _build(lib: str, found: Any) -> Any:
     """The findings (a native ``_Findings``) as a table of the caller's library: imported
     through the Arrow stream, which is built in Rust with no Python object per cell, where the
     library reads one; as Python values for a dict, and for pandas without pyarrow."""
     if lib == "pyarrow":
-        import pyarrow as pa
-
-        return pa.RecordBatchReader.from_stream(found).read_all()
+        return _pyarrow_table(found)
     if lib == "polars":
         import polars as pl
 
@@ -58,13 +75,11 @@ def _build(lib: str, found: Any) -> Any:
     if lib == "pandas":
         import pandas as pd
 
-        try:
-            import pyarrow as pa
-        except ImportError:
-            pa = None
-        if pa is not None:
+        table = _pyarrow_table(found)
+        if table is not None:
             # The same frame as below, about 2.5 times faster (pyarrow makes the cells in C).
-            table = pa.RecordBatchReader.from_stream(found).read_all()
+            import pyarrow as pa
+
             return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int32(): pd.Int32Dtype()}.get)
         cols = found.columns()
         frame = pd.DataFrame({k: cols[k] for k in FINDING_COLUMNS[:-1]}, dtype=object)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import cleanclaim
+from cleanclaim import _frame
 from conftest import example_claims, flatten, frame_friendly, vector_claims
 
 COLUMNS = ["claim_id", "rule", "severity", "path", "message", "line"]
@@ -35,6 +36,19 @@ def unique_ids(claims):
 
 def rows_of(cols):
     return sorted(zip(*(cols[k] for k in COLUMNS)), key=repr)
+
+
+def pandas_rows(frame):
+    """A findings DataFrame's rows as `rows_of` gives them (pandas' NA as None)."""
+    return sorted(zip(*(frame[k].astype(object).where(frame[k].notna(), None).tolist() for k in COLUMNS)), key=repr)
+
+
+def forbid_python_values(monkeypatch):
+    """Makes reading a table as Python values fail, so a test proves the Arrow path was taken."""
+    def no_python_values(table):
+        raise AssertionError("check_frame read the table as Python values")
+
+    monkeypatch.setattr(_frame, "columns", no_python_values)
 
 
 def test_dict_columns(engine) -> None:
@@ -237,14 +251,9 @@ def test_pandas_and_polars_tables_take_the_arrow_path(engine, monkeypatch) -> No
     pc, plines = pl.DataFrame(cc, strict=False), pl.DataFrame(lc, strict=False)
     assert any(t == pl.Null for t in pc.dtypes)
     # And check_frame takes that path: the Python-values reader is not reached.
-    from cleanclaim import _frame
-
-    def no_python_values(table):
-        raise AssertionError("check_frame read the table as Python values")
-
-    monkeypatch.setattr(_frame, "columns", no_python_values)
+    forbid_python_values(monkeypatch)
     got = engine.check_frame(cdf, ldf)
-    assert sorted(zip(*(got[k].astype(object).where(got[k].notna(), None).tolist() for k in COLUMNS)), key=repr) == want
+    assert pandas_rows(got) == want
     assert rows_of(engine.check_frame(pc, plines).to_dict(as_series=False)) == want
 
 
@@ -315,8 +324,6 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     assert rows_of(table.to_pydict()) == rows_of(found.columns()) == want
     assert rows_of(pl.DataFrame(found).to_dict(as_series=False)) == want
     # pandas: the frame read through pyarrow equals the one built from Python values.
-    from cleanclaim import _frame
-
     through_arrow = _frame._build("pandas", found)
     import builtins
 
@@ -363,14 +370,9 @@ def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) ->
     cdf["dx01"] = 1.5
     with pytest.raises(Exception):
         pa.Table.from_pandas(cdf)
-    from cleanclaim import _frame
-
-    def no_python_values(table):
-        raise AssertionError("check_frame read the table as Python values")
-
-    monkeypatch.setattr(_frame, "columns", no_python_values)
+    forbid_python_values(monkeypatch)
     got = engine.check_frame(cdf, pd.DataFrame(lc))
-    assert sorted(zip(*(got[k].astype(object).where(got[k].notna(), None).tolist() for k in COLUMNS)), key=repr) == want
+    assert pandas_rows(got) == want
     # pyarrow and polars tables are cut the same way (selecting columns copies nothing).
     wide = pa.table({**cc, "notes": [str(i) for i in range(n)]})
     assert rows_of(engine.check_frame(wide, pa.table(lc)).to_pydict()) == want

@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyFloat, PyList, PyString};
 
 use crate::convert::{py_failed, str_of};
-use crate::errors::to_pyerr;
+use crate::errors::{guard, to_pyerr};
 use crate::tape::{Root, Tape};
 
 /// Claim column → path in the claim JSON.
@@ -420,37 +420,45 @@ impl Findings {
         Findings { reports }
     }
 
-    fn rows(&self) -> impl Iterator<Item = (Option<&str>, &cleanclaim::Finding)> {
-        self.reports.iter().flat_map(|r| r.findings.iter().map(move |f| (r.claim_id.as_deref(), f)))
+    /// The findings as record batches of at most [`BATCH_ROWS`] rows each: a text column of one
+    /// batch has 32-bit offsets, which millions of messages in one batch would overflow.
+    fn record_batches(&self) -> Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
+        let rows: Vec<(Option<&str>, &cleanclaim::Finding)> =
+            self.reports.iter().flat_map(|r| r.findings.iter().map(move |f| (r.claim_id.as_deref(), f))).collect();
+        rows.chunks(BATCH_ROWS).map(record_batch).collect()
     }
+}
 
-    fn record_batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
-        let n = self.rows().count();
-        let bytes = |text: fn(&cleanclaim::Finding) -> &str| self.rows().map(|(_, f)| text(f).len()).sum::<usize>();
-        let mut claim_id = StringBuilder::with_capacity(n, self.rows().map(|(id, _)| id.map_or(0, str::len)).sum());
-        let mut rule = StringBuilder::with_capacity(n, bytes(|f| f.rule.as_str()));
-        let mut severity = StringBuilder::with_capacity(n, bytes(|f| f.severity.as_str()));
-        let mut path = StringBuilder::with_capacity(n, bytes(|f| f.path.as_str()));
-        let mut message = StringBuilder::with_capacity(n, bytes(|f| f.message.as_str()));
-        let mut line = Int32Builder::with_capacity(n);
-        for (id, f) in self.rows() {
-            claim_id.append_option(id);
-            rule.append_value(f.rule.as_str());
-            severity.append_value(f.severity.as_str());
-            path.append_value(&f.path);
-            message.append_value(&f.message);
-            line.append_option(f.line.and_then(|l| i32::try_from(l).ok()));
-        }
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(claim_id.finish()),
-            Arc::new(rule.finish()),
-            Arc::new(severity.finish()),
-            Arc::new(path.finish()),
-            Arc::new(message.finish()),
-            Arc::new(line.finish()),
-        ];
-        RecordBatch::try_new(findings_schema(), columns)
+/// Findings per Arrow record batch.
+const BATCH_ROWS: usize = 65_536;
+
+fn record_batch(rows: &[(Option<&str>, &cleanclaim::Finding)]) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    let n = rows.len();
+    let bytes = |text: fn(&cleanclaim::Finding) -> &str| rows.iter().map(|(_, f)| text(f).len()).sum::<usize>();
+    let mut claim_id = StringBuilder::with_capacity(n, rows.iter().map(|(id, _)| id.map_or(0, str::len)).sum());
+    let mut rule = StringBuilder::with_capacity(n, bytes(|f| f.rule.as_str()));
+    let mut severity = StringBuilder::with_capacity(n, bytes(|f| f.severity.as_str()));
+    let mut path = StringBuilder::with_capacity(n, bytes(|f| f.path.as_str()));
+    let mut message = StringBuilder::with_capacity(n, bytes(|f| f.message.as_str()));
+    let mut line = Int32Builder::with_capacity(n);
+    for &(id, f) in rows {
+        claim_id.append_option(id);
+        rule.append_value(f.rule.as_str());
+        severity.append_value(f.severity.as_str());
+        path.append_value(&f.path);
+        message.append_value(&f.message);
+        // Lines are numbered within one claim: a number past i32 cannot come from a claim.
+        line.append_option(f.line.and_then(|l| i32::try_from(l).ok()));
     }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(claim_id.finish()),
+        Arc::new(rule.finish()),
+        Arc::new(severity.finish()),
+        Arc::new(path.finish()),
+        Arc::new(message.finish()),
+        Arc::new(line.finish()),
+    ];
+    RecordBatch::try_new(findings_schema(), columns)
 }
 
 /// The findings table's columns, as `_frame.FINDING_COLUMNS` names them. Every column is
@@ -469,7 +477,7 @@ fn findings_schema() -> SchemaRef {
 
 #[pymethods]
 impl Findings {
-    /// The findings as one Arrow record batch in an `arrow_array_stream` PyCapsule (the Arrow
+    /// The findings as Arrow record batches in an `arrow_array_stream` PyCapsule (the Arrow
     /// PyCapsule interface). `requested_schema` is ignored: the schema is fixed.
     #[pyo3(signature = (requested_schema=None))]
     fn __arrow_c_stream__<'py>(
@@ -478,11 +486,14 @@ impl Findings {
         requested_schema: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
-        let batch = py.detach(|| self.record_batch()).map_err(|e| to_pyerr(py, &Error::Internal(e.to_string())))?;
-        let reader = RecordBatchIterator::new([Ok(batch)], findings_schema());
-        // The capsule owns the stream; a consumer moves it out (leaving a released one behind),
-        // and dropping an unconsumed one releases it.
-        PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(Box::new(reader)), c"arrow_array_stream")
+        guard(py, || {
+            let batches =
+                py.detach(|| self.record_batches()).map_err(|e| to_pyerr(py, &Error::Internal(e.to_string())))?;
+            let reader = RecordBatchIterator::new(batches.into_iter().map(Ok), findings_schema());
+            // The capsule owns the stream; a consumer moves it out (leaving a released one
+            // behind), and dropping an unconsumed one releases it.
+            PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(Box::new(reader)), c"arrow_array_stream")
+        })
     }
 
     /// The findings as ``{column: list}``, in the order of ``__arrow_c_stream__``.

@@ -325,16 +325,7 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     assert rows_of(pl.DataFrame(found).to_dict(as_series=False)) == want
     # pandas: the frame read through pyarrow equals the one built from Python values.
     through_arrow = _frame._build("pandas", found)
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name == "pyarrow":
-            raise ImportError("pyarrow hidden by the test")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    monkeypatch.setattr(_frame, "_pyarrow_table", lambda found: None)  # as without pyarrow
     from_values = _frame._build("pandas", found)
     monkeypatch.undo()
     pd.testing.assert_frame_equal(through_arrow, from_values)
@@ -350,8 +341,26 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     assert pa.RecordBatchReader.from_stream(empty).read_all().schema == table.schema
     assert list(_frame._build("pandas", empty).columns) == COLUMNS
     assert pl.DataFrame(empty).columns == COLUMNS
-    # A stream nobody reads is released when its capsule is dropped.
-    found.__arrow_c_stream__()
+    # A polars whose constructor does not read the Arrow PyCapsule interface gets the same table
+    # from Python values.
+    real = pl.DataFrame
+
+    def old_polars(data=None, *args, **kwargs):
+        if hasattr(data, "__arrow_c_stream__"):
+            raise TypeError("DataFrame constructor called with unsupported type")
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(pl, "DataFrame", old_polars)
+    old = _frame._build("polars", found)
+    monkeypatch.undo()
+    assert old.schema == pl.DataFrame(found).schema
+    assert rows_of(old.to_dict(as_series=False)) == want
+    # Reading the stream moves it out of its capsule: a second read finds it released (so the
+    # capsule's destructor has nothing left to release).
+    capsule = found.__arrow_c_stream__()
+    assert rows_of(pa.RecordBatchReader._import_from_c_capsule(capsule).read_all().to_pydict()) == want
+    with pytest.raises(Exception):
+        pa.RecordBatchReader._import_from_c_capsule(capsule)
 
 
 def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) -> None:
@@ -382,3 +391,20 @@ def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) ->
     assert rows_of(engine.check_frame(pwide, pl.DataFrame(lc, strict=False)).to_dict(as_series=False)) == want
     with pytest.raises(ValueError):
         _frame._frame_reads("codes", "claim_id")
+
+
+def test_repeated_column_names_and_record_batch_readers(engine) -> None:
+    pa = pytest.importorskip("pyarrow")
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    want = expected(engine, claims)
+    ct = pa.table(cc)
+    # A repeated read column (the first one is read) beside an unread one: columns are picked
+    # by position, so the cut table keeps both copies as the input had them.
+    names = ct.column_names + ["kind", "notes"]
+    twice = pa.Table.from_arrays(ct.columns + [ct.column("kind"), pa.array(["x"] * len(ct))], names=names)
+    assert _frame._read_columns(twice, "claims").column_names == ct.column_names + ["kind"]
+    assert rows_of(engine.check_frame(twice, pa.table(lc)).to_pydict()) == want
+    # A RecordBatchReader (no column names to cut by) is exported as it is.
+    reader = pa.RecordBatchReader.from_batches(ct.schema, ct.to_batches())
+    assert rows_of(engine.check_frame(reader, pa.table(lc)).to_pydict()) == want

@@ -71,13 +71,21 @@ def _build(lib: str, found: Any) -> Any:
     if lib == "polars":
         import polars as pl
 
-        return pl.DataFrame(found)
+        try:
+            return pl.DataFrame(found)
+        except TypeError:
+            # A polars from before its constructor read the Arrow PyCapsule interface
+            # (pola-rs/polars#17693, mid-2024).
+            schema = {name: pl.Utf8 for name in FINDING_COLUMNS[:-1]}
+            schema["line"] = pl.Int32
+            return pl.DataFrame(found.columns(), schema=schema)
     if lib == "pandas":
         import pandas as pd
 
         table = _pyarrow_table(found)
         if table is not None:
-            # The same frame as below, about 2.5 times faster (pyarrow makes the cells in C).
+            # The same frame as below with no Python object per cell on our side: 3.4-3.7 ->
+            # 2.6-2.8 us per claim with pandas 2.3 (5.3 findings per claim).
             import pyarrow as pa
 
             return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int32(): pd.Int32Dtype()}.get)
@@ -91,15 +99,23 @@ def _build(lib: str, found: Any) -> Any:
 
 
 def _read_columns(table: Any, which: str) -> Any:
-    """The table cut to the columns ``check_frame`` reads from it, so that its Arrow export
-    converts nothing else: pandas converts every column it exports (an analyst's frame has many
-    more), polars and pyarrow select without copying."""
+    """The table cut to the columns ``check_frame`` reads from it, so that its export converts
+    nothing else: pandas converts every column it exports (an analyst's frame has many more),
+    polars and pyarrow select without copying. Columns are picked by position, so a repeated
+    name stays as the table has it. A dict, or a table without column names (a pyarrow
+    ``RecordBatchReader``), is returned as it is."""
     lib = _library(table)
-    names = list(table.column_names if lib == "pyarrow" else table.columns)
-    keep = [name for name in names if _frame_reads(which, str(name))]
+    if lib == "dict":
+        return table
+    names = getattr(table, "column_names", None) if lib == "pyarrow" else list(table.columns)
+    if names is None:
+        return table
+    keep = [i for i, name in enumerate(names) if _frame_reads(which, str(name))]
     if len(keep) == len(names):
         return table
-    return table[keep] if lib == "pandas" else table.select(keep)
+    if lib == "pandas":
+        return table.iloc[:, keep]
+    return table.select(keep) if lib == "pyarrow" else table[:, keep]
 
 
 def _arrow_stream(table: Any, which: str) -> Any:
@@ -132,5 +148,6 @@ def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     if None not in streams:
         found = engine._check_arrow(*streams)
     if found is None:
-        found = engine._check_columns(columns(claims), columns(lines))
+        claim_cols = columns(_read_columns(claims, "claims"))
+        found = engine._check_columns(claim_cols, columns(_read_columns(lines, "lines")))
     return _build(lib, found)

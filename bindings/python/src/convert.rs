@@ -83,8 +83,20 @@ pub fn iso_day(s: &str) -> &str {
 }
 
 /// The UTF-8 of a `str`, borrowed from the object (CPython keeps it cached): no allocation.
+/// Called straight rather than through pyo3's `to_str`, whose `PyResult` went through memory
+/// and then was converted into this function's result, on every string of every claim.
+#[inline]
 pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a str, ConvError> {
-    s.to_str().map_err(|_| ConvError("a string that is not valid UTF-8 (lone surrogate)".into()))
+    let mut size: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `s` is a live `str`; the UTF-8 buffer CPython returns lives as long as the object,
+    // which `'a` borrows.
+    let data = unsafe { pyo3::ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    if data.is_null() {
+        drop(PyErr::take(s.py()));
+        return Err(ConvError("a string that is not valid UTF-8 (lone surrogate)".into()));
+    }
+    // SAFETY: CPython hands back `size` bytes of UTF-8 at `data`.
+    Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), size as usize)) })
 }
 
 /// A claim from a dict (or any mapping), with the field path of the first problem.

@@ -56,6 +56,24 @@ def test_model_mismatch_names_the_path(engine) -> None:
         engine.check(42)
 
 
+def test_a_lone_surrogate_is_an_input_error_and_leaves_no_pending_exception(engine) -> None:
+    # A `str` with no UTF-8 form: CPython's conversion fails (and sets an exception the binding
+    # must clear); the error names the field, never the value.
+    claim = clean()
+    claim["diagnoses"][0]["code"] = "\ud800"
+    with pytest.raises(InputError) as ei:
+        engine.check(claim)
+    assert ei.value.path == "diagnoses[0].code" and "\ud800" not in str(ei.value)
+    with pytest.raises(InputError, match=r"claims\[1\]"):
+        engine.check_many([clean(), claim])
+    with pytest.raises(TypeError, match="UTF-8"):
+        engine.icd10cm_valid("\ud800", "2026-04-01")
+    with pytest.raises(TypeError, match=r"codes\[1\]"):
+        engine.icd10cm_validity(["E11.9", "\ud800"], "2026-04-01")
+    # The interpreter goes on as if nothing happened.
+    assert engine.check(clean()).ok and engine.icd10cm_valid("E11.9", "2026-04-01")
+
+
 def test_batch_errors_carry_the_index(engine) -> None:
     good = clean()
     bad = clean()

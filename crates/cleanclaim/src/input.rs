@@ -200,7 +200,7 @@ fn map_part<R>(part: &str, f: &impl Fn(Claim) -> R) -> Part<R> {
     // A claim line is about a kilobyte: reserving for that spares most regrowth copies.
     let mut out = Vec::with_capacity(part.len() / 512 + 1);
     let mut lines = 0;
-    for (n, line) in part.lines().enumerate() {
+    for (n, line) in text_lines(part).enumerate() {
         lines = n + 1;
         if line.trim().is_empty() {
             continue;
@@ -289,6 +289,26 @@ impl<'a> Iterator for NewlineCuts<'a> {
     }
 }
 
+/// `str::lines`, finding the newlines with the memchr crate's vector search (std's scans a word
+/// at a time: 4 % of reading a claim line).
+fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let (line, next) = match newlines.next() {
+            // A newline is ASCII, so both cuts are char boundaries.
+            Some(end) => (text[start..end].strip_suffix('\r').unwrap_or(&text[start..end]), end + 1),
+            // The last line has no newline, and then a final `\r` is its own (as in std).
+            None => (&text[start..], text.len()),
+        };
+        start = next;
+        Some(line)
+    })
+}
+
 /// JSON lines: more than one non-blank line, each a complete object on its own.
 fn looks_like_json_lines(text: &str) -> bool {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
@@ -304,6 +324,21 @@ mod tests {
     use super::*;
 
     const CLAIM: &str = include_str!("../../../examples/claims/clean-office-visit.json");
+
+    #[test]
+    fn lines_are_str_lines() {
+        let texts = ["", "a", "a\n", "\n", "\n\n", "a\r\nb", "a\r", "a\rb\n", "\r\n", "a\n\r", "é\nü\r\n", "a\nb\n\nc"];
+        for t in texts {
+            assert_eq!(text_lines(t).collect::<Vec<_>>(), t.lines().collect::<Vec<_>>(), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_str_lines_on_any_text(t in "[a\r\n{}é ]{0,40}") {
+            proptest::prop_assert_eq!(text_lines(&t).collect::<Vec<_>>(), t.lines().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn reads_one_an_array_and_json_lines() {

@@ -420,12 +420,13 @@ impl Findings {
         Findings { reports }
     }
 
-    /// The findings as record batches of at most [`BATCH_ROWS`] rows each: a text column of one
-    /// batch has 32-bit offsets, which millions of messages in one batch would overflow.
-    fn record_batches(&self) -> Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
+    /// The findings as record batches of at most `rows_per_batch` rows each ([`BATCH_ROWS`]
+    /// outside tests): a text column of one batch has 32-bit offsets, which millions of
+    /// messages in one batch would overflow.
+    fn record_batches(&self, rows_per_batch: usize) -> Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
         let rows: Vec<(Option<&str>, &cleanclaim::Finding)> =
             self.reports.iter().flat_map(|r| r.findings.iter().map(move |f| (r.claim_id.as_deref(), f))).collect();
-        rows.chunks(BATCH_ROWS).map(record_batch).collect()
+        rows.chunks(rows_per_batch.max(1)).map(record_batch).collect()
     }
 }
 
@@ -486,9 +487,15 @@ impl Findings {
         requested_schema: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
+        self._stream(py, BATCH_ROWS)
+    }
+
+    /// `__arrow_c_stream__` with batches of `rows_per_batch` rows, for tests of several batches.
+    fn _stream<'py>(&self, py: Python<'py>, rows_per_batch: usize) -> PyResult<Bound<'py, PyCapsule>> {
         guard(py, || {
-            let batches =
-                py.detach(|| self.record_batches()).map_err(|e| to_pyerr(py, &Error::Internal(e.to_string())))?;
+            let batches = py
+                .detach(|| self.record_batches(rows_per_batch))
+                .map_err(|e| to_pyerr(py, &Error::Internal(e.to_string())))?;
             let reader = RecordBatchIterator::new(batches.into_iter().map(Ok), findings_schema());
             // The capsule owns the stream; a consumer moves it out (leaving a released one
             // behind), and dropping an unconsumed one releases it.

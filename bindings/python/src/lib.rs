@@ -130,6 +130,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyClaim>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<PyFinding>()?;
+    m.add_class::<frame::Findings>()?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_core_check_many, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_core_check, m)?)?;

@@ -355,6 +355,13 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     monkeypatch.undo()
     assert old.schema == pl.DataFrame(found).schema
     assert rows_of(old.to_dict(as_series=False)) == want
+    # Several record batches (65,536 findings each outside this test) read as one table.
+    class Batches:
+        def __arrow_c_stream__(self, requested_schema=None):
+            return found._stream(3)
+
+    batched = pa.RecordBatchReader.from_stream(Batches()).read_all()
+    assert batched.column("rule").num_chunks == -(-len(want) // 3) and batched.equals(table)
     # Reading the stream moves it out of its capsule: a second read finds it released (so the
     # capsule's destructor has nothing left to release).
     capsule = found.__arrow_c_stream__()
@@ -399,12 +406,18 @@ def test_repeated_column_names_and_record_batch_readers(engine) -> None:
     cc, lc = flatten(claims)
     want = expected(engine, claims)
     ct = pa.table(cc)
-    # A repeated read column (the first one is read) beside an unread one: columns are picked
-    # by position, so the cut table keeps both copies as the input had them.
+    # A repeated read column beside an unread one: columns are picked by position, so the cut
+    # table keeps both copies as the input had them, and both paths read the first copy (the
+    # second would make every claim fail `kind`).
     names = ct.column_names + ["kind", "notes"]
-    twice = pa.Table.from_arrays(ct.columns + [ct.column("kind"), pa.array(["x"] * len(ct))], names=names)
+    bogus = pa.array(["neither"] * len(ct))
+    twice = pa.Table.from_arrays(ct.columns + [bogus, pa.array(["x"] * len(ct))], names=names)
     assert _frame._read_columns(twice, "claims").column_names == ct.column_names + ["kind"]
     assert rows_of(engine.check_frame(twice, pa.table(lc)).to_pydict()) == want
-    # A RecordBatchReader (no column names to cut by) is exported as it is.
+    assert rows_of(engine._check_columns(_frame.columns(twice), lc).columns()) == want
+    # A RecordBatchReader is read once into a table, so the Python-values path can still read
+    # it when the Arrow path declines the other table (a dict of lines here).
     reader = pa.RecordBatchReader.from_batches(ct.schema, ct.to_batches())
     assert rows_of(engine.check_frame(reader, pa.table(lc)).to_pydict()) == want
+    reader = pa.RecordBatchReader.from_batches(ct.schema, ct.to_batches())
+    assert rows_of(engine.check_frame(reader, lc).to_pydict()) == want

@@ -32,15 +32,23 @@ def _pandas_column(series: Any) -> List[Any]:
 
 
 def columns(table: Any) -> Dict[str, List[Any]]:
-    """The table as ``{column name: list of Python values}``, with nulls as ``None``."""
+    """The table as ``{column name: list of Python values}``, with nulls as ``None``. Columns
+    are taken by position, and of a repeated name the first, as the Arrow path reads it."""
     lib = _library(table)
     if lib == "dict":
         return {str(k): list(v) for k, v in table.items()}
-    if lib == "pyarrow":
-        return {name: table.column(name).to_pylist() for name in table.column_names}
-    if lib == "polars":
-        return {name: table.get_column(name).to_list() for name in table.columns}
-    return {str(name): _pandas_column(table[name]) for name in table.columns}
+    out: Dict[str, List[Any]] = {}
+    names = table.column_names if lib == "pyarrow" else list(table.columns)
+    for i, name in enumerate(names):
+        if str(name) in out:
+            continue
+        if lib == "pyarrow":
+            out[str(name)] = table.column(i).to_pylist()
+        elif lib == "polars":
+            out[str(name)] = table.to_series(i).to_list()
+        else:
+            out[str(name)] = _pandas_column(table.iloc[:, i])
+    return out
 
 
 def _from_stream(pa: Any) -> Any:
@@ -102,14 +110,11 @@ def _read_columns(table: Any, which: str) -> Any:
     """The table cut to the columns ``check_frame`` reads from it, so that its export converts
     nothing else: pandas converts every column it exports (an analyst's frame has many more),
     polars and pyarrow select without copying. Columns are picked by position, so a repeated
-    name stays as the table has it. A dict, or a table without column names (a pyarrow
-    ``RecordBatchReader``), is returned as it is."""
+    name stays as the table has it. A dict is returned as it is."""
     lib = _library(table)
     if lib == "dict":
         return table
-    names = getattr(table, "column_names", None) if lib == "pyarrow" else list(table.columns)
-    if names is None:
-        return table
+    names = table.column_names if lib == "pyarrow" else list(table.columns)
     keep = [i for i, name in enumerate(names) if _frame_reads(which, str(name))]
     if len(keep) == len(names):
         return table
@@ -137,10 +142,18 @@ def _arrow_stream(table: Any, which: str) -> Any:
         return None
 
 
+def _is_reader(table: Any) -> bool:
+    """A pyarrow ``RecordBatchReader`` (pyarrow itself is imported only when a table is passed)."""
+    return _library(table) == "pyarrow" and type(table).__name__ == "RecordBatchReader"
+
+
 def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     """See :meth:`cleanclaim.Engine.check_frame`."""
     lib = _library(claims)
     _library(lines)
+    # A stream can be read once; the Python-values path may need the table after the Arrow
+    # path declined it.
+    claims, lines = (t.read_all() if _is_reader(t) else t for t in (claims, lines))
     # Arrow buffers are read in Rust with no Python object per cell; a table with a column
     # type that path does not take (None back) goes through Python values instead.
     found = None

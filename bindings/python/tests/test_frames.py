@@ -34,6 +34,13 @@ def unique_ids(claims):
     return claims
 
 
+def case(engine):
+    """The source claims' columns (unique ids) and the findings `check` gives those claims."""
+    claims = unique_ids(source_claims())
+    cc, lc = flatten(claims)
+    return cc, lc, expected(engine, claims)
+
+
 def rows_of(cols):
     return sorted(zip(*(cols[k] for k in COLUMNS)), key=repr)
 
@@ -312,10 +319,8 @@ def test_findings_are_built_in_arrow_and_read_the_same_by_every_library(engine, 
     pa = pytest.importorskip("pyarrow")
     pd = pytest.importorskip("pandas")
     pl = pytest.importorskip("polars")
-    claims = unique_ids(source_claims())
-    cc, lc = flatten(claims)
+    cc, lc, want = case(engine)
     found = engine._check_columns(cc, lc)
-    want = expected(engine, claims)
     assert len(found) == len(want) > 0
     # The stream Rust builds holds exactly the Python values' rows, with the schema the tables
     # built from Python values had (all columns nullable, line an int32).
@@ -374,9 +379,7 @@ def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) ->
     pd = pytest.importorskip("pandas")
     pa = pytest.importorskip("pyarrow")
     pl = pytest.importorskip("polars")
-    claims = unique_ids(source_claims())
-    cc, lc = flatten(claims)
-    want = expected(engine, claims)
+    cc, lc, want = case(engine)
     n = len(cc["claim_id"])
     # An analyst's frame carries columns check_frame does not read; one here is a pandas object
     # column of mixed types that pyarrow cannot export, which used to send the whole table
@@ -402,9 +405,7 @@ def test_only_the_columns_check_frame_reads_are_exported(engine, monkeypatch) ->
 
 def test_repeated_column_names_and_record_batch_readers(engine) -> None:
     pa = pytest.importorskip("pyarrow")
-    claims = unique_ids(source_claims())
-    cc, lc = flatten(claims)
-    want = expected(engine, claims)
+    cc, lc, want = case(engine)
     ct = pa.table(cc)
     # A repeated read column beside an unread one: columns are picked by position, so the cut
     # table keeps both copies as the input had them, and both paths read the first copy (the

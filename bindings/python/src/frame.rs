@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-
 use std::sync::Arc;
 
 use arrow_array::builder::{Int32Builder, StringBuilder};

@@ -87,7 +87,10 @@ impl Table {
 /// bytes zero-padded (codes without NUL, the only ones `key_of` keys, compare as their padded
 /// bytes do).
 fn row_key(kind: HcpcsKind, code: &str) -> Option<u64> {
-    let key = crate::refs::key_of(code.as_bytes()).filter(|_| code.len() <= 7)?;
+    if code.len() > 7 {
+        return None;
+    }
+    let key = crate::refs::key_of(code.as_bytes())?;
     Some((kind as u64) << 56 | key >> 8)
 }
 
@@ -164,9 +167,9 @@ impl Hcpcs {
     fn find(&self, kind: HcpcsKind, code: &str) -> Option<&HcpcsRow> {
         let Table { rows, keys } = self.table();
         let i = match keys {
-            // A longer code matches no row; one with a NUL can share a shorter code's key,
-            // which the string compare turns away.
-            Some(keys) => keys.binary_search(&row_key(kind, code)?).ok().filter(|&i| rows[i].code == code)?,
+            // A code that is too long or has a NUL byte has no key and matches no row; between
+            // the others, keys and codes are one to one.
+            Some(keys) => keys.binary_search(&row_key(kind, code)?).ok()?,
             None => rows.binary_search_by(|r| (r.kind as u8, r.code.as_str()).cmp(&(kind as u8, code))).ok()?,
         };
         Some(&rows[i])

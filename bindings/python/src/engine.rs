@@ -412,9 +412,8 @@ impl PyEngine {
         use crate::arrow::ArrowTable;
         use crate::frame::{reads_claim_column, reads_line_column};
         guard(py, || {
-            let claims = ArrowTable::from_capsule(claims, reads_claim_column)?;
-            let lines = ArrowTable::from_capsule(lines, reads_line_column)?;
-            let (Some(claims), Some(lines)) = (claims, lines) else { return Ok(None) };
+            let Some(claims) = ArrowTable::from_capsule(claims, reads_claim_column)? else { return Ok(None) };
+            let Some(lines) = ArrowTable::from_capsule(lines, reads_line_column)? else { return Ok(None) };
             let frame = crate::frame::Frame::new(claims, lines)?;
             self.check_frame_rows(py, &frame).map(Some)
         })
@@ -615,8 +614,8 @@ impl PyEngine {
         )
     }
 
-    /// Checks every row of `frame` on the pool and returns the findings columns; a row that
-    /// does not make a claim raises with its row number.
+    /// Checks every row of `frame` on the pool and returns the findings; a row that does not
+    /// make a claim raises with its row number.
     fn check_frame_rows<'py, T: crate::frame::Table>(
         &self,
         py: Python<'py>,

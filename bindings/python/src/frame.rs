@@ -54,14 +54,12 @@ const LINE_COLUMNS: &[(&str, &[&str])] = &[
     ("rendering_npi", &["rendering_provider", "npi"]),
 ];
 
-const MAX_DX: usize = 12;
+/// Diagnosis columns → `diagnoses[0..12].code`, in order.
+const DX_COLUMNS: [&str; 12] = ["dx1", "dx2", "dx3", "dx4", "dx5", "dx6", "dx7", "dx8", "dx9", "dx10", "dx11", "dx12"];
 
 /// Whether the frame reads a claims-table column of this name.
 pub fn reads_claim_column(name: &str) -> bool {
-    name == "claim_id"
-        || CLAIM_COLUMNS.iter().any(|(c, _)| *c == name)
-        // Exactly the names `Frame::new` looks up: `dx01` or `dx+1` parse as 1 but are not read.
-        || name.strip_prefix("dx").is_some_and(|n| (1..=MAX_DX).any(|k| n == k.to_string()))
+    name == "claim_id" || CLAIM_COLUMNS.iter().any(|(c, _)| *c == name) || DX_COLUMNS.contains(&name)
 }
 
 /// Whether the frame reads a lines-table column of this name.
@@ -248,7 +246,7 @@ impl<T: Table> Frame<T> {
         Ok(Frame {
             claim_cols: CLAIM_COLUMNS.iter().map(|(col, path)| (*path, claims.column(col))).collect(),
             line_cols: LINE_COLUMNS.iter().map(|(col, path)| (*path, lines.column(col))).collect(),
-            dx_cols: (1..=MAX_DX).map(|n| claims.column(&format!("dx{n}"))).collect(),
+            dx_cols: DX_COLUMNS.iter().map(|c| claims.column(c)).collect(),
             claims,
             lines,
             ids,
@@ -423,56 +421,77 @@ impl Findings {
     /// outside tests): a text column of one batch has 32-bit offsets, which millions of
     /// messages in one batch would overflow.
     fn record_batches(&self, rows_per_batch: usize) -> Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
-        let rows: Vec<(Option<&str>, &cleanclaim::Finding)> =
-            self.reports.iter().flat_map(|r| r.findings.iter().map(move |f| (r.claim_id.as_deref(), f))).collect();
-        rows.chunks(rows_per_batch.max(1)).map(record_batch).collect()
+        let rows_per_batch = rows_per_batch.max(1);
+        let mut batches = Vec::new();
+        let mut batch = BatchBuilder::default();
+        for r in &self.reports {
+            for f in &r.findings {
+                batch.push(r.claim_id.as_deref(), f);
+                if batch.rows == rows_per_batch {
+                    batches.push(batch.finish()?);
+                }
+            }
+        }
+        if batch.rows > 0 {
+            batches.push(batch.finish()?);
+        }
+        Ok(batches)
     }
 }
 
 /// Findings per Arrow record batch.
 const BATCH_ROWS: usize = 65_536;
 
-fn record_batch(rows: &[(Option<&str>, &cleanclaim::Finding)]) -> Result<RecordBatch, arrow_schema::ArrowError> {
-    let n = rows.len();
-    let bytes = |text: fn(&cleanclaim::Finding) -> &str| rows.iter().map(|(_, f)| text(f).len()).sum::<usize>();
-    let mut claim_id = StringBuilder::with_capacity(n, rows.iter().map(|(id, _)| id.map_or(0, str::len)).sum());
-    let mut rule = StringBuilder::with_capacity(n, bytes(|f| f.rule.as_str()));
-    let mut severity = StringBuilder::with_capacity(n, bytes(|f| f.severity.as_str()));
-    let mut path = StringBuilder::with_capacity(n, bytes(|f| f.path.as_str()));
-    let mut message = StringBuilder::with_capacity(n, bytes(|f| f.message.as_str()));
-    let mut line = Int32Builder::with_capacity(n);
-    for &(id, f) in rows {
-        claim_id.append_option(id);
-        rule.append_value(f.rule.as_str());
-        severity.append_value(f.severity.as_str());
-        path.append_value(&f.path);
-        message.append_value(&f.message);
-        // Lines are numbered within one claim: a number past i32 cannot come from a claim.
-        line.append_option(f.line.and_then(|l| i32::try_from(l).ok()));
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(claim_id.finish()),
-        Arc::new(rule.finish()),
-        Arc::new(severity.finish()),
-        Arc::new(path.finish()),
-        Arc::new(message.finish()),
-        Arc::new(line.finish()),
-    ];
-    RecordBatch::try_new(findings_schema(), columns)
+/// The findings table's column names, in order (`_frame.FINDING_COLUMNS` is this, exported).
+pub const FINDING_COLUMNS: [&str; 6] = ["claim_id", "rule", "severity", "path", "message", "line"];
+
+/// One record batch of findings being built.
+#[derive(Default)]
+struct BatchBuilder {
+    claim_id: StringBuilder,
+    rule: StringBuilder,
+    severity: StringBuilder,
+    path: StringBuilder,
+    message: StringBuilder,
+    line: Int32Builder,
+    rows: usize,
 }
 
-/// The findings table's columns, as `_frame.FINDING_COLUMNS` names them. Every column is
-/// nullable, as the tables built from Python values were, so tables from either path concatenate.
+impl BatchBuilder {
+    fn push(&mut self, claim_id: Option<&str>, f: &cleanclaim::Finding) {
+        self.claim_id.append_option(claim_id);
+        self.rule.append_value(f.rule.as_str());
+        self.severity.append_value(f.severity.as_str());
+        self.path.append_value(&f.path);
+        self.message.append_value(&f.message);
+        // Lines are numbered within one claim: a number past i32 cannot come from a claim.
+        self.line.append_option(f.line.and_then(|l| i32::try_from(l).ok()));
+        self.rows += 1;
+    }
+
+    /// The rows pushed since the last call, as a batch; the builders start over empty.
+    fn finish(&mut self) -> Result<RecordBatch, arrow_schema::ArrowError> {
+        self.rows = 0;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.claim_id.finish()),
+            Arc::new(self.rule.finish()),
+            Arc::new(self.severity.finish()),
+            Arc::new(self.path.finish()),
+            Arc::new(self.message.finish()),
+            Arc::new(self.line.finish()),
+        ];
+        RecordBatch::try_new(findings_schema(), columns)
+    }
+}
+
+/// The findings table's schema: text columns and an int32 `line`. Every column is nullable, as
+/// the tables built from Python values were, so tables from either path concatenate.
 fn findings_schema() -> SchemaRef {
-    let text = |name: &str| Field::new(name, DataType::Utf8, true);
-    Arc::new(Schema::new(vec![
-        text("claim_id"),
-        text("rule"),
-        text("severity"),
-        text("path"),
-        text("message"),
-        Field::new("line", DataType::Int32, true),
-    ]))
+    let field = |name: &str| {
+        let kind = if name == "line" { DataType::Int32 } else { DataType::Utf8 };
+        Field::new(name, kind, true)
+    };
+    Arc::new(Schema::new(FINDING_COLUMNS.map(field).to_vec()))
 }
 
 #[pymethods]
@@ -512,8 +531,8 @@ impl Findings {
     }
 }
 
-/// Findings of every report as columns `claim_id, rule, severity, path, message, line`.
-pub fn findings_columns<'py, 'r>(py: Python<'py>, reports: &'r [Report]) -> PyResult<Bound<'py, PyDict>> {
+/// Findings of every report as columns of Python values, named by [`FINDING_COLUMNS`].
+fn findings_columns<'py, 'r>(py: Python<'py>, reports: &'r [Report]) -> PyResult<Bound<'py, PyDict>> {
     let n: usize = reports.iter().map(|r| r.findings.len()).sum();
     let mut claim_id = Vec::with_capacity(n);
     let mut rule = Vec::with_capacity(n);
@@ -536,12 +555,13 @@ pub fn findings_columns<'py, 'r>(py: Python<'py>, reports: &'r [Report]) -> PyRe
             line.push(f.line);
         }
     }
+    let [c_id, c_rule, c_severity, c_path, c_message, c_line] = FINDING_COLUMNS;
     let d = PyDict::new(py);
-    d.set_item("claim_id", claim_id)?;
-    d.set_item("rule", rule)?;
-    d.set_item("severity", severity)?;
-    d.set_item("path", path)?;
-    d.set_item("message", message)?;
-    d.set_item("line", line)?;
+    d.set_item(c_id, claim_id)?;
+    d.set_item(c_rule, rule)?;
+    d.set_item(c_severity, severity)?;
+    d.set_item(c_path, path)?;
+    d.set_item(c_message, message)?;
+    d.set_item(c_line, line)?;
     Ok(d)
 }

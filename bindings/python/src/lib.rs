@@ -126,6 +126,7 @@ fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", cleanclaim::VERSION)?;
+    m.add("FINDING_COLUMNS", pyo3::types::PyTuple::new(m.py(), frame::FINDING_COLUMNS)?)?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyClaim>()?;
     m.add_class::<PyReport>()?;

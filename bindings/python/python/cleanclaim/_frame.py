@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from ._native import _frame_reads
-
-FINDING_COLUMNS = ("claim_id", "rule", "severity", "path", "message", "line")
+from ._native import FINDING_COLUMNS, _frame_reads
 
 
 def _library(table: Any) -> str:
@@ -57,17 +55,16 @@ def _from_stream(pa: Any) -> Any:
 
 
 def _pyarrow_table(found: Any) -> Any:
-    """The findings as a pyarrow Table, or None without pyarrow. pyarrow 14 cannot read the
-    stream and builds the table from Python values."""
+    """The findings as a pyarrow Table, or None without pyarrow."""
     try:
         import pyarrow as pa
     except ImportError:
         return None
     from_stream = _from_stream(pa)
-    if from_stream is not None:
-        return from_stream(found).read_all()
-    schema = pa.schema([(name, pa.string()) for name in FINDING_COLUMNS[:-1]] + [("line", pa.int32())])
-    return pa.table(found.columns(), schema=schema)
+    if from_stream is None:
+        # pyarrow 14: no public reader of a capsule yet, only the one behind its own protocol.
+        return pa.RecordBatchReader._import_from_c_capsule(found.__arrow_c_stream__()).read_all()
+    return from_stream(found).read_all()
 
 
 def _build(lib: str, found: Any) -> Any:
@@ -106,12 +103,12 @@ def _build(lib: str, found: Any) -> Any:
     return found.columns()
 
 
-def _read_columns(table: Any, which: str) -> Any:
-    """The table cut to the columns ``check_frame`` reads from it, so that its export converts
-    nothing else: pandas converts every column it exports (an analyst's frame has many more),
-    polars and pyarrow select without copying. Columns are picked by position, so a repeated
-    name stays as the table has it. A dict is returned as it is."""
-    lib = _library(table)
+def _read_columns(table: Any, lib: str, which: str) -> Any:
+    """The table cut to the columns ``check_frame`` reads from it. The native reader skips the
+    others anyway; the cut is for the export: pandas converts every column it exports (an
+    analyst's frame has many more, and one it cannot convert would stop the export), polars and
+    pyarrow select without copying. Columns are picked by position, so a repeated name stays as
+    the table has it. A dict is returned as it is."""
     if lib == "dict":
         return table
     names = table.column_names if lib == "pyarrow" else list(table.columns)
@@ -123,14 +120,10 @@ def _read_columns(table: Any, which: str) -> Any:
     return table.select(keep) if lib == "pyarrow" else table[:, keep]
 
 
-def _arrow_stream(table: Any, which: str) -> Any:
-    """The Arrow C stream (a PyCapsule) of the table's columns ``check_frame`` reads, or None:
-    a dict, or a table whose library cannot export it (a pandas object column pyarrow cannot
-    type, say)."""
-    if getattr(table, "__arrow_c_stream__", None) is None:
-        return None
-    table = _read_columns(table, which)
-    if _library(table) == "polars":
+def _arrow_stream(table: Any, lib: str) -> Any:
+    """The table's Arrow C stream (a PyCapsule), or None when its library cannot export it (a
+    pandas object column pyarrow cannot type, say)."""
+    if lib == "polars":
         import polars as pl
 
         # polars exports a column of nothing but nulls (type Null) with a buffer arrow-rs
@@ -142,25 +135,26 @@ def _arrow_stream(table: Any, which: str) -> Any:
         return None
 
 
-def _is_reader(table: Any) -> bool:
-    """A pyarrow ``RecordBatchReader`` (pyarrow itself is imported only when a table is passed)."""
-    return _library(table) == "pyarrow" and type(table).__name__ == "RecordBatchReader"
-
-
 def check_frame(engine: Any, claims: Any, lines: Any) -> Any:
     """See :meth:`cleanclaim.Engine.check_frame`."""
-    lib = _library(claims)
-    _library(lines)
-    # A stream can be read once; the Python-values path may need the table after the Arrow
-    # path declined it.
-    claims, lines = (t.read_all() if _is_reader(t) else t for t in (claims, lines))
+    tables = []
+    for table, which in ((claims, "claims"), (lines, "lines")):
+        lib = _library(table)
+        # A stream can be read once; the Python-values path may need the table after the Arrow
+        # path declined it.
+        if lib == "pyarrow" and type(table).__name__ == "RecordBatchReader":
+            table = table.read_all()
+        tables.append((_read_columns(table, lib, which), lib))
+    (claims, claims_lib), (lines, lines_lib) = tables
     # Arrow buffers are read in Rust with no Python object per cell; a table with a column
-    # type that path does not take (None back) goes through Python values instead.
+    # type that path does not take (None back) goes through Python values instead. The lines
+    # are exported only once the claims are: an export can be a whole conversion (pandas).
     found = None
-    streams = _arrow_stream(claims, "claims"), _arrow_stream(lines, "lines")
-    if None not in streams:
-        found = engine._check_arrow(*streams)
+    if all(hasattr(t, "__arrow_c_stream__") for t in (claims, lines)):
+        claim_stream = _arrow_stream(claims, claims_lib)
+        line_stream = None if claim_stream is None else _arrow_stream(lines, lines_lib)
+        if line_stream is not None:
+            found = engine._check_arrow(claim_stream, line_stream)
     if found is None:
-        claim_cols = columns(_read_columns(claims, "claims"))
-        found = engine._check_columns(claim_cols, columns(_read_columns(lines, "lines")))
-    return _build(lib, found)
+        found = engine._check_columns(columns(claims), columns(lines))
+    return _build(claims_lib, found)

@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple,
 
 __version__: str
 CORE_VERSION: str
+FINDING_COLUMNS: Tuple[str, ...]
 
 Severity = Literal["error", "warning", "info"]
 JsonText = Union[str, bytes, bytearray, memoryview]

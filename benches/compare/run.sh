@@ -88,7 +88,7 @@ COMPARE_NO_ORJSON=1 "$PY" "$HERE/peers.py" msdrg "$W/inpatient.jsonl" >"$R/msdrg
 rm -f "$R/mce-pairs.jsonl"
 for _ in $(seq "$COMPARE_RUNS"); do
   "$W/msdrg_native" "$MSDRG/_lib/libmsdrg.so" "$MSDRG/data/msdrg.mdb" "$W/mce-inpatient.jsonl" 1 >>"$R/mce-pairs.jsonl"
-  "$M" mce-rate "$W/inpatient.jsonl" >>"$R/mce-pairs.jsonl"
+  "$M" mce-rate "$W/inpatient.jsonl" mce-only >>"$R/mce-pairs.jsonl"
 done
 "$PY" "$HERE/mce_agree.py" "$R/mce-msdrg.jsonl" "$R/mce-ours.jsonl" "$R/mce-disagreements.jsonl" >"$R/agree.json"
 "$PY" "$HERE/mce_agree.py" "$R/mce-msdrg-uniform.jsonl" "$R/mce-ours-uniform.jsonl" \

@@ -279,7 +279,7 @@ impl<'a> Iterator for NewlineCuts<'a> {
             return None;
         }
         // A newline is ASCII, so the cut after it is a char boundary.
-        let cut = match self.rest.as_bytes().get(self.size..).and_then(|b| b.iter().position(|&c| c == b'\n')) {
+        let cut = match self.rest.as_bytes().get(self.size..).and_then(|b| memchr::memchr(b'\n', b)) {
             Some(i) => self.size + i + 1,
             None => self.rest.len(),
         };

@@ -189,7 +189,8 @@ const HEADER_DX: &[&str] = &["E11", "I50", "J44", "M54", "S52"];
 #[derive(Debug)]
 struct Pools {
     /// Valid codes with no age, sex, manifestation, principal or admission flags and outside
-    /// V00-Y99 (draws also skip codes with Excludes1 or code-first notes): safe anywhere.
+    /// V00-Y99 (draws also skip codes with code-first notes, and codes an Excludes1 note keeps
+    /// from one already on the claim): safe anywhere.
     plain: Vec<&'static str>,
     /// Plain codes the embedded table lists as valid among [`COMMON_DX`].
     common: Vec<&'static str>,
@@ -244,7 +245,7 @@ impl Pools {
         let common = COMMON_DX
             .iter()
             .filter_map(|c| plain.iter().find(|p| *p == c).copied())
-            .filter(|c| !has_pairing_notes(cm, c))
+            .filter(|c| !has_code_first(cm, c))
             .collect();
         let pcs = cs.icd10pcs();
         let pcs_all = pcs.valid_codes_on(date);
@@ -265,11 +266,17 @@ fn has_ncov(f: PcsFlags) -> bool {
     f.names().iter().any(|n| n.starts_with("ncov") || n.starts_with("lcov") || n.ends_with("xp") || *n == "clintrial")
 }
 
-/// Codes whose notes pair them with others (Excludes1, code first) would make clean claims
-/// fail depending on the draw; the plain pool leaves them out.
-fn has_pairing_notes(cm: &cleanclaim::codesets::Icd10Cm, code: &str) -> bool {
-    let notes = cm.notes(code);
-    !notes.excludes1.is_empty() || !notes.code_first.is_empty()
+/// A code with a "code first" note needs the code it names listed before it, which a draw does
+/// not arrange: clean claims leave such codes out.
+fn has_code_first(cm: &cleanclaim::codesets::Icd10Cm, code: &str) -> bool {
+    !cm.notes(code).code_first.is_empty()
+}
+
+/// Whether an Excludes1 note of either code names the other. Codes with Excludes1 notes are
+/// drawn, as real claims carry them (most common codes, and 63% of the valid codes, have one at
+/// some level), so that checks pay for scanning the notes; only such a pair is avoided.
+fn excluded_together(cm: &cleanclaim::codesets::Icd10Cm, a: &str, b: &str) -> bool {
+    cm.excludes1_conflict(a, b).is_some() || cm.excludes1_conflict(b, a).is_some()
 }
 
 /// A deterministic claim generator.
@@ -364,7 +371,7 @@ impl Generator {
         let cm = CodeSets::embedded().icd10cm();
         for _ in 0..16 {
             let c = self.rng.pick_str(&self.pools.plain);
-            if !has_pairing_notes(cm, c) {
+            if !has_code_first(cm, c) {
                 return c;
             }
         }
@@ -381,7 +388,9 @@ impl Generator {
         while out.len() < want.max(1) && tries < 64 {
             tries += 1;
             let code = self.dx_code(out.is_empty());
-            if out.iter().any(|d| d.code == code) {
+            let cm = CodeSets::embedded().icd10cm();
+            // The stress mix keeps its draws: it promises no clean claims.
+            if out.iter().any(|d| d.code == code || !self.cfg.uniform_codes && excluded_together(cm, &d.code, code)) {
                 continue;
             }
             out.push(Diagnosis { code: code.to_owned(), qualifier: None, poa: poa.then(|| "Y".to_owned()) });

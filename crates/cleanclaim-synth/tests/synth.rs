@@ -30,7 +30,10 @@ fn clean_claims_have_no_errors() {
             let c = g.next_synth().claim;
             assert_eq!(c.diagnoses.len(), 4);
             assert_eq!(c.lines.len(), 3);
-            for f in e.check(&c).findings.into_iter().filter(|f| f.severity == Severity::Error) {
+            // Excludes1 is a warning; the generator avoids its pairs all the same.
+            for f in
+                e.check(&c).findings.into_iter().filter(|f| f.severity == Severity::Error || f.rule == "dx.excludes1")
+            {
                 *errors.entry(format!("{}: {}", f.rule, f.message)).or_default() += 1;
             }
         }

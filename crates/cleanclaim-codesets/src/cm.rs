@@ -382,9 +382,22 @@ impl<'a> Excludes1Of<'a> {
         if self.ranges.is_empty() {
             return None;
         }
-        let k = key_of(code.as_bytes())?;
-        let at = self.ranges.iter().find(|r| r.lo <= k && k <= r.hi)?.text;
+        self.conflict_key(key_of(code.as_bytes())?)
+    }
+
+    /// [`conflict`](Self::conflict) with a code given by its key ([`key_of`]), for callers
+    /// that test one code against several codes' notes and so work its key out once. `0`, which
+    /// is no code's key, conflicts with nothing.
+    #[inline]
+    pub fn conflict_key(&self, key: u64) -> Option<&'a str> {
+        let at = self.ranges.iter().find(|r| r.lo <= key && key <= r.hi)?.text;
         get_str(self.notes, &mut (at as usize))
+    }
+
+    /// Whether no Excludes1 note applies to the code, at any level: then it excludes nothing.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
     }
 }
 

@@ -7,6 +7,8 @@
 
 use super::{ALL_TYPES, Context, PerItem, Rule, RuleMeta, Sink};
 use crate::codes::dotted;
+use crate::codesets::Excludes1Of;
+use crate::codesets::refs::key_of;
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -29,26 +31,33 @@ impl Rule for DxExcludes1 {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let dx = &cx.claim.diagnoses;
-        let cm = cx.codes.icd10cm();
-        // Only codes that were looked up can carry notes (`dx.invalid` reports unknown ones).
-        // Each code's notes are fetched once, then tested against every other code.
         if dx.len() < 2 {
             return;
         }
-        let notes: PerItem<_> = (0..dx.len()).map(|i| cx.dx_id[i].map(|id| cm.excludes1_of(id))).collect();
-        let conflict = |a: usize, b: usize| notes[a].and_then(|n| n.conflict(&dx[b].code));
-        for i in 0..dx.len() {
-            if cx.dx_status[i].is_none() {
-                continue;
+        let cm = cx.codes.icd10cm();
+        // Each looked-up diagnosis (`dx.invalid` reports the others) with its key and, when an
+        // Excludes1 note applies to it, its notes: fetched once, then each pair is a scan of
+        // one side's note ranges for the other's key. A key of 0 (no key) matches no range.
+        let mut seen: PerItem<(usize, u64, Option<Excludes1Of<'_>>)> = PerItem::new();
+        for (i, ((d, status), id)) in dx.iter().zip(&cx.dx_status).zip(&cx.dx_id).enumerate() {
+            if status.is_some() {
+                let notes = id.map(|id| cm.excludes1_of(id)).filter(|n| !n.is_empty());
+                seen.push((i, key_of(d.code.as_bytes()).unwrap_or(0), notes));
             }
-            for j in i + 1..dx.len() {
-                if cx.dx_status[j].is_none() || dx[i].code == dx[j].code {
+        }
+        for (x, &(i, ki, ni)) in seen.iter().enumerate() {
+            for &(j, kj, nj) in &seen[x + 1..] {
+                // Equal keys are the same code, which no note excludes from itself.
+                if ni.is_none() && nj.is_none() || ki == kj {
                     continue;
                 }
-                let hit = conflict(i, j).map(|t| (i, j, t)).or_else(|| conflict(j, i).map(|t| (j, i, t)));
+                let hit = ni
+                    .and_then(|n| n.conflict_key(kj))
+                    .map(|t| (i, j, t))
+                    .or_else(|| nj.and_then(|n| n.conflict_key(ki)).map(|t| (j, i, t)));
                 if let Some((a, b, text)) = hit {
                     out.claim(
-                        format!("diagnoses[{}].code", i.max(j)),
+                        format!("diagnoses[{j}].code"),
                         format!(
                             "{} and {} are not coded together: Excludes1 at {} reads \"{}\"",
                             dotted(&dx[a].code),
@@ -82,5 +91,21 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].message.contains("E10"), "{}", f[0].message);
         assert_eq!(f[0].path, "diagnoses[3].code");
+    }
+
+    #[test]
+    fn a_repeated_code_pairs_once_per_other_code_and_a_keyless_code_with_none() {
+        let mut c = base_claim();
+        // E11's and E08's Excludes1 notes name each other. The last code is too long to have a
+        // key: it is looked up (and reported by `dx.invalid`), but no range can hold it.
+        c.diagnoses = ["E11.22", "E11.22", "E08.22", "E08.22.9999"].map(Diagnosis::new).to_vec();
+        let f = run(&DxExcludes1, &c);
+        let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["diagnoses[2].code", "diagnoses[2].code"], "{f:?}");
+        assert!(
+            f[0].message.starts_with("E11.22 and E08.22 are not coded together: Excludes1 at E11.22"),
+            "{}",
+            f[0].message
+        );
     }
 }

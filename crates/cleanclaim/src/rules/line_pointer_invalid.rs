@@ -38,15 +38,19 @@ impl Rule for PointerInvalid {
                     format!("service line has {} diagnosis pointers; at most 4 are allowed", l.pointers.len()),
                 );
             }
+            // Bit `p` is set once pointer `p` has passed: an earlier copy of a pointer in 1-12 that
+            // points at a diagnosis passed too, so the bits answer "repeated" as a scan would.
+            let mut passed = 0u16;
             for (j, &p) in l.pointers.iter().enumerate() {
                 // The path is built only for a finding: this loop runs on every pointer.
                 let why = if !(1..=12).contains(&p) {
                     format!("diagnosis pointer {p} is outside 1-12")
                 } else if p as usize > n_dx {
                     format!("diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})")
-                } else if l.pointers[..j].contains(&p) {
+                } else if passed & 1 << p != 0 {
                     format!("diagnosis pointer {p} is repeated on this line")
                 } else {
+                    passed |= 1 << p;
                     continue;
                 };
                 out.line(i, &format!(".pointers[{j}]"), why);
@@ -80,6 +84,35 @@ mod tests {
             paths,
             ["lines[0].pointers[1]", "lines[1].pointers", "lines[3].pointers[1]", "lines[3].pointers[2]"]
         );
+    }
+
+    #[test]
+    fn repeats_are_the_ones_a_scan_of_the_earlier_pointers_finds() {
+        // Every list of four pointers over values below, in and above the range and the claim's
+        // diagnoses, against the scan the bit set stands for.
+        let values = [-1, 0, 1, 2, 4, 5, 12, 13];
+        let mut c = base_claim();
+        c.lines.truncate(1);
+        let n_dx = c.diagnoses.len();
+        assert!(n_dx < 5, "5 and 12 must point past the diagnoses");
+        for n in 0..values.len().pow(4) {
+            let ptrs: Vec<i32> = (0..4).map(|k| values[n / values.len().pow(k) % values.len()]).collect();
+            c.lines[0].pointers = ptrs.clone();
+            let got: Vec<String> = run(&PointerInvalid, &c).into_iter().map(|f| f.message).collect();
+            let want: Vec<String> = (0..ptrs.len())
+                .filter_map(|j| {
+                    let p = ptrs[j];
+                    if !(1..=12).contains(&p) {
+                        Some(format!("diagnosis pointer {p} is outside 1-12"))
+                    } else if p as usize > n_dx {
+                        Some(format!("diagnosis pointer {p} points at no diagnosis (the claim has {n_dx})"))
+                    } else {
+                        ptrs[..j].contains(&p).then(|| format!("diagnosis pointer {p} is repeated on this line"))
+                    }
+                })
+                .collect();
+            assert_eq!(got, want, "{ptrs:?}");
+        }
     }
 
     #[test]

@@ -225,11 +225,16 @@ impl Npi {
     /// Verifies an NPI's shape and check digit without keeping it (allocates nothing: the
     /// `claim.npi_check_digit` edit runs it on every provider of every claim).
     pub fn verify(raw: &str) -> Result<(), NpiError> {
-        let b = trim(raw).as_bytes();
-        if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+        let Ok(b) = <&[u8; 10]>::try_from(trim(raw).as_bytes()) else { return Err(NpiError::Shape) };
+        // Eight of the ten bytes are tested as one word: each has high nibble 3, and adding 6
+        // carries none of them out of it (so the low nibble is 0-9).
+        let w = u64::from_le_bytes(*b.first_chunk().expect("10 bytes"));
+        let ascii_digits = w & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+            && w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030;
+        if !ascii_digits || !b[8].is_ascii_digit() || !b[9].is_ascii_digit() {
             return Err(NpiError::Shape);
         }
-        let expected = npi_check_digit(b[..9].try_into().expect("9 digits"));
+        let expected = npi_check_digit(b.first_chunk().expect("9 digits"));
         let found = b[9] - b'0';
         if found != expected {
             return Err(NpiError::CheckDigit { found, expected });
@@ -247,17 +252,17 @@ impl Npi {
 ///
 /// Luhn over `80840` + the nine digits; the prefix contributes a constant 24.
 pub fn npi_check_digit(first9: &[u8; 9]) -> u8 {
-    let mut sum = 24u32;
-    for (i, &c) in first9.iter().rev().enumerate() {
-        let mut d = u32::from(c - b'0');
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
+    // Luhn doubles the 1st, 3rd, 5th, 7th and 9th digits, taking 9 off a doubled digit of 5 or
+    // more: the sum is all digits, plus those five again, less 9 for each of them >= 5. The first
+    // eight are summed as the bytes of one word (at most 72, so no byte overflows).
+    const ODD: u64 = 0x00FF_00FF_00FF_00FF;
+    let v = u64::from_le_bytes(*first9.first_chunk().expect("9 bytes")).wrapping_sub(0x3030_3030_3030_3030);
+    let bytes_sum = |x: u64| (x.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32;
+    let last = u32::from(first9[8] - b'0');
+    let doubled = v & ODD;
+    // Adding 123 sets a byte's top bit exactly when the digit is 5 or more.
+    let big = (doubled.wrapping_add(0x007B_007B_007B_007B) & 0x0080_0080_0080_0080).count_ones() + u32::from(last >= 5);
+    let sum = 24 + bytes_sum(v) + last + bytes_sum(doubled) + last - 9 * big;
     ((10 - sum % 10) % 10) as u8
 }
 
@@ -516,6 +521,49 @@ mod tests {
             };
             assert_eq!(track(doc, false), track(doc, true), "{doc}");
         }
+    }
+
+    #[test]
+    fn npi_check_digit_is_luhn_over_the_prefix_and_digits() {
+        // The digit by the book: Luhn over 80840 and the nine digits, doubling every second digit
+        // from the right, starting with the rightmost.
+        let luhn = |first9: &[u8; 9]| {
+            let sum: u32 = b"80840".iter().chain(first9).rev().enumerate().fold(0, |sum, (i, &c)| {
+                let d = u32::from(c - b'0') * if i % 2 == 0 { 2 } else { 1 };
+                sum + d / 10 + d % 10
+            });
+            ((10 - sum % 10) % 10) as u8
+        };
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for n in 0..20_000u64 {
+            // The nine digits all alike (each digit) among the first 1,000, then pseudo-random.
+            let seed = if n < 1_000 { n * 111_111_111 % 1_000_000_000 } else { x % 1_000_000_000 };
+            x = x.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
+            let d: [u8; 9] = format!("{seed:09}").into_bytes().try_into().unwrap();
+            assert_eq!(npi_check_digit(&d), luhn(&d), "{}", String::from_utf8_lossy(&d));
+        }
+        for d in [b"000000000", b"999999999", b"555555555", b"444444444", b"123456789"] {
+            assert_eq!(npi_check_digit(d), luhn(d));
+        }
+    }
+
+    #[test]
+    fn npi_shape_is_ten_ascii_digits_in_every_place() {
+        for i in 0..10 {
+            for bad in [b'/', b':', b'a', b' ', 0x10, 0x7F] {
+                let mut b = *b"1234567893";
+                b[i] = bad;
+                let s = String::from_utf8(b.to_vec()).unwrap();
+                assert_eq!(Npi::verify(&s), Err(NpiError::Shape), "{s:?}");
+            }
+            // Ten bytes, nine characters: one of them two bytes long.
+            if i < 9 {
+                let s = format!("{}é{}", &"1234567893"[..i], &"1234567893"[i + 2..]);
+                assert_eq!(Npi::verify(&s), Err(NpiError::Shape), "{s:?}");
+            }
+        }
+        assert_eq!(Npi::verify(" 1234567893\n"), Ok(()));
+        assert_eq!(Npi::verify("12345678931"), Err(NpiError::Shape));
     }
 
     #[test]

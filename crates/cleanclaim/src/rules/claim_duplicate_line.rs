@@ -47,8 +47,9 @@ impl Rule for DuplicateLine {
             // Usually no line repeats: then nothing is allocated.
             let mut dup_of = Vec::new();
             for (i, l) in c.lines.iter().enumerate() {
-                let k = key(l);
-                if let Some(j) = c.lines[..i].iter().position(|b| key(b) == k) {
+                // Lines mostly differ in their procedure: compared first, it spares working out
+                // both lines' whole keys.
+                if let Some(j) = c.lines[..i].iter().position(|b| b.procedure == l.procedure && key(b) == key(l)) {
                     dup_of.resize(c.lines.len(), None);
                     dup_of[i] = Some(j);
                 }

@@ -14,6 +14,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 
 const MAGIC: &[u8; 8] = b"CCICDCM1";
 const REC: usize = 24;
@@ -373,30 +375,36 @@ type Excludes1 = Box<[OnceLock<Box<[OnceLock<Flat>]>>]>;
 struct Flat {
     /// Bit [`category_bit`] of each category (first three characters) a range lies in, or every
     /// bit when a range spans categories: a key whose bit is clear is in no range. Most pairs of
-    /// a claim's codes are told apart by it without a scan (a code has up to a few dozen ranges).
+    /// a claim's codes are told apart by it without reading the ranges (up to a few dozen).
     categories: u64,
     ranges: Box<[ExcludesRange]>,
 }
 
-/// A category's bit in [`Flat::categories`]: a hash of the key's first three bytes.
+/// A category's bit in [`Flat::categories`], one of bits 1-63 from a hash of the key's first
+/// three bytes (bit 0 is [`FILTERED`]).
 #[inline]
 fn category_bit(key: u64) -> u64 {
-    1 << ((key >> 40).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+    2 << (((key >> 40).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) % 63)
 }
 
-/// The Excludes1 notes that apply to one code: see [`Icd10Cm::excludes1_of`].
+/// Set in a code's entry of [`Icd10Cm::excludes1_filters`] once its filter is worked out (an
+/// entry of 0 is not yet); alone, the code has no Excludes1 range.
+const FILTERED: u64 = 1;
+
+/// The Excludes1 notes that apply to one code: see [`Icd10Cm::excludes1_of`]. Holds the code's
+/// category filter; its ranges are read only for a code that passes it.
 #[derive(Debug, Clone, Copy)]
 pub struct Excludes1Of<'a> {
-    notes: &'a [u8],
+    cm: &'a Icd10Cm,
+    id: u32,
     categories: u64,
-    ranges: &'a [ExcludesRange],
 }
 
 impl<'a> Excludes1Of<'a> {
     /// The text of the nearest note that references `code` (normalized), if any.
     #[inline]
     pub fn conflict(&self, code: &str) -> Option<&'a str> {
-        if self.ranges.is_empty() {
+        if self.is_empty() {
             return None;
         }
         self.conflict_key(key_of(code.as_bytes())?)
@@ -410,14 +418,15 @@ impl<'a> Excludes1Of<'a> {
         if self.categories & category_bit(key) == 0 {
             return None;
         }
-        let at = self.ranges.iter().find(|r| r.lo <= key && key <= r.hi)?.text;
-        get_str(self.notes, &mut (at as usize))
+        let ranges = &self.cm.flat_excludes1(self.id as usize)?.ranges;
+        let at = ranges.iter().find(|r| r.lo <= key && key <= r.hi)?.text;
+        get_str(&self.cm.data[self.cm.notes.clone()], &mut (at as usize))
     }
 
     /// Whether no Excludes1 note applies to the code, at any level: then it excludes nothing.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.categories & !FILTERED == 0
     }
 }
 
@@ -524,6 +533,11 @@ pub struct Icd10Cm {
     /// Built on first use, so that loading stays cheap (`Engine::new` ≤ a few ms).
     index: OnceLock<KeyIndex<DxFlags>>,
     excludes1: OnceLock<Excludes1>,
+    /// Per code, its Excludes1 category filter ([`Flat::categories`] and [`FILTERED`]; 0 until
+    /// first used): 8 bytes a code, dense enough to stay in cache, where the code's cell in
+    /// [`Excludes1`] (a cache miss on a claim's every diagnosis, a quarter of `dx.excludes1`'s
+    /// time) is read only for a code whose filter passes.
+    excludes1_filters: OnceLock<Box<[AtomicU64]>>,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -647,6 +661,7 @@ impl Icd10Cm {
             keys,
             index: OnceLock::new(),
             excludes1: OnceLock::new(),
+            excludes1_filters: OnceLock::new(),
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -1078,17 +1093,29 @@ impl Icd10Cm {
     /// nothing after a code's first use.
     #[inline]
     pub fn excludes1_of(&self, a: CodeId) -> Excludes1Of<'_> {
-        let i = a.0 as usize;
+        let filters = self.excludes1_filters.get_or_init(|| (0..self.keys.len()).map(|_| AtomicU64::new(0)).collect());
+        let mut categories = FILTERED;
+        if let Some(entry) = filters.get(a.0 as usize) {
+            // Relaxed: an entry only ever holds 0 or the one value every thread works out.
+            categories = entry.load(Relaxed);
+            if categories == 0 {
+                categories = self.flat_excludes1(a.0 as usize).map_or(0, |f| f.categories) | FILTERED;
+                entry.store(categories, Relaxed);
+            }
+        }
+        Excludes1Of { cm: self, id: a.0, categories }
+    }
+
+    /// Code `i`'s flattened Excludes1 ranges, flattened on first use.
+    fn flat_excludes1(&self, i: usize) -> Option<&Flat> {
         let chunks = self
             .excludes1
             .get_or_init(|| (0..self.keys.len().div_ceil(EXCLUDES1_CHUNK)).map(|_| OnceLock::new()).collect());
-        let ranges = chunks
+        chunks
             .get(i / EXCLUDES1_CHUNK)
             .map(|c| c.get_or_init(|| (0..EXCLUDES1_CHUNK).map(|_| OnceLock::new()).collect()))
             .and_then(|chunk| chunk.get(i % EXCLUDES1_CHUNK))
-            .map(|cell| cell.get_or_init(|| self.flatten_excludes1(i)));
-        let (categories, ranges) = ranges.map_or((0, &[][..]), |f| (f.categories, &f.ranges[..]));
-        Excludes1Of { notes: &self.data[self.notes.clone()], categories, ranges }
+            .map(|cell| cell.get_or_init(|| self.flatten_excludes1(i)))
     }
 
     /// The note lists that apply to code `i`, nearest first: its own, its ancestors', its

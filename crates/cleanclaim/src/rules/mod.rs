@@ -89,7 +89,6 @@ pub trait Rule: Send + Sync {
 }
 
 /// What a rule sees.
-#[derive(Debug)]
 pub struct Context<'a> {
     /// The claim being checked.
     pub claim: &'a Claim,
@@ -121,6 +120,24 @@ pub struct Context<'a> {
 /// One value per diagnosis (or procedure) of a claim: inline for up to 12 (the most a
 /// professional claim holds), so that building a [`Context`] allocates nothing.
 pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
+
+// By hand: the age comes from the birth date, which `Claim`'s own `Debug` redacts.
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("claim", &self.claim)
+            .field("claim_type", &self.claim_type)
+            .field("as_of", &self.as_of)
+            .field("ncci", &self.ncci)
+            .field("codes", &self.codes)
+            .field("date", &self.date)
+            .field("dx_status", &self.dx_status)
+            .field("dx_id", &self.dx_id)
+            .field("px_status", &self.px_status)
+            .field("age", &format_args!("{}", if self.age.is_some() { "<redacted>" } else { "None" }))
+            .finish()
+    }
+}
 
 impl<'a> Context<'a> {
     /// Builds the context, looking up each diagnosis and procedure once.
@@ -313,6 +330,15 @@ pub(crate) mod testing {
             rule.check(&cx, &mut Sink::new(&mut findings, meta.id, meta.severity));
         }
         findings
+    }
+
+    #[test]
+    fn a_context_shows_no_age() {
+        let (c, ncci) = (base_claim(), Ncci::empty());
+        let cx = Context::new(&c, Date::new(2026, 11, 30).unwrap(), &ncci, CodeSets::embedded());
+        let age = cx.age().expect("the example has a birth date and a date of service");
+        let shown = format!("{cx:?}");
+        assert!(shown.contains("age: <redacted>") && !shown.contains(&format!("age: Some({age})")), "{shown}");
     }
 
     #[test]

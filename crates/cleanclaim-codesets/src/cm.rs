@@ -843,9 +843,11 @@ impl Icd10Cm {
             }
             (froms, tos)
         });
-        let begun = froms.partition_point(|&f| f <= date) as u32;
-        let ended = tos.partition_point(|&t| t < date) as u32;
-        (!froms.is_empty()).then(|| 1 + begun * (tos.len() as u32 + 1) + ended)
+        let begun = froms.partition_point(|&f| f <= date) as u64;
+        let ended = tos.partition_point(|&t| t < date) as u64;
+        // A table built with more distinct dates than fit gets no epoch (no remembered counts).
+        let epoch = 1 + begun * (tos.len() as u64 + 1) + ended;
+        (!froms.is_empty()).then(|| u32::try_from(epoch).ok()).flatten()
     }
 
     fn seven_for(&self, i: usize) -> Option<&SevenDef> {
@@ -1317,8 +1319,8 @@ mod tests {
     use crate::CodeSets;
 
     /// A header's remembered count of billable codes is the count on the asked date: on dates
-    /// across the table's releases (each side of a boundary), asked twice (remembered the
-    /// second time), for headers, a code, an unknown and a too-long one.
+    /// across the table's releases (each side of a boundary), asked twice (the second round
+    /// can be answered from the table), for headers, a code, an unknown and a too-long one.
     #[test]
     fn remembered_counts_under_a_code_are_the_counts_on_the_date() {
         let cm = CodeSets::embedded().icd10cm();

@@ -228,7 +228,7 @@ impl Npi {
         let Ok(b) = <&[u8; 10]>::try_from(trim(raw).as_bytes()) else { return Err(NpiError::Shape) };
         // Eight of the ten bytes are tested as one word: each has high nibble 3, and adding 6
         // carries none of them out of it (so the low nibble is 0-9).
-        let w = u64::from_le_bytes(*b.first_chunk().expect("10 bytes"));
+        let w = u64::from_le_bytes(*b.first_chunk().expect("8 of the 10 bytes"));
         let ascii_digits = w & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
             && w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030;
         if !ascii_digits || !b[8].is_ascii_digit() || !b[9].is_ascii_digit() {
@@ -248,7 +248,8 @@ impl Npi {
     }
 }
 
-/// The check digit for the first nine digits of an NPI (ASCII digits).
+/// The check digit for the first nine digits of an NPI (ASCII digits; for other bytes the
+/// digit is meaningless, as [`Npi::verify`] tests the shape first).
 ///
 /// Luhn over `80840` + the nine digits; the prefix contributes a constant 24.
 pub fn npi_check_digit(first9: &[u8; 9]) -> u8 {
@@ -536,7 +537,8 @@ mod tests {
         };
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         for n in 0..20_000u64 {
-            // The nine digits all alike (each digit) among the first 1,000, then pseudo-random.
+            // Each digit nine times (the first ten), multiples of 111,111,111 (the first 1,000),
+            // then pseudo-random strings.
             let seed = if n < 1_000 { n * 111_111_111 % 1_000_000_000 } else { x % 1_000_000_000 };
             x = x.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
             let d: [u8; 9] = format!("{seed:09}").into_bytes().try_into().unwrap();

@@ -47,7 +47,8 @@ impl Rule for DxExcludes1 {
         }
         for (x, &(i, ki, ni)) in seen.iter().enumerate() {
             for &(j, kj, nj) in &seen[x + 1..] {
-                // Equal keys are the same code, which no note excludes from itself.
+                // Equal keys are the same code, never paired with itself (D72.824's own note
+                // names D72.824); two keyless codes (both 0) conflict with nothing anyway.
                 if ni.is_none() && nj.is_none() || ki == kj {
                     continue;
                 }
@@ -91,6 +92,15 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].message.contains("E10"), "{}", f[0].message);
         assert_eq!(f[0].path, "diagnoses[3].code");
+    }
+
+    #[test]
+    fn a_code_is_not_paired_with_itself_even_when_its_note_names_it() {
+        let mut c = base_claim();
+        // Basophilia's note excludes D72.824 itself (the tabular's own wording).
+        assert!(crate::codesets::CodeSets::embedded().icd10cm().excludes1_conflict("D72824", "D72824").is_some());
+        c.diagnoses = ["D72.824", "D72.824"].map(Diagnosis::new).to_vec();
+        assert!(run(&DxExcludes1, &c).is_empty());
     }
 
     #[test]

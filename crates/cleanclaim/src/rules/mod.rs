@@ -124,17 +124,19 @@ pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 // By hand: the age comes from the birth date, which `Claim`'s own `Debug` redacts.
 impl std::fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a field added to `Context` does not compile until it is shown.
+        let Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status, age } = self;
         f.debug_struct("Context")
-            .field("claim", &self.claim)
-            .field("claim_type", &self.claim_type)
-            .field("as_of", &self.as_of)
-            .field("ncci", &self.ncci)
-            .field("codes", &self.codes)
-            .field("date", &self.date)
-            .field("dx_status", &self.dx_status)
-            .field("dx_id", &self.dx_id)
-            .field("px_status", &self.px_status)
-            .field("age", &format_args!("{}", if self.age.is_some() { "<redacted>" } else { "None" }))
+            .field("claim", claim)
+            .field("claim_type", claim_type)
+            .field("as_of", as_of)
+            .field("ncci", ncci)
+            .field("codes", codes)
+            .field("date", date)
+            .field("dx_status", dx_status)
+            .field("dx_id", dx_id)
+            .field("px_status", px_status)
+            .field("age", &format_args!("{}", if age.is_some() { "<redacted>" } else { "None" }))
             .finish()
     }
 }

@@ -368,20 +368,10 @@ struct ExcludesRange {
 /// per code, on first use: building all of them at load would cost more than `Engine::new`
 /// may take, and a claim stream uses a small part of the code set. The cells themselves come
 /// in chunks allocated on first use, so a first check touches a few KiB, not a cell per code.
-type Excludes1 = Box<[OnceLock<Box<[OnceLock<Flat>]>>]>;
+type Excludes1 = Box<[OnceLock<Box<[OnceLock<Box<[ExcludesRange]>>]>>]>;
 
-/// One code's flattened Excludes1 ranges.
-#[derive(Debug)]
-struct Flat {
-    /// Bit [`category_bit`] of each category (first three characters) a range lies in, or every
-    /// bit when a range spans categories: a key whose bit is clear is in no range. Most pairs of
-    /// a claim's codes are told apart by it without reading the ranges (up to a few dozen).
-    categories: u64,
-    ranges: Box<[ExcludesRange]>,
-}
-
-/// A category's bit in [`Flat::categories`], one of bits 1-63 from a hash of the key's first
-/// three bytes (bit 0 is [`FILTERED`]).
+/// A category's bit in a code's Excludes1 filter ([`Icd10Cm::excludes1_filters`]), one of bits
+/// 1-63 from a hash of the key's first three bytes (bit 0 is [`FILTERED`]).
 #[inline]
 fn category_bit(key: u64) -> u64 {
     2 << (((key >> 40).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) % 63)
@@ -421,8 +411,7 @@ impl<'a> Excludes1Of<'a> {
         if self.categories & category_bit(key) == 0 {
             return None;
         }
-        let ranges = &self.cm.flat_excludes1(self.id as usize)?.ranges;
-        let at = ranges.iter().find(|r| r.lo <= key && key <= r.hi)?.text;
+        let at = self.cm.flat_excludes1(self.id as usize).iter().find(|r| r.lo <= key && key <= r.hi)?.text;
         get_str(&self.cm.data[self.cm.notes.clone()], &mut (at as usize))
     }
 
@@ -536,10 +525,12 @@ pub struct Icd10Cm {
     /// Built on first use, so that loading stays cheap (`Engine::new` ≤ a few ms).
     index: OnceLock<KeyIndex<DxFlags>>,
     excludes1: OnceLock<Excludes1>,
-    /// Per code, its Excludes1 category filter ([`Flat::categories`] and [`FILTERED`]; 0 until
-    /// first used): 8 bytes a code, dense enough to stay in cache, where the code's cell in
-    /// [`Excludes1`] (a cache miss on a claim's every diagnosis, a quarter of `dx.excludes1`'s
-    /// time) is read only for a code whose filter passes.
+    /// Per code, the categories (first three characters) its Excludes1 ranges reach, a
+    /// [`category_bit`] each or every bit for a range spanning categories, with [`FILTERED`]
+    /// set; 0 until first used. A key whose bit is clear is in no range, so most pairs of a
+    /// claim's codes are told apart without reading the ranges. 8 bytes a code, dense enough to
+    /// stay in cache, where the code's cell in [`Excludes1`] (a cache miss on a claim's every
+    /// diagnosis, a quarter of `dx.excludes1`'s time) is read only for a code whose filter passes.
     excludes1_filters: OnceLock<Box<[AtomicU64]>>,
     /// [`count_under`](Self::count_under)'s remembered counts, by a hash of code and epoch.
     counts_under: Box<[AtomicU64]>,
@@ -1157,7 +1148,9 @@ impl Icd10Cm {
             // Relaxed: an entry only ever holds 0 or the one value every thread works out.
             categories = entry.load(Relaxed);
             if categories == 0 {
-                categories = self.flat_excludes1(a.0 as usize).map_or(0, |f| f.categories) | FILTERED;
+                // Keys between two keys that share their first three bytes share them too.
+                let reach = |r: &ExcludesRange| if r.lo >> 40 == r.hi >> 40 { category_bit(r.lo) } else { u64::MAX };
+                categories = self.flat_excludes1(a.0 as usize).iter().fold(FILTERED, |c, r| c | reach(r));
                 entry.store(categories, Relaxed);
             }
         }
@@ -1165,7 +1158,7 @@ impl Icd10Cm {
     }
 
     /// Code `i`'s flattened Excludes1 ranges, flattened on first use.
-    fn flat_excludes1(&self, i: usize) -> Option<&Flat> {
+    fn flat_excludes1(&self, i: usize) -> &[ExcludesRange] {
         let chunks = self
             .excludes1
             .get_or_init(|| (0..self.keys.len().div_ceil(EXCLUDES1_CHUNK)).map(|_| OnceLock::new()).collect());
@@ -1173,7 +1166,7 @@ impl Icd10Cm {
             .get(i / EXCLUDES1_CHUNK)
             .map(|c| c.get_or_init(|| (0..EXCLUDES1_CHUNK).map(|_| OnceLock::new()).collect()))
             .and_then(|chunk| chunk.get(i % EXCLUDES1_CHUNK))
-            .map(|cell| cell.get_or_init(|| self.flatten_excludes1(i)))
+            .map_or(&[], |cell| cell.get_or_init(|| self.flatten_excludes1(i)))
     }
 
     /// The note lists that apply to code `i`, nearest first: its own, its ancestors', its
@@ -1205,19 +1198,14 @@ impl Icd10Cm {
     }
 
     #[cold]
-    fn flatten_excludes1(&self, i: usize) -> Flat {
+    fn flatten_excludes1(&self, i: usize) -> Box<[ExcludesRange]> {
         let b = &self.data[self.notes.clone()];
-        let ranges: Box<[ExcludesRange]> = self
-            .note_lists(i)
+        self.note_lists(i)
             .into_iter()
             .flat_map(|(off, _)| NoteIter::at(b, off))
             .filter(|n| n.kind == NoteKind::Excludes1 as u8)
             .flat_map(|n| n.ranges().map(move |(lo, hi)| ExcludesRange { lo, hi, text: n.text_at }))
-            .collect();
-        // Keys between two keys that share their first three bytes share them too.
-        let categories =
-            ranges.iter().fold(0, |c, r| c | if r.lo >> 40 == r.hi >> 40 { category_bit(r.lo) } else { u64::MAX });
-        Flat { categories, ranges }
+            .collect()
     }
 
     /// The "code first" notes of a code that reference codes (its own, then its ancestors',

@@ -384,11 +384,11 @@ impl Generator {
         // The stress mix varies the count too, so that edits about a lone principal fire.
         let want =
             if self.cfg.uniform_codes { 1 + self.rng.below(self.cfg.diagnoses.max(1)) } else { self.cfg.diagnoses };
+        let cm = CodeSets::embedded().icd10cm();
         let mut tries = 0;
         while out.len() < want.max(1) && tries < 64 {
             tries += 1;
             let code = self.dx_code(out.is_empty());
-            let cm = CodeSets::embedded().icd10cm();
             // The stress mix keeps its draws: it promises no clean claims.
             if out.iter().any(|d| d.code == code || !self.cfg.uniform_codes && excluded_together(cm, &d.code, code)) {
                 continue;

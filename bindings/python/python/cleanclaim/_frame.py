@@ -29,6 +29,11 @@ def _pandas_column(series: Any) -> List[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
+def _names(table: Any, lib: str) -> List[Any]:
+    """The column names of a pyarrow, polars or pandas table, in order (repeats kept)."""
+    return table.column_names if lib == "pyarrow" else list(table.columns)
+
+
 def columns(table: Any) -> Dict[str, List[Any]]:
     """The table as ``{column name: list of Python values}``, with nulls as ``None``. Columns
     are taken by position, and of a repeated name the first, as the Arrow path reads it."""
@@ -36,8 +41,7 @@ def columns(table: Any) -> Dict[str, List[Any]]:
     if lib == "dict":
         return {str(k): list(v) for k, v in table.items()}
     out: Dict[str, List[Any]] = {}
-    names = table.column_names if lib == "pyarrow" else list(table.columns)
-    for i, name in enumerate(names):
+    for i, name in enumerate(_names(table, lib)):
         if str(name) in out:
             continue
         if lib == "pyarrow":
@@ -111,7 +115,7 @@ def _read_columns(table: Any, lib: str, which: str) -> Any:
     the table has it. A dict is returned as it is."""
     if lib == "dict":
         return table
-    names = table.column_names if lib == "pyarrow" else list(table.columns)
+    names = _names(table, lib)
     keep = [i for i, name in enumerate(names) if _frame_reads(which, str(name))]
     if len(keep) == len(names):
         return table

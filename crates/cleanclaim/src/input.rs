@@ -289,8 +289,8 @@ impl<'a> Iterator for NewlineCuts<'a> {
     }
 }
 
-/// `str::lines`, finding the newlines with the memchr crate's vector search (std's scans a word
-/// at a time: 4 % of reading a claim line).
+/// `str::lines`, finding the newlines with the memchr crate's vector search rather than std's
+/// word-at-a-time scan (callgrind: −3.5 % instructions reading a piece of JSON lines).
 fn text_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
     let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());

@@ -771,6 +771,11 @@ impl Icd10Cm {
         self.flags(code, date).is_some()
     }
 
+    /// [`is_valid`](Self::is_valid) of a code given by its key ([`key_of`]).
+    pub fn is_valid_key(&self, key: u64, date: Ymd) -> bool {
+        matches!(self.index().lookup(key, date, |i| self.periods_of(i)), Hit::Valid(..))
+    }
+
     /// [`is_valid`](Self::is_valid) of many codes given by their keys ([`key_of`] of each
     /// code; `0` for input that has none, never valid), pushed onto `out` in order. Many look-ups
     /// at once overlap their memory loads, which one call per code cannot.

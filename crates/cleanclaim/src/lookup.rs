@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{normalize, normalize_into};
-use crate::codesets::refs::key_of;
+use crate::codes::{code_key, normalize};
 use crate::codesets::{CodeSets, OPEN, Period};
 use crate::{Date, Error};
 
@@ -267,7 +266,7 @@ pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool
     let mut keys = Vec::with_capacity(256);
     for chunk in list.chunks(256) {
         keys.clear();
-        keys.extend(chunk.iter().map(|c| normalized(c, |code| key_of(code.as_bytes())).unwrap_or(0)));
+        keys.extend(chunk.iter().map(|c| code_key(c).unwrap_or(0)));
         cm.valid_keys_into(&keys, ymd, &mut out);
     }
     out
@@ -276,17 +275,7 @@ pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool
 /// [`icd10cm_validity`] of one code.
 #[inline]
 pub fn icd10cm_valid(codes: &CodeSets, code: &str, date: Date) -> bool {
-    let (cm, ymd) = (codes.icd10cm(), date.ymd());
-    normalized(code, |code| cm.is_valid(code, ymd))
-}
-
-/// `f` of `code` normalized, without allocating for a code of at most 8 ASCII characters.
-#[inline]
-fn normalized<T>(code: &str, f: impl FnOnce(&str) -> T) -> T {
-    match normalize_into(code, &mut [0; 8]) {
-        Some(code) => f(code),
-        None => f(&normalize(code)),
-    }
+    code_key(code).is_some_and(|key| codes.icd10cm().is_valid_key(key, date.ymd()))
 }
 
 /// What code sets are loaded, as a serializable summary (for `cleanclaim codesets`).

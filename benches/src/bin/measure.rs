@@ -12,7 +12,7 @@
 //! measure read-x12 FILE               streams FILE through the 837 reader: rate and peak memory
 //! measure gen-jsonl FILE N KIND [uniform]
 //! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
-//! measure profile WHAT N ROUNDS       runs one path (check|mce|parse|json) ROUNDS times, for a profiler
+//! measure profile WHAT N ROUNDS       runs one path (check|mce|parse|json|check-json) ROUNDS times, for a profiler
 //! ```
 
 // The allocator the CLI and the Python and Node bindings ship with, so the numbers are theirs.
@@ -230,13 +230,14 @@ fn profile(what: &str, n: usize, rounds: usize) -> Value {
         "check" => Box::new(|| claims.iter().filter(|c| full.check(c).ok).count()),
         "mce" => Box::new(|| claims.iter().filter(|c| mce.check(c).ok).count()),
         "parse" => Box::new(|| text.lines().map(|l| cleanclaim::parse_claim(l).expect("valid JSON").lines.len()).sum()),
+        "check-json" => Box::new(|| full.check_json(&text).expect("valid JSON").iter().filter(|r| r.ok).count()),
         "json" => Box::new(|| {
             text.lines().filter(|l| full.check(&cleanclaim::parse_claim(l).expect("valid JSON")).ok).count()
         }),
         "validity" | "validity-sorted" => {
             Box::new(|| full.icd10cm_validity(&codes, on).into_iter().filter(|v| *v).count())
         }
-        _ => panic!("WHAT is check, mce, parse, json, validity (codes in random order) or validity-sorted"),
+        _ => panic!("WHAT is check, mce, parse, json, check-json, validity (codes in random order) or validity-sorted"),
     };
     let t = Instant::now();
     for _ in 0..rounds {

@@ -318,7 +318,7 @@ impl Engine {
     /// assert!(matches!(err, cleanclaim::Error::Json { line: 3, .. }), "{err}");
     /// ```
     pub fn check_json_with(&self, text: &str, on_report: impl FnMut(Report)) -> Result<usize, Error> {
-        crate::input::map_claims_with(text, |c| self.check(&c), on_report)
+        crate::input::map_claims_with(text, |c| self.check(c), on_report)
     }
 
     /// The rules this engine runs, with their effective severities, in catalogue order.

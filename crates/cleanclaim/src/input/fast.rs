@@ -26,7 +26,7 @@
 use serde::Deserialize;
 use serde::de::value::BorrowedStrDeserializer;
 
-use crate::codes::normalize;
+use crate::codes::{normalize, owned};
 use crate::model::{
     Address, Claim, ClaimKind, Diagnosis, IcdProcedure, Payer, Person, PersonName, Provider, ServiceLine, Sex,
     default_frequency,
@@ -275,7 +275,7 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_owned)
+        self.str().map(owned)
     }
 
     /// `null` or a value (serde's `Option`: `None` for null or a missing key).

@@ -124,7 +124,6 @@ impl Engine {
     pub fn icd10cm_validity(&self, env: Env, codes: Vec<String>, date: String) -> Result<Vec<bool>> {
         guard_js(&env, || {
             let date = parse_date("date", &date)?;
-            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
             Ok(self.inner.icd10cm_validity(&codes, date))
         })
     }

@@ -1,23 +1,52 @@
-//! Code lists for the batch look-ups: a list/tuple/iterable of `str`, a numpy `str` array or a
-//! pyarrow string array, copied into one buffer so the look-up itself runs without the GIL.
-//! numpy and pyarrow arrays are read through their buffers: no Python object per code.
+//! Code lists for the batch look-ups: a list/tuple/iterable of `str` or a numpy `str` array,
+//! copied into one buffer so the look-up itself runs without the GIL, or an Arrow string array
+//! (pyarrow, or anything that exports `__arrow_c_array__`), read in place through the Arrow C
+//! data interface. numpy and Arrow arrays are read through their buffers: no Python object per
+//! code.
 
+use arrow_array::cast::AsArray;
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
+use arrow_array::iterator::{ArrayIter, GenericStringIter};
+use arrow_array::{Array, ArrayRef, StringViewArray, make_array};
+use arrow_schema::DataType;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyCapsule, PyList, PyString, PyTuple};
 
 use crate::convert::str_of;
+
+/// The codes of one Arrow string array, a null as an empty code.
+enum ArrayCodes<'a> {
+    Utf8(GenericStringIter<'a, i32>),
+    LargeUtf8(GenericStringIter<'a, i64>),
+    Utf8View(ArrayIter<&'a StringViewArray>),
+}
+
+impl<'a> Iterator for ArrayCodes<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            ArrayCodes::Utf8(i) => i.next().map(Option::unwrap_or_default),
+            ArrayCodes::LargeUtf8(i) => i.next().map(Option::unwrap_or_default),
+            ArrayCodes::Utf8View(i) => i.next().map(Option::unwrap_or_default),
+        }
+    }
+}
 
 fn module_of(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().module().map(|m| m.to_string()).unwrap_or_default()
 }
 
-/// Many codes in one buffer; a null (pyarrow) is an empty code, which no code set holds.
+/// Many codes: in one buffer, or (for Arrow input) in the Arrow arrays they came in. A null
+/// is an empty code, which no code set holds.
 #[derive(Debug, Default)]
 pub struct Codes {
     text: String,
     ends: Vec<usize>,
+    arrays: Vec<ArrayRef>,
 }
 
 impl Codes {
@@ -26,17 +55,27 @@ impl Codes {
         self.ends.push(self.text.len());
     }
 
-    /// The codes, in input order.
-    pub fn refs(&self) -> Vec<&str> {
+    /// The codes, in input order, read where they are (no list of references is built: for a
+    /// million codes that list was 16 MB to allocate and fill on every call).
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
-        self.ends
-            .iter()
-            .map(|&end| {
-                let s = &self.text[start..end];
-                start = end;
-                s
-            })
-            .collect()
+        let text = self.ends.iter().map(move |&end| {
+            let s = &self.text[start..end];
+            start = end;
+            s
+        });
+        // `arrow` kept only these three types.
+        let arrays = self.arrays.iter().flat_map(|a| match a.data_type() {
+            DataType::Utf8 => ArrayCodes::Utf8(a.as_string::<i32>().iter()),
+            DataType::LargeUtf8 => ArrayCodes::LargeUtf8(a.as_string::<i64>().iter()),
+            _ => ArrayCodes::Utf8View(a.as_string_view().iter()),
+        });
+        text.chain(arrays)
+    }
+
+    /// How many codes there are.
+    pub fn len(&self) -> usize {
+        self.ends.len() + self.arrays.iter().map(|a| a.len()).sum::<usize>()
     }
 
     pub fn read(obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
@@ -52,19 +91,20 @@ impl Codes {
         }
         let py = obj.py();
         let module = module_of(obj);
-        if module.starts_with("pyarrow") {
-            if let Some(chunks) = obj.getattr_opt(intern!(py, "chunks"))? {
-                for chunk in chunks.try_iter()? {
-                    if !out.arrow(&chunk?)? {
-                        return out.iterable(obj);
-                    }
+        if module.starts_with("pyarrow")
+            && let Some(chunks) = obj.getattr_opt(intern!(py, "chunks"))?
+        {
+            for chunk in chunks.try_iter()? {
+                if !out.arrow(&chunk?)? {
+                    return out.iterable(obj);
                 }
-                return Ok(out);
             }
-            if out.arrow(obj)? {
-                return Ok(out);
-            }
-        } else if module == "numpy" && out.numpy(obj)? {
+            return Ok(out);
+        }
+        if out.arrow(obj)? {
+            return Ok(out);
+        }
+        if module == "numpy" && out.numpy(obj)? {
             return Ok(out);
         }
         out.iterable(obj)
@@ -93,6 +133,7 @@ impl Codes {
     fn iterable(mut self, obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
         self.text.clear();
         self.ends.clear();
+        self.arrays.clear();
         let py = obj.py();
         if module_of(obj).starts_with("pyarrow") {
             // Iterating a pyarrow array yields pyarrow scalars; its Python values are str/None.
@@ -114,54 +155,33 @@ impl Codes {
         Ok(self)
     }
 
-    /// A pyarrow `string`/`large_string` array through its offsets and data buffers; false for
-    /// other array types (read item by item instead).
+    /// An array that exports itself through the Arrow PyCapsule interface, kept when it holds
+    /// strings (`string`, `large_string`, `string_view`): false for other types and for
+    /// objects without the interface, which are then read item by item.
     fn arrow(&mut self, arr: &Bound<'_, PyAny>) -> PyResult<bool> {
         let py = arr.py();
-        let ty = arr.getattr(intern!(py, "type"))?.str()?.to_cow()?.into_owned();
-        let wide = match ty.as_str() {
-            "string" => false,
-            "large_string" => true,
-            _ => return Ok(false),
+        let Some(export) = arr.getattr_opt(intern!(py, "__arrow_c_array__"))? else { return Ok(false) };
+        let (schema, array): (Bound<'_, PyAny>, Bound<'_, PyAny>) = export.call0()?.extract()?;
+        let (schema, array) = (schema.cast::<PyCapsule>()?, array.cast::<PyCapsule>()?);
+        let schema = schema.pointer_checked(Some(c"arrow_schema"))?;
+        let array = array.pointer_checked(Some(c"arrow_array"))?;
+        // SAFETY: the capsules are named as the Arrow PyCapsule interface names a schema and an
+        // array, so they point at an `ArrowSchema` and an `ArrowArray`; `from_raw` moves each
+        // out and leaves a released one behind, which the capsules' destructors then skip.
+        let (schema, array) = unsafe {
+            (FFI_ArrowSchema::from_raw(schema.as_ptr().cast()), FFI_ArrowArray::from_raw(array.as_ptr().cast()))
         };
-        let len: usize = arr.len()?;
-        let offset: usize = arr.getattr(intern!(py, "offset"))?.extract()?;
-        let buffers = arr.call_method0(intern!(py, "buffers"))?;
-        let bytes_of = |i: usize| -> PyResult<Option<Bound<'_, PyBytes>>> {
-            let b = buffers.get_item(i)?;
-            if b.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(b.call_method0(intern!(py, "to_pybytes"))?.cast_into::<PyBytes>()?))
-        };
-        let validity = bytes_of(0)?;
-        let (Some(offsets), data) = (bytes_of(1)?, bytes_of(2)?) else {
+        let malformed =
+            |e: arrow_schema::ArrowError| PyTypeError::new_err(format!("codes: malformed Arrow array: {e}"));
+        if !matches!(DataType::try_from(&schema), Ok(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) {
             return Ok(false);
-        };
-        let (offsets, data) = (offsets.as_bytes(), data.as_ref().map_or(&[][..], |d| d.as_bytes()));
-        let validity = validity.as_ref().map(|v| v.as_bytes());
-        let width = if wide { 8 } else { 4 };
-        let at = |k: usize| -> Option<usize> {
-            let b = offsets.get(k * width..(k + 1) * width)?;
-            let n = if wide {
-                i64::from_le_bytes(b.try_into().ok()?)
-            } else {
-                i32::from_le_bytes(b.try_into().ok()?) as i64
-            };
-            usize::try_from(n).ok()
-        };
-        let malformed = || PyTypeError::new_err("codes: malformed arrow string array");
-        self.ends.reserve(len);
-        for i in offset..offset + len {
-            let valid = validity.is_none_or(|v| v.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0));
-            if !valid {
-                self.push("");
-                continue;
-            }
-            let (start, end) = (at(i).ok_or_else(malformed)?, at(i + 1).ok_or_else(malformed)?);
-            let bytes = data.get(start..end).ok_or_else(malformed)?;
-            self.push(std::str::from_utf8(bytes).map_err(|_| malformed())?);
         }
+        // SAFETY: the array and its schema come from the same export, as the C data interface
+        // pairs them; what a producer got wrong inside them is caught by the full validation.
+        let data = unsafe { from_ffi(array, &schema) }.map_err(malformed)?;
+        // Offsets in bounds and UTF-8 text, before any string is read from the buffers.
+        data.validate_full().map_err(malformed)?;
+        self.arrays.push(make_array(data));
         Ok(true)
     }
 

@@ -468,12 +468,11 @@ impl PyEngine {
             let date = date_arg(date, "date").map_err(|e| to_pyerr(py, &e))?;
             let codes = crate::codes::Codes::read(codes)?;
             let engine = &self.inner;
-            let refs = codes.refs();
             // Releasing and retaking the GIL costs more than a few thousand look-ups.
-            if refs.len() < 4096 {
-                return Ok(engine.icd10cm_validity(&refs, date));
+            if codes.len() < 4096 {
+                return Ok(engine.icd10cm_validity(codes.iter(), date));
             }
-            Ok(py.detach(|| engine.icd10cm_validity(&refs, date)))
+            Ok(py.detach(|| engine.icd10cm_validity(codes.iter(), date)))
         })
     }
 

@@ -94,6 +94,8 @@ def test_pyarrow_string_arrays(engine, expected) -> None:
     with_nulls = pa.array(["E11.65", None, "E11"])
     assert engine.icd10cm_validity(with_nulls, ON) == [True, False, False]
     assert engine.icd10cm_validity(with_nulls.slice(1), ON) == [False, False]
-    # Other array types are read item by item.
     assert engine.icd10cm_validity(pa.array(CODES, pa.string_view()), ON) == expected
+    # Other array types are read item by item.
+    assert engine.icd10cm_validity(pa.array(CODES).dictionary_encode(), ON) == expected
+    assert engine.icd10cm_validity(pa.chunked_array([pa.array(CODES).dictionary_encode()]), ON) == expected
     assert engine.icd10cm_validity(pa.array([], pa.string()), ON) == []

@@ -99,8 +99,10 @@ impl Engine {
         crate::lookup::search(self.codes(), words, limit)
     }
 
-    /// Whether each ICD-10-CM code is valid on `date`, in input order.
-    pub fn icd10cm_validity(&self, codes: &[&str], date: Date) -> Vec<bool> {
+    /// Whether each ICD-10-CM code is valid on `date`, in input order. Takes any sequence of
+    /// strings (`&[&str]`, `&Vec<String>`, an iterator over a column), so a caller need not
+    /// collect its codes into a list first.
+    pub fn icd10cm_validity<S: AsRef<str>>(&self, codes: impl IntoIterator<Item = S>, date: Date) -> Vec<bool> {
         crate::lookup::icd10cm_validity(self.codes(), codes, date)
     }
 

@@ -259,17 +259,20 @@ pub fn search(codes: &CodeSets, words: &str, limit: usize) -> Vec<SearchResult> 
 }
 
 /// Whether each ICD-10-CM code is valid (billable) on `date`: one answer per input, in order.
-pub fn icd10cm_validity(codes: &CodeSets, list: &[&str], date: Date) -> Vec<bool> {
+pub fn icd10cm_validity<S: AsRef<str>>(codes: &CodeSets, list: impl IntoIterator<Item = S>, date: Date) -> Vec<bool> {
     let (cm, ymd) = (codes.icd10cm(), date.ymd());
-    let mut out = Vec::with_capacity(list.len());
+    let mut list = list.into_iter();
+    let mut out = Vec::with_capacity(list.size_hint().0);
     // Keys a few hundred codes at a time: they stay in L1 between normalizing and looking up.
     let mut keys = Vec::with_capacity(256);
-    for chunk in list.chunks(256) {
+    loop {
         keys.clear();
-        keys.extend(chunk.iter().map(|c| code_key(c).unwrap_or(0)));
+        keys.extend(list.by_ref().take(256).map(|c| code_key(c.as_ref()).unwrap_or(0)));
+        if keys.is_empty() {
+            return out;
+        }
         cm.valid_keys_into(&keys, ymd, &mut out);
     }
-    out
 }
 
 /// [`icd10cm_validity`] of one code.
@@ -357,7 +360,7 @@ mod tests {
     #[test]
     fn batch_validity_answers_in_order() {
         let day = Date::new(2026, 3, 2).unwrap();
-        let v = icd10cm_validity(CodeSets::embedded(), &["E119", "e11.9", "E11", "XX", "E119\0", "E11.9\0"], day);
+        let v = icd10cm_validity(CodeSets::embedded(), ["E119", "e11.9", "E11", "XX", "E119\0", "E11.9\0"], day);
         assert_eq!(v, [true, true, false, false, false, false]);
         // A NUL is not padding: the code with one is not E11.9.
         assert!(!icd10cm_valid(CodeSets::embedded(), "E11.9\0", day));

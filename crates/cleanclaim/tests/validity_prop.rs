@@ -110,7 +110,7 @@ fn boundary_days_of_every_row_agree() {
                 let Some(d) = Date::from_ymd(on) else { continue };
                 for day in [d.days_since_epoch() - 1, d.days_since_epoch(), d.days_since_epoch() + 1] {
                     let d = Date::from_days_since_epoch(day).unwrap();
-                    let got = engine.icd10cm_validity(&[code], d)[0];
+                    let got = engine.icd10cm_validity([code], d)[0];
                     assert_eq!(got, expected(m, code, d.ymd()), "{code} on {d}");
                 }
             }
@@ -149,7 +149,7 @@ proptest! {
     ) {
         let Some(m) = fy2027() else { return Ok(()) };
         let want = expected(m, &code, on.ymd());
-        let got = Engine::new().icd10cm_validity(&[&spelled(&code, how)], on)[0];
+        let got = Engine::new().icd10cm_validity([spelled(&code, how)], on)[0];
         prop_assert_eq!(got, want, "{} on {}", code, on);
         prop_assert_eq!(CodeSets::embedded().icd10cm().is_valid(&code, on.ymd()), want);
     }

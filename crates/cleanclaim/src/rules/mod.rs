@@ -143,28 +143,47 @@ impl std::fmt::Debug for Context<'_> {
 
 impl<'a> Context<'a> {
     /// Builds the context, looking up each diagnosis and procedure once.
+    ///
+    /// Inlined, and the per-item lists filled where they lie: the context is ~600 bytes, and
+    /// building the lists apart and then returning the whole copied it twice (~100
+    /// instructions a claim).
+    #[inline]
     pub fn new(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
         let age = age_of(claim);
         let claim_type = claim.claim_type();
         let date = claim.controlling_date_of(claim_type);
-        let mut dx_status = PerItem::from_elem(None, claim.diagnoses.len());
-        let mut dx_id = PerItem::from_elem(None, claim.diagnoses.len());
-        let mut px_status = PerItem::from_elem(None, claim.procedures.len());
-        if let Some(date) = date {
-            let cm = codes.icd10cm();
-            for (i, d) in claim.diagnoses.iter().enumerate() {
-                if !d.is_icd9() {
-                    let (status, id) = cm.status_and_id(&d.code, date.ymd());
-                    dx_status[i] = Some(status);
-                    dx_id[i] = id;
-                }
-            }
-            let pcs = codes.icd10pcs();
-            for (i, p) in claim.procedures.iter().enumerate() {
-                px_status[i] = Some(pcs.status(&p.code, date.ymd()));
-            }
+        let mut cx = Context {
+            claim,
+            claim_type,
+            as_of,
+            ncci,
+            codes,
+            date,
+            dx_status: PerItem::new(),
+            dx_id: PerItem::new(),
+            px_status: PerItem::new(),
+            age,
+        };
+        let Some(date) = date else {
+            cx.dx_status.resize(claim.diagnoses.len(), None);
+            cx.dx_id.resize(claim.diagnoses.len(), None);
+            cx.px_status.resize(claim.procedures.len(), None);
+            return cx;
+        };
+        let cm = codes.icd10cm();
+        for d in &claim.diagnoses {
+            let (status, id) = if d.is_icd9() {
+                (None, None)
+            } else {
+                let (status, id) = cm.status_and_id(&d.code, date.ymd());
+                (Some(status), id)
+            };
+            cx.dx_status.push(status);
+            cx.dx_id.push(id);
         }
-        Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status, age }
+        let pcs = codes.icd10pcs();
+        cx.px_status.extend(claim.procedures.iter().map(|p| Some(pcs.status(&p.code, date.ymd()))));
+        cx
     }
 
     /// MCE flags of procedure `i` when it is valid on the claim's date.
@@ -237,12 +256,41 @@ impl<'a> Sink<'a> {
     /// A finding about service line `index` (0-based); `rest` continues the path after
     /// `lines[index]`, e.g. `.pointers[0]` or empty.
     pub fn line(&mut self, index: usize, rest: &str, message: impl Into<String>) {
-        self.push(format!("lines[{index}]{rest}"), message.into(), Some(index as u32 + 1));
+        self.push(item_path("lines", index, rest), message.into(), Some(index as u32 + 1));
+    }
+
+    /// A finding about diagnosis `index` (0-based); `rest` continues the path after
+    /// `diagnoses[index]`, e.g. `.code` or empty.
+    pub fn diagnosis(&mut self, index: usize, rest: &str, message: impl Into<String>) {
+        self.push(item_path("diagnoses", index, rest), message.into(), None);
     }
 
     fn push(&mut self, path: String, message: String, line: Option<u32>) {
         self.findings.push(Finding { rule: self.rule.to_owned(), severity: self.severity, path, message, line });
     }
+}
+
+/// `{list}[{index}]{rest}`, pushed together: a path is built for every finding, and `format!`
+/// cost several times as much (common findings, such as unspecified diagnoses on a fifth of
+/// claims, made it a visible part of checking).
+fn item_path(list: &str, index: usize, rest: &str) -> String {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    let mut i = index;
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[n..]).expect("ASCII digits");
+    let mut path = String::with_capacity(list.len() + digits.len() + 2 + rest.len());
+    for part in [list, "[", digits, "]", rest] {
+        path.push_str(part);
+    }
+    path
 }
 
 /// Every rule, in catalogue order (the order findings are reported in).
@@ -355,6 +403,20 @@ pub(crate) mod testing {
                 "{id}"
             );
             assert!(!r.meta().applies_to.is_empty());
+        }
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::item_path;
+
+    #[test]
+    fn item_paths_read_as_formatted() {
+        for i in [0, 1, 9, 10, 11, 99, 100, 12_345, usize::MAX] {
+            for rest in ["", ".code", ".pointers[0]"] {
+                assert_eq!(item_path("lines", i, rest), format!("lines[{i}]{rest}"));
+            }
         }
     }
 }

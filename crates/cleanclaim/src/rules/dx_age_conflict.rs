@@ -45,8 +45,9 @@ impl Rule for DxAgeConflict {
                 }
                 let Some((lo, hi)) = cm.age_range(group, date.ymd()) else { continue };
                 if age < u32::from(lo) || age > u32::from(hi) {
-                    out.claim(
-                        format!("diagnoses[{i}].code"),
+                    out.diagnosis(
+                        i,
+                        ".code",
                         format!(
                             "{} is a {name} diagnosis (ages {lo}-{hi}); the patient's age is outside that range",
                             dotted(&cx.claim.diagnoses[i].code)

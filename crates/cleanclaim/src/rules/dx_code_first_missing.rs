@@ -41,8 +41,9 @@ impl Rule for DxCodeFirstMissing {
             let satisfied = dx.iter().enumerate().any(|(j, d)| j != i && notes.iter().any(|n| n.covers(&d.code)));
             if !satisfied {
                 let quoted: Vec<String> = notes.iter().map(|n| format!("\"{}\"", n.text)).collect();
-                out.claim(
-                    format!("diagnoses[{i}].code"),
+                out.diagnosis(
+                    i,
+                    ".code",
                     format!(
                         "{} is a manifestation; code first the underlying condition: {}",
                         dotted(&dx[i].code),

@@ -27,10 +27,17 @@ impl Rule for DxDuplicate {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let dx = &cx.claim.diagnoses;
+        // Two codes of the table are the same code exactly when they have the same place in
+        // it: one compare of numbers instead of two strings for each of the n² pairs.
+        let id = |i: usize| cx.dx_id.get(i).copied().flatten();
         for (i, d) in dx.iter().enumerate() {
-            if let Some(j) = dx[..i].iter().position(|e| e.code == d.code) {
+            let same = |j: &usize| match (id(*j), id(i)) {
+                (Some(a), Some(b)) => a == b,
+                _ => dx[*j].code == d.code,
+            };
+            if let Some(j) = (0..i).find(same) {
                 let what = if j == 0 { "the principal (first-listed) diagnosis" } else { "an earlier diagnosis" };
-                out.claim(format!("diagnoses[{i}]"), format!("{} repeats {what} (diagnoses[{j}])", dotted(&d.code)));
+                out.diagnosis(i, "", format!("{} repeats {what} (diagnoses[{j}])", dotted(&d.code)));
             }
         }
     }
@@ -55,5 +62,17 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].path, "diagnoses[3]");
         assert!(f[0].message.starts_with("E11.65"));
+    }
+
+    #[test]
+    fn repeats_are_found_in_and_out_of_the_table_and_near_misses_are_not() {
+        let mut c = base_claim();
+        for code in ["Q99.9X", "Q99.9X", "E11.9", "E11.9", "E11.65"] {
+            c.diagnoses.push(Diagnosis::new(code));
+        }
+        let f = run(&DxDuplicate, &c);
+        let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
+        // base_claim's first code is E11.65: the last one repeats it.
+        assert_eq!(paths, ["diagnoses[4]", "diagnoses[6]", "diagnoses[7]"], "{f:?}");
     }
 }

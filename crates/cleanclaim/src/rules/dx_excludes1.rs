@@ -57,8 +57,9 @@ impl Rule for DxExcludes1 {
                     .map(|t| (i, j, t))
                     .or_else(|| nj.and_then(|n| n.conflict_key(ki)).map(|t| (j, i, t)));
                 if let Some((a, b, text)) = hit {
-                    out.claim(
-                        format!("diagnoses[{j}].code"),
+                    out.diagnosis(
+                        j,
+                        ".code",
                         format!(
                             "{} and {} are not coded together: Excludes1 at {} reads \"{}\"",
                             dotted(&dx[a].code),

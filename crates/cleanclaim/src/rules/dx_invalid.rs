@@ -49,7 +49,7 @@ impl Rule for DxInvalid {
                 }
                 _ => continue,
             };
-            out.claim(format!("diagnoses[{i}].code"), why);
+            out.diagnosis(i, ".code", why);
         }
     }
 }

@@ -39,8 +39,9 @@ impl Rule for DxNotBillable {
                 cx.codes.icd10cm().completions_iter(code, date.ymd()).take(SHOWN).map(|c| dotted(&c)).collect();
             let n = *billable_children;
             let more = if n > SHOWN { format!(" and {} more", n - SHOWN) } else { String::new() };
-            out.claim(
-                format!("diagnoses[{i}].code"),
+            out.diagnosis(
+                i,
+                ".code",
                 format!(
                     "{} is a header, not billable; code one of its {billable_children} billable codes: {}{more}",
                     dotted(code),

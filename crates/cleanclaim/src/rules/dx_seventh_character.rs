@@ -32,7 +32,7 @@ impl Rule for DxSeventhCharacter {
             let Some(DxStatus::Incomplete(_)) = st else { continue };
             let code = &cx.claim.diagnoses[i].code;
             if let Some(why) = cx.codes.icd10cm().explain_incomplete(code, date.ymd()) {
-                out.claim(format!("diagnoses[{i}].code"), why.message);
+                out.diagnosis(i, ".code", why.message);
             }
         }
     }

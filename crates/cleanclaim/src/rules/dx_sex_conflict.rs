@@ -54,8 +54,9 @@ impl Rule for DxSexConflict {
             };
             if let Some(only) = conflict {
                 let retired = if date.ymd() > LAST_SEX_FLAGS { " (CMS list as of 2024-09-30)" } else { "" };
-                out.claim(
-                    format!("diagnoses[{i}].code"),
+                out.diagnosis(
+                    i,
+                    ".code",
                     format!("{} is a {only}-only diagnosis{retired}; the patient's sex differs", dotted(&d.code)),
                 );
             }

@@ -29,8 +29,9 @@ impl Rule for DxUnspecified {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for i in 0..cx.claim.diagnoses.len() {
             if cx.dx_flags(i).is_some_and(|f| f.unspecified()) {
-                out.claim(
-                    format!("diagnoses[{i}].code"),
+                out.diagnosis(
+                    i,
+                    ".code",
                     format!(
                         "{} is an unspecified code; a more specific code may be required",
                         dotted(&cx.claim.diagnoses[i].code)

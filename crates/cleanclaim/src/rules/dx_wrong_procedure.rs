@@ -29,8 +29,7 @@ impl Rule for DxWrongProcedure {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for i in 0..cx.claim.diagnoses.len() {
             if cx.dx_flags(i).is_some_and(|f| f.wrong_procedure()) {
-                out.claim(
-                    format!("diagnoses[{i}].code"),
+                out.diagnosis(i, ".code",
                     format!(
                         "{} reports a wrong surgery; bill the erroneous procedure as non-covered (modifier PA/PB/PC, TOB 110)",
                         dotted(&cx.claim.diagnoses[i].code)

@@ -21,7 +21,7 @@ pub fn normalize(raw: &str) -> String {
     let raw = trim(raw);
     // Already normal: upper-case letters and digits only, tested as one word for a code's
     // length (its key is then the word itself).
-    let normal = match word_of(raw.as_bytes()) {
+    let normal = match crate::codesets::refs::word_of(raw.as_bytes()) {
         Some(w) => word_key(w, raw.len()) == Some(w),
         None => raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
     };
@@ -95,7 +95,7 @@ pub(crate) fn normalize_into<'b>(raw: &str, buf: &'b mut [u8; 8]) -> Option<&'b 
 #[inline]
 pub(crate) fn code_key(raw: &str) -> Option<u64> {
     let b = raw.as_bytes();
-    if let Some(key) = word_of(b).and_then(|w| word_key(w, b.len())) {
+    if let Some(key) = crate::codesets::refs::word_of(b).and_then(|w| word_key(w, b.len())) {
         return (key != 0).then_some(key);
     }
     // Longer printable ASCII keeps all but its dots: over 8 of those is no code, decided
@@ -112,23 +112,6 @@ pub(crate) fn code_key(raw: &str) -> Option<u64> {
         None if raw.is_ascii() => None,
         None => crate::codesets::refs::key_of(normalize(raw).as_bytes()),
     }
-}
-
-/// `b`'s 1 to 8 bytes as a big-endian word padded with zero bytes, read as at most two
-/// overlapping loads rather than copied into a buffer (a memcpy call whose store the load
-/// waits on).
-#[inline]
-fn word_of(b: &[u8]) -> Option<u64> {
-    let n = b.len();
-    if !(1..=8).contains(&n) {
-        return None;
-    }
-    Some(if n >= 4 {
-        let at = |i: usize| u64::from(u32::from_be_bytes(word(b, i)));
-        at(0) << 32 | at(n - 4) << (64 - 8 * n)
-    } else {
-        u64::from(b[0]) << 56 | u64::from(b[n / 2]) << (56 - 8 * (n / 2)) | u64::from(b[n - 1]) << (64 - 8 * n)
-    })
 }
 
 /// The key of the `n` bytes at the top of `word` when they are ASCII letters, digits and at

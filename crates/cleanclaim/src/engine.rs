@@ -117,7 +117,8 @@ impl Engine {
         if self.test_panic && claim.id == TEST_PANIC_CLAIM_ID {
             panic!("deliberate test panic (CLEANCLAIM_TEST_PANIC=1)");
         }
-        let cx = Context::new(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
+        let mut cx = Context::unfilled(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
+        cx.look_up_codes();
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(cx.claim_type)] {
             a.rule.check(&cx, &mut Sink::new(&mut findings, a.id, a.severity));

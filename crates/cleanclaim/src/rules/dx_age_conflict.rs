@@ -29,6 +29,10 @@ impl Rule for DxAgeConflict {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let (Some(date), Some(age)) = (cx.date, cx.age()) else { return };
+        let any = cx.dx_flags_any;
+        if !(any.pediatric() || any.newborn() || any.maternity() || any.adult()) {
+            return;
+        }
         let cm = cx.codes.icd10cm();
         for i in 0..cx.claim.diagnoses.len() {
             let Some(flags) = cx.dx_flags(i) else { continue };

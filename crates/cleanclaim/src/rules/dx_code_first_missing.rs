@@ -27,6 +27,9 @@ impl Rule for DxCodeFirstMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        if !cx.dx_flags_any.manifestation() {
+            return;
+        }
         let dx = &cx.claim.diagnoses;
         for i in 0..dx.len() {
             let Some(id) = cx.dx_id[i].filter(|_| cx.dx_flags(i).is_some_and(|f| f.manifestation())) else {

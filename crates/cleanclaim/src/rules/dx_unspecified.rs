@@ -27,6 +27,9 @@ impl Rule for DxUnspecified {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        if !cx.dx_flags_any.unspecified() {
+            return;
+        }
         for i in 0..cx.claim.diagnoses.len() {
             if cx.dx_flags(i).is_some_and(|f| f.unspecified()) {
                 out.diagnosis(

@@ -27,6 +27,9 @@ impl Rule for DxWrongProcedure {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        if !cx.dx_flags_any.wrong_procedure() {
+            return;
+        }
         for i in 0..cx.claim.diagnoses.len() {
             if cx.dx_flags(i).is_some_and(|f| f.wrong_procedure()) {
                 out.diagnosis(i, ".code",

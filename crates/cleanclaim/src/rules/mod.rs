@@ -5,7 +5,7 @@
 //! claim allocates nothing unless something is found.
 
 use crate::Date;
-use crate::codesets::{CodeId, CodeSets, DxStatus, PcsStatus};
+use crate::codesets::{CodeId, CodeSets, DxFlags, DxStatus, PcsFlags, PcsStatus};
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::report::{Finding, Severity};
@@ -111,6 +111,12 @@ pub struct Context<'a> {
     /// Status of each of `claim.procedures` (ICD-10-PCS) on `date`, looked up once for the
     /// procedure rules; `None` when the claim has no date.
     pub px_status: PerItem<Option<PcsStatus>>,
+    /// The MCE flags of every diagnosis valid on `date`, together: a rule that looks for a
+    /// flag few codes carry (wrong procedure, manifestation) tests this first and is done
+    /// with most claims in one step instead of a pass over the diagnoses.
+    pub dx_flags_any: DxFlags,
+    /// The same for the procedures' flags.
+    pub px_flags_any: PcsFlags,
     /// [`age`](Self::age), worked out first thing: reading the patient is a cache miss on a
     /// claim not checked before, which then overlaps the code look-ups' misses instead of
     /// stalling an age rule later.
@@ -125,7 +131,20 @@ pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 impl std::fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Destructured, so that a field added to `Context` does not compile until it is shown.
-        let Context { claim, claim_type, as_of, ncci, codes, date, dx_status, dx_id, px_status, age } = self;
+        let Context {
+            claim,
+            claim_type,
+            as_of,
+            ncci,
+            codes,
+            date,
+            dx_status,
+            dx_id,
+            px_status,
+            dx_flags_any,
+            px_flags_any,
+            age,
+        } = self;
         f.debug_struct("Context")
             .field("claim", claim)
             .field("claim_type", claim_type)
@@ -136,6 +155,8 @@ impl std::fmt::Debug for Context<'_> {
             .field("dx_status", dx_status)
             .field("dx_id", dx_id)
             .field("px_status", px_status)
+            .field("dx_flags_any", dx_flags_any)
+            .field("px_flags_any", px_flags_any)
             .field("age", &format_args!("{}", if age.is_some() { "<redacted>" } else { "None" }))
             .finish()
     }
@@ -167,6 +188,8 @@ impl<'a> Context<'a> {
             dx_status: PerItem::new(),
             dx_id: PerItem::new(),
             px_status: PerItem::new(),
+            dx_flags_any: DxFlags::default(),
+            px_flags_any: PcsFlags::default(),
             age,
         }
     }
@@ -191,6 +214,10 @@ impl<'a> Context<'a> {
         }
         self.px_status.clear();
         self.px_status.extend(claim.procedures.iter().map(|p| date.map(|date| pcs.status(&p.code, date.ymd()))));
+        self.dx_flags_any =
+            (0..self.dx_status.len()).filter_map(|i| self.dx_flags(i)).fold(DxFlags::default(), |a, f| a | f);
+        self.px_flags_any =
+            (0..self.px_status.len()).filter_map(|i| self.px_flags(i)).fold(PcsFlags::default(), |a, f| a | f);
     }
 
     /// MCE flags of procedure `i` when it is valid on the claim's date.

@@ -26,6 +26,9 @@ impl Rule for PxLimitedCoverage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        if !cx.px_flags_any.limited_coverage() {
+            return;
+        }
         for (i, p) in cx.claim.procedures.iter().enumerate() {
             // A procedure MCE reports as non-covered is not also a limited-coverage one (a
             // pancreas transplant carries both flags: non-covered without a kidney transplant

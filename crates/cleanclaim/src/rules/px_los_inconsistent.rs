@@ -30,6 +30,11 @@ impl Rule for PxLosInconsistent {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
+        // Few procedures carry the flag: the stay is worked out only for a claim with one (two
+        // day counts were most of this rule's time on every inpatient claim).
+        if !cx.px_flags_any.los() {
+            return;
+        }
         let (Some(date), Some(from)) = (cx.date, c.admission_date.or(c.statement_from)) else { return };
         let los = from.days_until(date);
         if los >= MIN_LOS {

@@ -27,6 +27,9 @@ impl Rule for PxQuestionableObstetricAdmission {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        if !(cx.px_flags_any.csect() || cx.px_flags_any.vagdel()) {
+            return;
+        }
         let has_outcome = (1..cx.claim.diagnoses.len()).any(|i| cx.dx_flags(i).is_some_and(|f| f.delivery_outcome()));
         if has_outcome {
             return;

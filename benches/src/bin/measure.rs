@@ -17,7 +17,7 @@
 
 // The allocator the CLI and the Python and Node bindings ship with, so the numbers are theirs.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};

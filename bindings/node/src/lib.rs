@@ -13,7 +13,7 @@ mod tasks;
 // malloc on the parse and check paths (benches/compare, docs/performance.md). Only this
 // library's own Rust allocations use it; the host's allocator is untouched.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
 
 use std::sync::Arc;
 

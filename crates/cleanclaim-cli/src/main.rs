@@ -6,7 +6,7 @@
 // Claims are many small strings: mimalloc allocates and frees them ~25 % faster than glibc's
 // malloc on the parse and check paths (benches/compare, docs/performance.md).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};

@@ -16,6 +16,28 @@ use pyo3::types::{PyBytes, PyCapsule, PyList, PyString, PyTuple};
 
 use crate::convert::str_of;
 
+/// `codes`, whose number is known: told to the collector, which sizes its answer once (a
+/// chain through `flat_map` only knows a lower bound of 0).
+struct Counted<I> {
+    codes: I,
+    left: usize,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    #[inline]
+    fn next(&mut self) -> Option<I::Item> {
+        let code = self.codes.next();
+        self.left = self.left.saturating_sub(usize::from(code.is_some()));
+        code
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
 /// The codes of one Arrow string array, a null as an empty code.
 enum ArrayCodes<'a> {
     Utf8(GenericStringIter<'a, i32>),
@@ -58,6 +80,8 @@ impl Codes {
     /// The codes, in input order, read where they are (no list of references is built: for a
     /// million codes that list was 16 MB to allocate and fill on every call).
     pub fn iter(&self) -> impl Iterator<Item = &str> {
+        // `read` fills one store or the other: chained, they keep the input order.
+        debug_assert!(self.ends.is_empty() || self.arrays.is_empty());
         let mut start = 0;
         let text = self.ends.iter().map(move |&end| {
             let s = &self.text[start..end];
@@ -70,7 +94,7 @@ impl Codes {
             DataType::LargeUtf8 => ArrayCodes::LargeUtf8(a.as_string::<i64>().iter()),
             _ => ArrayCodes::Utf8View(a.as_string_view().iter()),
         });
-        text.chain(arrays)
+        Counted { codes: text.chain(arrays), left: self.len() }
     }
 
     /// How many codes there are.
@@ -161,7 +185,14 @@ impl Codes {
     fn arrow(&mut self, arr: &Bound<'_, PyAny>) -> PyResult<bool> {
         let py = arr.py();
         let Some(export) = arr.getattr_opt(intern!(py, "__arrow_c_array__"))? else { return Ok(false) };
-        let (schema, array): (Bound<'_, PyAny>, Bound<'_, PyAny>) = export.call0()?.extract()?;
+        let exported = match export.call0() {
+            Ok(v) => v,
+            // An object that offers the interface but cannot export this array (pyarrow's
+            // own errors are real ones) is read item by item, as before the interface.
+            Err(_) if !module_of(arr).starts_with("pyarrow") => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let (schema, array): (Bound<'_, PyAny>, Bound<'_, PyAny>) = exported.extract()?;
         let (schema, array) = (schema.cast::<PyCapsule>()?, array.cast::<PyCapsule>()?);
         let schema = schema.pointer_checked(Some(c"arrow_schema"))?;
         let array = array.pointer_checked(Some(c"arrow_array"))?;
@@ -171,15 +202,25 @@ impl Codes {
         let (schema, array) = unsafe {
             (FFI_ArrowSchema::from_raw(schema.as_ptr().cast()), FFI_ArrowArray::from_raw(array.as_ptr().cast()))
         };
+        // The interface has the consumer check this: capsules handed out twice (a producer that
+        // caches them) hold released structs, whose fields must not be read.
+        if schema.release().is_none() || array.is_released() {
+            return Err(PyTypeError::new_err("codes: the Arrow capsules were already consumed"));
+        }
         let malformed =
             |e: arrow_schema::ArrowError| PyTypeError::new_err(format!("codes: malformed Arrow array: {e}"));
         if !matches!(DataType::try_from(&schema), Ok(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) {
             return Ok(false);
         }
         // SAFETY: the array and its schema come from the same export, as the C data interface
-        // pairs them; what a producer got wrong inside them is caught by the full validation.
+        // pairs them. As for `check_frame`'s streams, the producer is trusted for what the
+        // interface promises and nothing can check: that each buffer is as long as the array
+        // declares, and that it is not written to while the array is alive (the codes are read
+        // in place, with the GIL released for large lists). Everything the buffers' contents
+        // could get wrong is checked next.
         let data = unsafe { from_ffi(array, &schema) }.map_err(malformed)?;
-        // Offsets in bounds and UTF-8 text, before any string is read from the buffers.
+        // Offsets in order and in bounds, and the whole text span UTF-8 (null slots included,
+        // as arrow-rs validates it), before any string is read.
         data.validate_full().map_err(malformed)?;
         self.arrays.push(make_array(data));
         Ok(true)

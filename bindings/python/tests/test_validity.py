@@ -99,3 +99,43 @@ def test_pyarrow_string_arrays(engine, expected) -> None:
     assert engine.icd10cm_validity(pa.array(CODES).dictionary_encode(), ON) == expected
     assert engine.icd10cm_validity(pa.chunked_array([pa.array(CODES).dictionary_encode()]), ON) == expected
     assert engine.icd10cm_validity(pa.array([], pa.string()), ON) == []
+
+
+def test_any_arrow_producer_is_read_and_a_failing_one_is_iterated(engine, expected) -> None:
+    pa = pytest.importorskip("pyarrow")
+    arr = pa.array(CODES)
+
+    class Exporter:
+        """Not pyarrow: only the Arrow PyCapsule interface (and iteration, to fall back on)."""
+
+        def __init__(self, fail=False):
+            self.fail = fail
+
+        def __arrow_c_array__(self, requested_schema=None):
+            if self.fail:
+                raise NotImplementedError("cannot export")
+            return arr.__arrow_c_array__()
+
+        def __iter__(self):
+            return iter(CODES)
+
+    assert engine.icd10cm_validity(Exporter(), ON) == expected
+    assert engine.icd10cm_validity(Exporter(fail=True), ON) == expected
+
+
+def test_arrow_capsules_handed_out_twice_are_refused(engine, expected) -> None:
+    pa = pytest.importorskip("pyarrow")
+
+    class Cached:
+        """A producer that caches its capsules: the second export hands over consumed ones."""
+
+        def __init__(self):
+            self.capsules = pa.array(CODES).__arrow_c_array__()
+
+        def __arrow_c_array__(self, requested_schema=None):
+            return self.capsules
+
+    cached = Cached()
+    assert engine.icd10cm_validity(cached, ON) == expected
+    with pytest.raises(TypeError, match="already consumed"):
+        engine.icd10cm_validity(cached, ON)

@@ -98,10 +98,7 @@ pub fn fast_claims(text: &str) -> Option<Vec<Claim>> {
 fn claim_at(text: &str, line_offset: usize) -> Result<Claim, Error> {
     // Filled in place: a claim is about 2 KB, and each `Option` to `Result` hand-over copied it.
     let mut c = fast::blank_claim();
-    match fast::claim_into(text, &mut c) {
-        Some(()) => Ok(c),
-        None => from_json_at(text, line_offset),
-    }
+    claim_into_at(text, line_offset, &mut c).map(|()| c)
 }
 
 /// [`claim_at`] into `c`, in place of the claim it held: a claim is about 2 KB, and returning

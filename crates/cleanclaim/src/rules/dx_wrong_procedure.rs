@@ -32,7 +32,9 @@ impl Rule for DxWrongProcedure {
         }
         for i in 0..cx.claim.diagnoses.len() {
             if cx.dx_flags(i).is_some_and(|f| f.wrong_procedure()) {
-                out.diagnosis(i, ".code",
+                out.diagnosis(
+                    i,
+                    ".code",
                     format!(
                         "{} reports a wrong surgery; bill the erroneous procedure as non-covered (modifier PA/PB/PC, TOB 110)",
                         dotted(&cx.claim.diagnoses[i].code)

@@ -172,7 +172,8 @@ impl<'a> Context<'a> {
 
     /// The context before [`look_up_codes`](Self::look_up_codes). [`Engine::check`](crate::Engine::check)
     /// builds it in two steps, each on the context where it lies: the context is ~600 bytes,
-    /// and returning it filled copied it (~90 instructions a claim, 3 % of the MCE rules).
+    /// and returning it filled copied it with a `memcpy` of ~90 instructions a claim (building
+    /// it in place saved ~30 net on the MCE rules, callgrind).
     #[inline]
     pub(crate) fn unfilled(claim: &'a Claim, as_of: Date, ncci: &'a Ncci, codes: &'a CodeSets) -> Context<'a> {
         let age = age_of(claim);
@@ -201,10 +202,14 @@ impl<'a> Context<'a> {
         let (cm, pcs) = (self.codes.icd10cm(), self.codes.icd10pcs());
         self.dx_status.clear();
         self.dx_id.clear();
+        self.dx_flags_any = DxFlags::default();
         for d in &claim.diagnoses {
             let (status, id) = match date {
                 Some(date) if !d.is_icd9() => {
                     let (status, id) = cm.status_and_id(&d.code, date.ymd());
+                    if let DxStatus::Valid(f) = status {
+                        self.dx_flags_any = self.dx_flags_any | f;
+                    }
                     (Some(status), id)
                 }
                 _ => (None, None),
@@ -213,11 +218,14 @@ impl<'a> Context<'a> {
             self.dx_id.push(id);
         }
         self.px_status.clear();
-        self.px_status.extend(claim.procedures.iter().map(|p| date.map(|date| pcs.status(&p.code, date.ymd()))));
-        self.dx_flags_any =
-            (0..self.dx_status.len()).filter_map(|i| self.dx_flags(i)).fold(DxFlags::default(), |a, f| a | f);
-        self.px_flags_any =
-            (0..self.px_status.len()).filter_map(|i| self.px_flags(i)).fold(PcsFlags::default(), |a, f| a | f);
+        self.px_flags_any = PcsFlags::default();
+        for p in &claim.procedures {
+            let status = date.map(|date| pcs.status(&p.code, date.ymd()));
+            if let Some(PcsStatus::Valid(f)) = status {
+                self.px_flags_any = self.px_flags_any | f;
+            }
+            self.px_status.push(status);
+        }
     }
 
     /// MCE flags of procedure `i` when it is valid on the claim's date.
@@ -304,9 +312,9 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// `{list}[{index}]{rest}`, pushed together: a path is built for every finding, and `format!`
-/// cost several times as much (common findings, such as unspecified diagnoses on a fifth of
-/// claims, made it a visible part of checking).
+/// `{list}[{index}]{rest}`, pushed together rather than through the formatting machinery, as
+/// `dotted` builds its codes: a path is built for every finding, and common findings
+/// (unspecified diagnoses on a fifth of claims) made formatting a visible part of checking.
 fn item_path(list: &str, index: usize, rest: &str) -> String {
     let mut digits = [0u8; 20];
     let mut n = digits.len();

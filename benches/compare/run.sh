@@ -126,6 +126,8 @@ if [ "$HAVE_WHEEL" = 1 ]; then
   step "cleanclaim Python binding"
   "$PY" "$HERE/peers.py" cleanclaim-py "$W/inpatient.jsonl" "$W/codes.txt" "$R/mce-rate.json" >"$R/cleanclaim-py.json" ||
     echo '{"error": "cleanclaim Python binding failed"}' >"$R/cleanclaim-py.json"
+  "$PY" "$HERE/peers.py" validity-pairs "$W/codes.txt" >"$R/validity-pairs.json" ||
+    echo '{"error": "validity pairs failed"}' >"$R/validity-pairs.json"
 fi
 
 step "table"

@@ -211,6 +211,11 @@ fn special_swar(b: &[u8]) -> Option<usize> {
     b[i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
 }
 
+/// A unit-variant enum from its name, by the type's own `Deserialize` (renames included).
+fn variant_of<'a, T: Deserialize<'a>>(name: &'a str) -> Option<T> {
+    T::deserialize(BorrowedStrDeserializer::<serde::de::value::Error>::new(name)).ok()
+}
+
 struct Reader<'a> {
     text: &'a str,
     b: &'a [u8],
@@ -266,6 +271,12 @@ impl<'a> Reader<'a> {
         if self.peek()? != b'"' {
             return None;
         }
+        self.str_at_quote()
+    }
+
+    /// [`str`](Self::str) once [`peek`](Self::peek) has found its opening quote.
+    #[inline(always)]
+    fn str_at_quote(&mut self) -> Option<&'a str> {
         let start = self.i + 1;
         let rest = &self.b[start..];
         // Escapes and control characters (serde_json refuses raw ones) decline.
@@ -287,8 +298,18 @@ impl<'a> Reader<'a> {
         if self.null() { Some(None) } else { value(self).map(Some) }
     }
 
+    /// `null` or a string value, whose reader would look at the same byte again through
+    /// [`opt`](Self::opt): a claim has ~30 optional strings, codes and dates.
+    #[inline(always)]
+    fn opt_str_then<T>(&mut self, value: impl FnOnce(&'a str) -> Option<T>) -> Option<Option<T>> {
+        match self.peek()? {
+            b'"' => value(self.str_at_quote()?).map(Some),
+            _ => self.null().then_some(None),
+        }
+    }
+
     fn opt_string(&mut self) -> Option<Option<String>> {
-        self.opt(Self::string)
+        self.opt_str_then(|s| Some(owned(s)))
     }
 
     /// A code, normalized as `serde_norm::code` does.
@@ -297,21 +318,16 @@ impl<'a> Reader<'a> {
     }
 
     fn opt_code(&mut self) -> Option<Option<String>> {
-        self.opt(Self::code)
-    }
-
-    fn date(&mut self) -> Option<Date> {
-        Date::parse(self.str()?).ok()
+        self.opt_str_then(|s| Some(normalize(s)))
     }
 
     fn opt_date(&mut self) -> Option<Option<Date>> {
-        self.opt(Self::date)
+        self.opt_str_then(|s| Date::parse(s).ok())
     }
 
-    /// A unit-variant enum from its name, by the type's own `Deserialize` (renames included).
+    /// [`variant_of`] a string value.
     fn variant<T: Deserialize<'a>>(&mut self) -> Option<T> {
-        let d = BorrowedStrDeserializer::<serde::de::value::Error>::new(self.str()?);
-        T::deserialize(d).ok()
+        variant_of(self.str()?)
     }
 
     /// A JSON number as serde_json reads it, or `None` for the rare syntax it leaves to serde.
@@ -523,7 +539,7 @@ impl<'a> Reader<'a> {
             "member_id" => field(&mut seen, 1, &mut p.member_id, r.opt_string()?),
             "group_number" => field(&mut seen, 2, &mut p.group_number, r.opt_string()?),
             "birth_date" => field(&mut seen, 3, &mut p.birth_date, r.opt_date()?),
-            "sex" => field(&mut seen, 4, &mut p.sex, r.opt(Self::variant::<Sex>)?),
+            "sex" => field(&mut seen, 4, &mut p.sex, r.opt_str_then(variant_of::<Sex>)?),
             "address" => field(&mut seen, 5, &mut p.address, r.opt(Self::address)?),
             "relationship" => field(&mut seen, 6, &mut p.relationship, r.opt_string()?),
             _ => None,

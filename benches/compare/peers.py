@@ -222,10 +222,11 @@ def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
 
 def cmd_validity_pairs(codes_path):
     """`is_valid_item` and cleanclaim's `icd10cm_valid`, one code per call, alternating in one
-    process: the per-call ratio is near its target, and a call of either is mostly waiting on
-    memory, which this machine's neighbours slow down by up to 2x from one minute to the next
-    (our per-call rate read 8.8 M/s in run 20 and 3.9-4.3 M/s in runs 21-22 with the same
-    code). Each pair is one loop of theirs and one of ours, seconds apart, on one thread."""
+    process, as the MCE row alternates processes: a call of either is mostly a wait on memory,
+    which this machine's neighbours stretch from one minute to the next (docs/performance.md,
+    tenth session). Each pair is one loop of theirs and one of ours, seconds apart, on one
+    thread; every other pair runs ours first, so that neither side always follows the other's
+    loop through a million codes, which may push its tables out of cache."""
     import cleanclaim
     import simple_icd_10_cm as cm
 
@@ -237,13 +238,13 @@ def cmd_validity_pairs(codes_path):
     ours = lambda: [full.icd10cm_valid(c, on) for c in codes]
     theirs(), ours()  # warm-up
     pairs = []
-    for _ in range(RUNS):
-        pair = []
-        for fn in (theirs, ours):
+    for i in range(RUNS):
+        rate = {}
+        for name, fn in (("theirs", theirs), ("ours", ours))[:: 1 if i % 2 == 0 else -1]:
             t = time.thread_time()
             fn()
-            pair.append(len(codes) / (time.thread_time() - t))
-        pairs.append(pair)
+            rate[name] = len(codes) / (time.thread_time() - t)
+        pairs.append([rate["theirs"], rate["ours"]])
     return {"codes": len(codes), "pairs": pairs}
 
 

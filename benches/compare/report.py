@@ -153,8 +153,8 @@ def main(d):
     vpairs = get(load(d, "validity-pairs.json"), "pairs")
     if vpairs:
         rs = sorted(o / t for t, o in vpairs)
-        rows.append(("simple-icd-10-cm 1.5.0", f"same, {len(vpairs)} alternating loops in one process (each of ours "
-                     f"right after one of theirs): medians, and the median of the pairs' ratios (lowest–highest "
+        rows.append(("simple-icd-10-cm 1.5.0", f"same, {len(vpairs)} alternating loops in one process (pairs of one loop "
+                     f"each, in turn theirs or ours first): medians, and the median of the pairs' ratios (lowest–highest "
                      f"{rs[0]:.1f}–{rs[-1]:.1f})", k(statistics.median([t for t, _ in vpairs])) + "/s",
                      k(statistics.median([o for _, o in vpairs])) + "/s", f"{statistics.median(rs):,.1f}×", "≥ 3×"))
     rows.append(("simple-icd-10-cm 1.5.0", "`get_description`", k(get(sicd, "get_description_per_sec")) + "/s",

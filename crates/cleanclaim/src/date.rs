@@ -36,8 +36,8 @@ impl Date {
         // instructions a call). Anything else, errors included, takes the byte-wise path below,
         // which decides the same for these forms (their ends are digits, so trimming is a no-op).
         let b = s.as_bytes();
-        let word = |at: usize| b.get(at..at + 8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")));
-        let digits = match (b.len(), word(0)) {
+        let head = b.get(..8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        let digits = match (b.len(), head) {
             // `YYYY-MM-` then `DD`: the dashes out, the day's two bytes in.
             (10, Some(w)) if w & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000 => {
                 let day = u64::from(u16::from_le_bytes([b[8], b[9]]));

@@ -316,18 +316,8 @@ impl<'a> Sink<'a> {
 /// `dotted` builds its codes: a path is built for every finding, and common findings
 /// (unspecified diagnoses on a fifth of claims) made formatting a visible part of checking.
 fn item_path(list: &str, index: usize, rest: &str) -> String {
-    let mut digits = [0u8; 20];
-    let mut n = digits.len();
-    let mut i = index;
-    loop {
-        n -= 1;
-        digits[n] = b'0' + (i % 10) as u8;
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
-    let digits = std::str::from_utf8(&digits[n..]).expect("ASCII digits");
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(index);
     let mut path = String::with_capacity(list.len() + digits.len() + 2 + rest.len());
     for part in [list, "[", digits, "]", rest] {
         path.push_str(part);

@@ -6,7 +6,7 @@
 
 use super::{ALL_TYPES, Context, Rule, RuleMeta, Sink};
 use crate::codes::dotted;
-use crate::codesets::AgeGroup;
+use crate::codesets::{AgeGroup, DxFlags};
 use crate::report::Severity;
 
 /// See the module documentation.
@@ -22,6 +22,17 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
+/// The age groups a code's flags put it in, in MCE's order (pediatric, newborn, maternity,
+/// adult): the first group violated is the one reported.
+fn groups(flags: DxFlags) -> [(bool, AgeGroup, &'static str); 4] {
+    [
+        (flags.pediatric(), AgeGroup::Pediatric, "pediatric"),
+        (flags.newborn(), AgeGroup::Newborn, "newborn"),
+        (flags.maternity(), AgeGroup::Maternity, "maternity"),
+        (flags.adult(), AgeGroup::Adult, "adult"),
+    ]
+}
+
 impl Rule for DxAgeConflict {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -29,21 +40,14 @@ impl Rule for DxAgeConflict {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let (Some(date), Some(age)) = (cx.date, cx.age()) else { return };
-        let any = cx.dx_flags_any;
-        if !(any.pediatric() || any.newborn() || any.maternity() || any.adult()) {
+        // The claim's flags together first: most claims have no age-group code at all.
+        if !groups(cx.dx_flags_any).iter().any(|&(set, ..)| set) {
             return;
         }
         let cm = cx.codes.icd10cm();
         for i in 0..cx.claim.diagnoses.len() {
             let Some(flags) = cx.dx_flags(i) else { continue };
-            // MCE's order: pediatric, newborn, maternity, adult; report the first group violated.
-            let groups = [
-                (flags.pediatric(), AgeGroup::Pediatric, "pediatric"),
-                (flags.newborn(), AgeGroup::Newborn, "newborn"),
-                (flags.maternity(), AgeGroup::Maternity, "maternity"),
-                (flags.adult(), AgeGroup::Adult, "adult"),
-            ];
-            for (set, group, name) in groups {
+            for (set, group, name) in groups(flags) {
                 if !set {
                     continue;
                 }

@@ -195,14 +195,12 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Looks up each diagnosis and procedure of the claim, once.
+    /// Looks up each diagnosis and procedure of the claim, once, on the context
+    /// [`unfilled`](Self::unfilled) built (its lists empty, its unions empty).
     #[inline]
     pub(crate) fn look_up_codes(&mut self) {
         let (claim, date) = (self.claim, self.date);
         let (cm, pcs) = (self.codes.icd10cm(), self.codes.icd10pcs());
-        self.dx_status.clear();
-        self.dx_id.clear();
-        self.dx_flags_any = DxFlags::default();
         for d in &claim.diagnoses {
             let (status, id) = match date {
                 Some(date) if !d.is_icd9() => {
@@ -217,8 +215,6 @@ impl<'a> Context<'a> {
             self.dx_status.push(status);
             self.dx_id.push(id);
         }
-        self.px_status.clear();
-        self.px_flags_any = PcsFlags::default();
         for p in &claim.procedures {
             let status = date.map(|date| pcs.status(&p.code, date.ymd()));
             if let Some(PcsStatus::Valid(f)) = status {

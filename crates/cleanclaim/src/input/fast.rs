@@ -217,19 +217,14 @@ fn variant_of<'a, T: Deserialize<'a>>(name: &'a str) -> Option<T> {
 }
 
 /// Room for one more item. An empty list gets the places `Vec`'s own growth gives a first item
-/// (8 for bytes, 4 for items up to 1 KiB, 1 for larger ones such as a `Claim`), but without its
-/// general growth path: a claim reads ~9 lists, most of one to four items, and growing each
-/// through it cost ~60 instructions beyond the allocation.
+/// of more than a byte (4 up to 1 KiB, 1 for larger ones such as a `Claim`; no list read here
+/// holds bytes), but without its general growth path: a claim reads ~9 lists, most of one to
+/// four items, and growing each through it cost ~60 instructions beyond the allocation.
 #[inline(always)]
 fn room_for_one<T>(v: &mut Vec<T>) {
     if v.len() == v.capacity() {
         if v.capacity() == 0 {
-            let first = match std::mem::size_of::<T>() {
-                1 => 8,
-                n if n <= 1024 => 4,
-                _ => 1,
-            };
-            *v = Vec::with_capacity(first);
+            *v = Vec::with_capacity(if std::mem::size_of::<T>() <= 1024 { 4 } else { 1 });
         } else {
             v.reserve(1);
         }

@@ -16,28 +16,6 @@ use pyo3::types::{PyBytes, PyCapsule, PyList, PyString, PyTuple};
 
 use crate::convert::str_of;
 
-/// `codes`, whose number is known: told to the collector, which sizes its answer once (a
-/// chain through `flat_map` only knows a lower bound of 0).
-struct Counted<I> {
-    codes: I,
-    left: usize,
-}
-
-impl<I: Iterator> Iterator for Counted<I> {
-    type Item = I::Item;
-
-    #[inline]
-    fn next(&mut self) -> Option<I::Item> {
-        let code = self.codes.next();
-        self.left = self.left.saturating_sub(usize::from(code.is_some()));
-        code
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
 /// The codes of one Arrow string array, a null as an empty code.
 enum ArrayCodes<'a> {
     Utf8(GenericStringIter<'a, i32>),
@@ -94,7 +72,7 @@ impl Codes {
             DataType::LargeUtf8 => ArrayCodes::LargeUtf8(a.as_string::<i64>().iter()),
             _ => ArrayCodes::Utf8View(a.as_string_view().iter()),
         });
-        Counted { codes: text.chain(arrays), left: self.len() }
+        text.chain(arrays)
     }
 
     /// How many codes there are.

@@ -13,6 +13,7 @@
 //! previous direct deserializer did. Messages never quote an input value (values may be
 //! patient data): only kinds and type names.
 
+use cleanclaim::input::{Number, Source, claim_from};
 use cleanclaim::{Claim, Error};
 use pyo3::Borrowed;
 use pyo3::ffi;
@@ -147,6 +148,11 @@ impl Tape {
 
     /// The claim recorded at `root`, with the field path of the first problem. Needs no GIL.
     pub fn claim(&self, root: Root) -> Result<Claim, Error> {
+        // The core's claim reader first; it declines anything but the plain valid case, which
+        // serde then reads (and explains).
+        if let Some(c) = claim_from(&mut Toks { tape: self, i: root.0 as usize }) {
+            return Ok(c);
+        }
         let mut i = root.0 as usize;
         match <Claim as serde::Deserialize>::deserialize(De { tape: self, i: &mut i }) {
             Ok(c) => Ok(c),
@@ -397,6 +403,83 @@ impl Tape {
 }
 
 /// Reads the value at `*i` and moves `*i` past it.
+/// The tape as a [`Source`] for the core's claim reader: the tokens read as `De` hands them to
+/// serde's visitors (integers as `i64` unless only `u64` holds them, NaN as missing), so that
+/// the reader, which takes only what serde would read the same, gives the same claim.
+struct Toks<'a> {
+    tape: &'a Tape,
+    i: usize,
+}
+
+impl<'a> Toks<'a> {
+    fn tok(&self) -> Option<Tok> {
+        self.tape.toks.get(self.i).copied()
+    }
+
+    /// The entries of the map or list that starts here, up to its `end`: `Some` once `read`
+    /// has consumed exactly them.
+    fn entries(&mut self, end: u32, mut read: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.i += 1;
+        while self.i < end as usize {
+            read(self)?;
+        }
+        (self.i == end as usize).then_some(())
+    }
+}
+
+impl<'a> Source<'a> for Toks<'a> {
+    fn null(&mut self) -> bool {
+        // As `De::deserialize_option`.
+        let missing = match self.tok() {
+            Some(Tok::Null) => true,
+            Some(Tok::Float(f)) => f.is_nan(),
+            _ => false,
+        };
+        self.i += usize::from(missing);
+        missing
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let Tok::Str(start, len) = self.tok()? else {
+            return None;
+        };
+        self.i += 1;
+        self.tape.text.get(start as usize..(start + len) as usize)
+    }
+
+    fn is_str(&mut self) -> Option<bool> {
+        Some(matches!(self.tok()?, Tok::Str(..)))
+    }
+
+    fn number(&mut self) -> Option<Number> {
+        let n = match self.tok()? {
+            Tok::Int(n) => Number::I64(n),
+            Tok::UInt(n) => Number::U64(n),
+            Tok::Float(f) => Number::F64(f),
+            _ => return None,
+        };
+        self.i += 1;
+        Some(n)
+    }
+
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        let Tok::Map { end } = self.tok()? else {
+            return None;
+        };
+        self.entries(end, |t| {
+            let key = t.str()?;
+            field(t, key)
+        })
+    }
+
+    fn items(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        let Tok::Seq { end } = self.tok()? else {
+            return None;
+        };
+        self.entries(end, item)
+    }
+}
+
 struct De<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,

@@ -4,8 +4,11 @@
 //!
 //! Claims go through [`fast`], a reader written for the claim model, first; when it declines
 //! (anything but the plain valid case), serde reads the text and gives the claim or the error.
+//! The same reader reads any other [`Source`] of values: the Python binding's token tape is one.
 
 mod fast;
+
+pub use fast::{Number, Source, claim_from};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;

@@ -402,7 +402,6 @@ impl Tape {
     }
 }
 
-/// Reads the value at `*i` and moves `*i` past it.
 /// The tape as a [`Source`] for the core's claim reader: the tokens read as `De` hands them to
 /// serde's visitors (integers as `i64` unless only `u64` holds them, NaN as missing), so that
 /// the reader, which takes only what serde would read the same, gives the same claim.
@@ -480,6 +479,7 @@ impl<'a> Source<'a> for Toks<'a> {
     }
 }
 
+/// Reads the value at `*i` and moves `*i` past it.
 struct De<'a, 'c> {
     tape: &'a Tape,
     i: &'c mut usize,

@@ -105,6 +105,13 @@ def main(d):
                      ratio(py_mce, theirs), "≥ 10×" if label == "orjson" else ""))
     rows.append(("msdrg 1.2.0", "same claims, `check_many(dicts)` with the full catalogue", k(get(ms, "edit_per_sec")) + " claims/s",
                  (k(py_full) + " claims/s (process CPU)") if py_full else "n/a", ratio(py_full, get(ms, "edit_per_sec")), ""))
+    small = get(py, "mce_check_many_small_dicts_cpu")
+    if small:
+        same = "same findings" if py.get("mce_small_dicts_same_findings") else "FINDINGS DIFFER"
+        rows.append(("msdrg 1.2.0", "same claims as dicts holding only what msdrg is given (codes, POA, dates, birth date, "
+                     f"sex, discharge status; {same}) vs `MceEditor.edit(dict)` (orjson), MCE-equivalent rules",
+                     k(get(ms, "edit_per_sec")) + " claims/s", k(small) + " claims/s (process CPU)",
+                     ratio(small, get(ms, "edit_per_sec")), ""))
     py_gil = get(py, "mce_check_many_dicts_gil")
     rows.append(("—", "Python `check_many(dicts)`, MCE rules: bound set by the GIL-held conversion (calling thread's CPU)", "",
                  (k(py_gil) + " claims/s") if py_gil else "n/a", "", ""))

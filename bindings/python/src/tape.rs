@@ -234,7 +234,7 @@ impl Tape {
         if start + s.len() > u32::MAX as usize {
             return self.bad(Bad::Msg("input too large for one batch".into()));
         }
-        self.text.push_str(s);
+        push_short(&mut self.text, s);
         self.toks.push(Tok::Str(start as u32, s.len() as u32));
     }
 
@@ -476,6 +476,45 @@ impl<'a> Source<'a> for Toks<'a> {
             return None;
         };
         self.entries(end, item)
+    }
+}
+
+/// `text.push_str(s)`, without a `memcpy` call for a string of at most 16 bytes (keys, codes,
+/// dates: nearly every string of a claim): two word copies that overlap as needed. The call
+/// cost ~35 instructions a string, a third of recording one (callgrind).
+#[inline(always)]
+fn push_short(text: &mut String, s: &str) {
+    let n = s.len();
+    if n > 16 {
+        return text.push_str(s);
+    }
+    text.reserve(n);
+    // SAFETY: `reserve` made room for `n` more bytes. Every read is within `s` (its first and
+    // last 8, 4 or 1 bytes, which overlap when `n` is not a multiple) and every write within
+    // the `n` reserved bytes, each byte written with its own value from `s`; so the new bytes
+    // are `s`, a whole `str`, and the text stays UTF-8.
+    unsafe {
+        let v = text.as_mut_vec();
+        let (src, dst) = (s.as_ptr(), v.as_mut_ptr().add(v.len()));
+        match n {
+            8..=16 => {
+                let (head, tail) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
+                dst.cast::<u64>().write_unaligned(head);
+                dst.add(n - 8).cast::<u64>().write_unaligned(tail);
+            }
+            4..=7 => {
+                let (head, tail) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
+                dst.cast::<u32>().write_unaligned(head);
+                dst.add(n - 4).cast::<u32>().write_unaligned(tail);
+            }
+            1..=3 => {
+                *dst = *src;
+                *dst.add(n / 2) = *src.add(n / 2);
+                *dst.add(n - 1) = *src.add(n - 1);
+            }
+            _ => {}
+        }
+        v.set_len(v.len() + n);
     }
 }
 

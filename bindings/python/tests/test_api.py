@@ -184,3 +184,24 @@ def test_lookup_search_and_validity(engine) -> None:
     assert engine.icd10cm_validity(["E11.65", "E11", "ZZZ"], datetime.date(2026, 3, 2)) == [True, False, False]
     with pytest.raises(cleanclaim.ConfigError):
         engine.lookup("E11.65", date="March 2")
+
+
+def test_strings_of_every_length_read_back_whole() -> None:
+    """Dict strings are copied onto the tape by word-sized pieces up to 16 bytes: every length
+    from 0 to 40, ASCII and multi-byte, side by side in one claim, must read back as written."""
+    base = json.loads((EXAMPLES / "clean-office-visit.json").read_text())
+    for n in range(41):
+        for unit in ("x", "é", "€", "🦷"):
+            # `n` bytes of ASCII, or as many whole 2-, 3- or 4-byte characters as fit in `n`.
+            text = "".join(chr(ord("a") + i % 26) for i in range(n)) if unit == "x" else unit * (n // len(unit.encode()))
+            c = json.loads(json.dumps(base))
+            c["id"] = text + "1"
+            c["billing_provider"]["name"] = text
+            c["billing_provider"]["taxonomy"] = text[::-1]
+            c["payer"]["name"] = text + "22"
+            c["subscriber"]["member_id"] = "333" + text
+            back = cleanclaim.Claim.from_dict(c).to_dict()
+            assert (back["id"], back["billing_provider"]["name"], back["billing_provider"]["taxonomy"]) == (
+                text + "1", text, text[::-1]), (n, unit)
+            assert (back["payer"]["name"], back["subscriber"]["member_id"]) == (text + "22", "333" + text), (n, unit)
+            assert back == json.loads(cleanclaim.Claim.from_json(json.dumps(c)).to_json()), (n, unit)

@@ -4,8 +4,10 @@
 //!    tape: one `Vec` of tokens and one string buffer shared by many claims. Exact built-in
 //!    types are recognised by their type pointer; nothing is allocated per value except when the
 //!    buffers grow.
-//! 2. [`Tape::claim`] runs the core's own `Deserialize` impls over the tape (no Python, so any
-//!    thread, GIL released), which normalize codes and validate exactly as they do for JSON.
+//! 2. [`Tape::claim`] reads the tape (no Python, so any thread, GIL released) with the core's
+//!    claim reader, the one JSON text goes through, or, when it declines (anything but the plain
+//!    valid case), with the core's own `Deserialize` impls; both normalize codes and validate
+//!    exactly as they do for JSON.
 //!
 //! Problems that can only be judged against the expected type (a Python object of an unknown
 //! type, an integer out of range, a Python exception while reading a value) are recorded as

@@ -107,9 +107,11 @@ def main(d):
                  (k(py_full) + " claims/s (process CPU)") if py_full else "n/a", ratio(py_full, get(ms, "edit_per_sec")), ""))
     small = get(py, "mce_check_many_small_dicts_cpu")
     if small:
-        same = "same findings" if py.get("mce_small_dicts_same_findings") else "FINDINGS DIFFER"
-        rows.append(("msdrg 1.2.0", "same claims as dicts holding only what msdrg is given (codes, POA, dates, birth date, "
-                     f"sex, discharge status; {same}) vs `MceEditor.edit(dict)` (orjson), MCE-equivalent rules",
+        same = (f"the same {py.get('mce_findings')} findings as on the full dicts"
+                if py.get("mce_small_dicts_same_findings") else "FINDINGS DIFFER from the full dicts'")
+        rows.append(("msdrg 1.2.0", "same claims as dicts cut to what msdrg is given (codes, POA, dates, birth date, "
+                     f"sex, discharge status) and what our MCE rules also read (kind, type of bill, stay and procedure "
+                     f"dates; {same}) vs `MceEditor.edit(dict)` (orjson), MCE-equivalent rules",
                      k(get(ms, "edit_per_sec")) + " claims/s", k(small) + " claims/s (process CPU)",
                      ratio(small, get(ms, "edit_per_sec")), ""))
     py_gil = get(py, "mce_check_many_dicts_gil")

@@ -302,6 +302,7 @@ impl Tape {
         if depth > MAX_DEPTH {
             return self.bad(Bad::Msg("nested too deeply".into()));
         }
+        // SAFETY (both casts): `kind` is `o`'s exact type.
         match kind {
             Exact::Dict => self.dict(unsafe { o.cast_unchecked() }, depth),
             Exact::List => self.list(unsafe { o.cast_unchecked() }, depth),

@@ -56,7 +56,8 @@ fn accepts(text: &str) {
 }
 
 /// A token source shaped like the Python binding's tape: a parsed value flattened into tokens,
-/// numbers in the kinds serde's `Value` deserializer visits.
+/// integers signed unless only `u64` holds them, as the tape records Python's ints (serde's
+/// `Value` visits non-negative ones as `u64`: the same values through the other conversions).
 enum Tok<'v> {
     Null,
     Bool,
@@ -76,9 +77,9 @@ fn flatten<'v>(v: &'v Value, out: &mut Vec<Tok<'v>>) {
     match v {
         Value::Null => out.push(Tok::Null),
         Value::Bool(_) => out.push(Tok::Bool),
-        Value::Number(n) => out.push(Tok::Num(match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Number::U64(u),
-            (None, Some(i)) => Number::I64(i),
+        Value::Number(n) => out.push(Tok::Num(match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Number::I64(i),
+            (None, Some(u)) => Number::U64(u),
             _ => Number::F64(n.as_f64().unwrap()),
         })),
         Value::String(s) => out.push(Tok::Str(s)),

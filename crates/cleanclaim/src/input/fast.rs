@@ -72,7 +72,7 @@ pub enum Number {
     U64(u64),
     /// A negative integer (or any integer, from a source that keeps them signed).
     I64(i64),
-    /// A number with a fraction (or `-0`).
+    /// A float: in JSON, a number with a fraction (or `-0`).
     F64(f64),
 }
 
@@ -298,10 +298,14 @@ impl<'a> Reader<'a> {
 /// binding recorded from its own objects (Python's dicts and lists), so that every input form
 /// is read by the one reader of the claim model below.
 ///
-/// **Contract: accept or decline**, as for JSON (see the module comment): each method reads
-/// exactly one value and returns it, or returns `None` (`false` for [`null`](Source::null)) for
-/// anything it does not read the way the source's serde path would. Declining may leave the
-/// source anywhere: the caller then discards it and runs serde over the same input.
+/// **Contract: accept or decline**, as for JSON (see the module comment): each reading method
+/// reads exactly one value and returns it, or returns `None` (`false` for
+/// [`null`](Source::null)) for anything it does not read the way the source's serde path would.
+/// Declining may leave the source anywhere: the caller then discards it and runs serde over the
+/// same input.
+///
+/// An interface for this workspace's bindings, which record their own objects as tokens; it
+/// may gain methods.
 pub trait Source<'a>: Sized {
     /// A missing value (JSON `null`), consumed; anything else is left for the value's reader.
     fn null(&mut self) -> bool;
@@ -309,7 +313,7 @@ pub trait Source<'a>: Sized {
     /// A string value, borrowed from the input.
     fn str(&mut self) -> Option<&'a str>;
 
-    /// Whether the next value is a string; `None` at the end of the input.
+    /// Whether the next value is a string, without reading it; `None` at the end of the input.
     fn is_str(&mut self) -> Option<bool>;
 
     /// A number, of the kind serde's visitor would be handed for it.
@@ -468,7 +472,7 @@ impl<'a> Source<'a> for Reader<'a> {
     }
 
     /// `null` or a string value, whose reader would look at the same byte again through
-    /// [`opt`](Self::opt): a claim has ~30 optional strings, codes and dates.
+    /// `Model::opt`: a claim has ~30 optional strings, codes and dates.
     #[inline(always)]
     fn opt_str_then<T>(&mut self, value: impl FnOnce(&'a str) -> Option<T>) -> Option<Option<T>> {
         match self.peek()? {

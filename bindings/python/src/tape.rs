@@ -686,3 +686,196 @@ impl<'de> de::SeqAccess<'de> for Items<'de, '_> {
         Some(self.tape.items(*self.i, self.end as usize))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The tape's two readers against each other, with no Python: tapes are written through the
+    //! GIL-free entry points `check_frame` uses (and `Tok::Bool`, which only the walk writes).
+
+    use std::path::{Path, PathBuf};
+
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    use super::*;
+
+    fn write(t: &mut Tape, v: &Value) {
+        match v {
+            Value::Null => t.null_value(),
+            Value::Bool(b) => t.toks.push(Tok::Bool(*b)),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                // As `Tape::int` records a Python int: signed unless only `u64` holds it.
+                (Some(i), _) => t.int_value(i),
+                (None, Some(u)) => t.toks.push(Tok::UInt(u)),
+                _ => t.float_value(n.as_f64().expect("a JSON number")),
+            },
+            Value::String(s) => t.key(s),
+            Value::Array(a) => {
+                let at = t.open(true);
+                a.iter().for_each(|x| write(t, x));
+                t.close(at);
+            }
+            Value::Object(m) => {
+                let at = t.open(false);
+                for (k, x) in m {
+                    t.key(k);
+                    write(t, x);
+                }
+                t.close(at);
+            }
+        }
+    }
+
+    /// The contract on one tape: serde over the tape refuses => the claim reader declines; serde
+    /// reads a claim => the reader declines or reads the same. Returns whether it accepted.
+    fn contract(t: &Tape) -> bool {
+        let fast = claim_from(&mut Toks { tape: t, i: 0 });
+        let serde = Claim::deserialize(De { tape: t, i: &mut 0 });
+        match (serde, fast) {
+            (_, None) => false,
+            (Ok(mut a), Some(mut b)) => {
+                assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+                // A NaN in a line's `units` is read alike by both, but is never `==` itself.
+                assert_eq!(a.lines.len(), b.lines.len());
+                for (x, y) in a.lines.iter_mut().zip(&mut b.lines) {
+                    assert_eq!(x.units.to_bits(), y.units.to_bits());
+                    (x.units, y.units) = (0.0, 0.0);
+                }
+                assert_eq!(a, b);
+                true
+            }
+            (Err(e), Some(_)) => panic!("the claim reader accepted what serde refuses ({e})"),
+        }
+    }
+
+    fn tape_of(v: &Value) -> Tape {
+        let mut t = Tape::new();
+        write(&mut t, v);
+        t
+    }
+
+    fn claims() -> Vec<Value> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let files = |dir: PathBuf| {
+            let mut f: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+            f.retain(|p| p.extension().is_some_and(|e| e == "json"));
+            f.sort();
+            f
+        };
+        let mut out: Vec<Value> = files(root.join("examples/claims"))
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect();
+        for p in files(root.join("tests/vectors")) {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            out.push(v["claim"].clone());
+        }
+        assert!(out.len() > 20, "{} claims", out.len());
+        out
+    }
+
+    /// Every value's path in `v`, as JSON pointers.
+    fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| pointers(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    #[test]
+    fn plain_claims_are_read_by_the_claim_reader() {
+        for c in claims() {
+            assert!(contract(&tape_of(&c)), "declined {c}");
+        }
+    }
+
+    /// Every value of every sample claim replaced by values of every kind, every key removed;
+    /// and NaN, which only a tape holds (pandas' missing value), put everywhere.
+    #[test]
+    fn changed_claims_keep_the_contract() {
+        let kinds: Vec<Value> = [
+            "null",
+            "true",
+            "false",
+            "0",
+            "7",
+            "-5",
+            "1.5",
+            "-0.0",
+            "18446744073709551615",
+            "\"\"",
+            "\"x\"",
+            "\"12.50\"",
+            "\"M\"",
+            "\"professional\"",
+            "\"2026-03-02\"",
+            "\"e11.9\"",
+            "[]",
+            "[1]",
+            "[\"25\"]",
+            "{}",
+            "{\"code\":\"E11.9\"}",
+        ]
+        .iter()
+        .map(|s| serde_json::from_str(s).unwrap())
+        .collect();
+        let (mut accepted, mut total) = (0, 0);
+        for (f, c) in claims().iter().enumerate() {
+            let mut all = Vec::new();
+            pointers(c, String::new(), &mut all);
+            for (n, p) in all.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+                // Each claim tries a different quarter of the (value, kind) pairs, so the sample
+                // claims cover them all between them (debug builds read ~1,500 tapes a second).
+                for (_, k) in kinds.iter().enumerate().filter(|(i, _)| (n + i + f) % 4 == 0) {
+                    let mut v = c.clone();
+                    *v.pointer_mut(p).unwrap() = k.clone();
+                    accepted += usize::from(contract(&tape_of(&v)));
+                    total += 1;
+                }
+                // NaN where the value was: written as the value's token, then replaced.
+                let mut t = Tape::new();
+                let mut marked = c.clone();
+                *marked.pointer_mut(p).unwrap() = Value::String("\u{1}nan".into());
+                write(&mut t, &marked);
+                let at = t.toks.iter().position(
+                    |tok| matches!(tok, Tok::Str(s, n) if &t.text[*s as usize..(*s + *n) as usize] == "\u{1}nan"),
+                );
+                if let Some(at) = at {
+                    t.toks[at] = Tok::Float(f64::NAN);
+                    accepted += usize::from(contract(&t));
+                    total += 1;
+                }
+                let (parent, key) = p.rsplit_once('/').unwrap();
+                let mut v = c.clone();
+                if let Some(Value::Object(m)) = v.pointer_mut(parent) {
+                    m.remove(key);
+                    accepted += usize::from(contract(&tape_of(&v)));
+                    total += 1;
+                }
+            }
+        }
+        // Both outcomes must occur, or the test says nothing about one of them.
+        assert!(accepted > total / 10 && accepted < total, "{accepted} of {total} accepted");
+    }
+
+    #[test]
+    fn short_strings_are_pushed_whole() {
+        let text: String = "aé€🦷bcdefghijklmnopqrstuvwxyz0123456789".into();
+        for start in 0..4 {
+            for cap in [0, 1, 7, 64] {
+                for (a, _) in text.char_indices() {
+                    for (b, _) in text.char_indices().chain([(text.len(), ' ')]).filter(|&(b, _)| b >= a) {
+                        let s = &text[a..b];
+                        let mut got = String::with_capacity(cap);
+                        got.push_str(&"p".repeat(start));
+                        let want = format!("{got}{s}");
+                        push_short(&mut got, s);
+                        assert_eq!(got, want, "{s:?} after {start} bytes, capacity {cap}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@
 //! previous direct deserializer did. Messages never quote an input value (values may be
 //! patient data): only kinds and type names.
 
+use cleanclaim::codes::push_short;
 use cleanclaim::input::{Number, Source, claim_from};
 use cleanclaim::{Claim, Error};
 use pyo3::Borrowed;
@@ -495,45 +496,6 @@ impl<'a> Source<'a> for Toks<'a> {
     }
 }
 
-/// `text.push_str(s)`, without a `memcpy` call for a string of at most 16 bytes (keys, codes,
-/// dates: nearly every string of a claim): two word copies that overlap as needed. The call
-/// cost ~35 instructions a string, a third of recording one (callgrind).
-#[inline(always)]
-fn push_short(text: &mut String, s: &str) {
-    let n = s.len();
-    if n > 16 {
-        return text.push_str(s);
-    }
-    text.reserve(n);
-    // SAFETY: `reserve` made room for `n` more bytes. Every read is within `s` (its first and
-    // last 8, 4 or 1 bytes, which overlap when `n` is not a multiple) and every write within
-    // the `n` reserved bytes, each byte written with its own value from `s`; so the new bytes
-    // are `s`, a whole `str`, and the text stays UTF-8.
-    unsafe {
-        let v = text.as_mut_vec();
-        let (src, dst) = (s.as_ptr(), v.as_mut_ptr().add(v.len()));
-        match n {
-            8..=16 => {
-                let (head, tail) = (src.cast::<u64>().read_unaligned(), src.add(n - 8).cast::<u64>().read_unaligned());
-                dst.cast::<u64>().write_unaligned(head);
-                dst.add(n - 8).cast::<u64>().write_unaligned(tail);
-            }
-            4..=7 => {
-                let (head, tail) = (src.cast::<u32>().read_unaligned(), src.add(n - 4).cast::<u32>().read_unaligned());
-                dst.cast::<u32>().write_unaligned(head);
-                dst.add(n - 4).cast::<u32>().write_unaligned(tail);
-            }
-            1..=3 => {
-                *dst = *src;
-                *dst.add(n / 2) = *src.add(n / 2);
-                *dst.add(n - 1) = *src.add(n - 1);
-            }
-            _ => {}
-        }
-        v.set_len(v.len() + n);
-    }
-}
-
 /// Reads the value at `*i` and moves `*i` past it.
 struct De<'a, 'c> {
     tape: &'a Tape,
@@ -858,24 +820,5 @@ mod tests {
         }
         // Both outcomes must occur, or the test says nothing about one of them.
         assert!(accepted > total / 10 && accepted < total, "{accepted} of {total} accepted");
-    }
-
-    #[test]
-    fn short_strings_are_pushed_whole() {
-        let text: String = "aé€🦷bcdefghijklmnopqrstuvwxyz0123456789".into();
-        for start in 0..4 {
-            for cap in [0, 1, 7, 64] {
-                for (a, _) in text.char_indices() {
-                    for (b, _) in text.char_indices().chain([(text.len(), ' ')]).filter(|&(b, _)| b >= a) {
-                        let s = &text[a..b];
-                        let mut got = String::with_capacity(cap);
-                        got.push_str(&"p".repeat(start));
-                        let want = format!("{got}{s}");
-                        push_short(&mut got, s);
-                        assert_eq!(got, want, "{s:?} after {start} bytes, capacity {cap}");
-                    }
-                }
-            }
-        }
     }
 }

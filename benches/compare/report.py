@@ -80,6 +80,15 @@ def mce_pairs(d):
     return pairs
 
 
+def pairs_row(peer, what, pairs, unit, target):
+    """A row for runs timed in (theirs, ours) pairs: each side's median, and the median of the
+    pairs' ratios with their range."""
+    rs = sorted(o / t for t, o in pairs)
+    return (peer, f"{what}: medians, and the median of the pairs' ratios (lowest–highest {rs[0]:.1f}–{rs[-1]:.1f})",
+            k(statistics.median([t for t, _ in pairs])) + unit, k(statistics.median([o for _, o in pairs])) + unit,
+            f"{statistics.median(rs):,.1f}×", target)
+
+
 def get(obj, *path):
     for p in path:
         if obj is None or p not in obj:
@@ -127,11 +136,8 @@ def main(d):
                  ratio(ours_mce, get(ms_nat, "edit_per_sec")), "≥ 10×"))
     pairs = mce_pairs(d)
     if pairs:
-        rs = sorted(o / t for t, o in pairs)
-        rows.append(("msdrg native engine", f"same, {len(pairs)} alternating runs (each of ours right after one of "
-                     f"msdrg's): medians, and the median of the pairs' ratios (lowest–highest {rs[0]:.1f}–{rs[-1]:.1f})",
-                     k(statistics.median([t for t, _ in pairs])) + " claims/s", k(statistics.median([o for _, o in pairs])) + " claims/s",
-                     f"{statistics.median(rs):,.1f}×", "≥ 10×"))
+        rows.append(pairs_row("msdrg native engine", f"same, {len(pairs)} alternating runs (each of ours right after "
+                              "one of msdrg's)", pairs, " claims/s", "≥ 10×"))
     rows.append(("—", "full catalogue, parsed professional claims (4 dx, 3 lines), one core", "",
                  k(get(chk, "check_professional_per_core")) + " claims/s", "", "≥ 1 M/s"))
     rows.append(("—", "full catalogue, parsed inpatient claims, one core", "",
@@ -161,11 +167,8 @@ def main(d):
                          ratio(ours, get(sicd, "is_valid_item_per_sec")), "≥ 3×" if "per_call" in key else "≥ 50×"))
     vpairs = get(load(d, "validity-pairs.json"), "pairs")
     if vpairs:
-        rs = sorted(o / t for t, o in vpairs)
-        rows.append(("simple-icd-10-cm 1.5.0", f"same, {len(vpairs)} alternating loops in one process (pairs of one loop "
-                     f"each, in turn theirs or ours first): medians, and the median of the pairs' ratios (lowest–highest "
-                     f"{rs[0]:.1f}–{rs[-1]:.1f})", k(statistics.median([t for t, _ in vpairs])) + "/s",
-                     k(statistics.median([o for _, o in vpairs])) + "/s", f"{statistics.median(rs):,.1f}×", "≥ 3×"))
+        rows.append(pairs_row("simple-icd-10-cm 1.5.0", f"same, {len(vpairs)} alternating loops in one process (pairs "
+                              "of one loop each, in turn theirs or ours first)", vpairs, "/s", "≥ 3×"))
     rows.append(("simple-icd-10-cm 1.5.0", "`get_description`", k(get(sicd, "get_description_per_sec")) + "/s",
                  k(get(codes, "description_per_sec")) + "/s",
                  ratio(get(codes, "description_per_sec"), get(sicd, "get_description_per_sec")), ""))

@@ -9,7 +9,8 @@
 //! measure mce FILE.jsonl              MCE-equivalent rule ids per claim (JSON lines out)
 //! measure mce-rate FILE.jsonl         MCE-equivalent rules per core on FILE's claims
 //! measure gen-x12 FILE BYTES KIND     writes a synthetic 837 of at least BYTES
-//! measure read-x12 FILE               streams FILE through the 837 reader: rate and peak memory
+//! measure read-x12 FILE [nomap]       streams FILE through the 837 reader: rate and peak memory
+//!                                     (`nomap`: without recording each field's origin)
 //! measure gen-jsonl FILE N KIND [uniform]
 //! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
 //! measure profile WHAT N ROUNDS       runs one path (check|mce|parse|json|check-json) ROUNDS times, for a profiler
@@ -41,7 +42,7 @@ fn main() {
         Some("mce") => mce(arg(1).expect("FILE")),
         Some("mce-rate") => mce_rate(arg(1).expect("FILE"), arg(2) == Some("mce-only")),
         Some("gen-x12") => gen_x12(arg(1).expect("FILE"), arg(2).expect("BYTES").parse().expect("BYTES"), kind(arg(3))),
-        Some("read-x12") => read_x12(arg(1).expect("FILE")),
+        Some("read-x12") => read_x12(arg(1).expect("FILE"), arg(2) != Some("nomap")),
         Some("gen-codes") => gen_codes(arg(1).expect("FILE"), arg(2).map_or(100_000, |n| n.parse().expect("N"))),
         Some("gen-jsonl") => gen_jsonl(
             arg(1).expect("FILE"),
@@ -340,7 +341,7 @@ fn gen_x12(path: &str, bytes: u64, kind: ClaimKind) -> Value {
     json!({"claims": claims, "bytes": written, "secs": t.elapsed().as_secs_f64()})
 }
 
-fn read_x12(path: &str) -> Value {
+fn read_x12(path: &str, source_map: bool) -> Value {
     let len = std::fs::metadata(path).expect("file").len();
     let (mut rates, mut wall) = (Vec::new(), Vec::new());
     let (mut claims, mut lines) = (0usize, 0usize);
@@ -349,8 +350,9 @@ fn read_x12(path: &str) -> Value {
     for _ in 0..runs {
         let ((c, l), cpu, secs) = timed(thread_cpu_ns, || {
             let reader = BufReader::with_capacity(1 << 20, File::open(path).expect("open"));
-            cleanclaim_x12::read_837(reader)
-                .fold((0, 0), |(c, l), r| (c + 1, l + r.expect("valid 837").claim.lines.len()))
+            let claims = cleanclaim_x12::read_837(reader);
+            let claims = if source_map { claims } else { claims.without_source_map() };
+            claims.fold((0, 0), |(c, l), r| (c + 1, l + r.expect("valid 837").claim.lines.len()))
         });
         (claims, lines) = (c, l);
         rates.push(len as f64 / cpu);

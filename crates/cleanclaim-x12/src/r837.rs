@@ -15,7 +15,7 @@ use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
 use crate::sourcemap::{Entry, Field, Lp, SourceMap};
 use crate::structure::Structure;
-use crate::token::{Segment, id, seg_index};
+use crate::token::{SEGMENT_CODES, Segment, id, seg_index};
 
 /// One claim read from an 837, with where its fields came from and SNIP 2–3 findings.
 #[derive(Debug, Clone)]
@@ -420,6 +420,11 @@ fn money(at: &At<'_, '_>, element: u16, component: u16, v: &[u8], required: bool
 }
 
 fn quantity(at: &At<'_, '_>, element: u16, v: &[u8]) -> Result<f64, X12Error> {
+    // Units are nearly always whole: up to 15 digits are exact in an `f64`, the value the
+    // float parser (~150 instructions a call) gives them.
+    if !v.is_empty() && v.len() <= 15 && v.iter().all(u8::is_ascii_digit) {
+        return Ok(v.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')) as f64);
+    }
     let s = std::str::from_utf8(v).unwrap_or("");
     let ok = !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
     match s.parse::<f64>() {
@@ -1194,17 +1199,23 @@ fn is_hi_qualifier(q: &str) -> bool {
 
 // --- SNIP 2 element checks (findings) --------------------------------------------------------
 
-fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
-    let seg = at.seg();
-    let code = at.seg.code();
-    let req: &[u16] = match code {
+/// The SNIP 2 element checks of one segment id: required elements, one element's code list,
+/// maximum lengths.
+struct ElementRules {
+    required: &'static [u16],
+    /// Element and the values it may take (none to check when empty).
+    code_list: (u16, &'static [&'static [u8]]),
+    max_len: &'static [(u16, usize)],
+}
+
+const fn element_rules(code: u32) -> ElementRules {
+    let required: &[u16] = match code {
         id::NM1 => &[1, 2],
         id::N3 => &[1],
         id::N4 => &[1],
         id::REF => &[1, 2],
         id::DTP => &[1, 2, 3],
         id::SBR => &[1],
-        id::PAT => &[],
         id::DMG => &[1, 2],
         id::CLM => &[1, 2, 5],
         id::HI => &[1],
@@ -1219,7 +1230,46 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
         id::HL => &[1, 3, 4],
         _ => &[],
     };
-    for &e in req {
+    let code_list: (u16, &[&[u8]]) = match code {
+        id::NM1 => (2, &[b"1", b"2"]),
+        id::DTP => (2, &[b"D8", b"RD8", b"DT", b"TM"]),
+        id::DMG => (3, &[b"M", b"F", b"U"]),
+        id::SBR => (1, &[b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U"]),
+        id::SV1 => (3, &[b"UN", b"MJ"]),
+        id::SV2 => (4, &[b"UN", b"DA", b"F2", b"GR", b"ME", b"ML"]),
+        _ => (0, &[]),
+    };
+    // Element lengths (max) for identifiers the receiver stores.
+    let max_len: &[(u16, usize)] = match code {
+        id::CLM => &[(1, 38), (2, 18)],
+        id::NM1 => &[(3, 60), (4, 35), (9, 80)],
+        id::REF => &[(2, 50)],
+        id::N3 => &[(1, 55), (2, 55)],
+        id::N4 => &[(1, 30), (3, 15)],
+        id::SV1 => &[(2, 18), (4, 15)],
+        id::SV2 => &[(1, 48), (3, 18), (5, 15)],
+        _ => &[],
+    };
+    ElementRules { required, code_list, max_len }
+}
+
+/// [`element_rules`] by segment index ([`seg_index`]): one look-up per segment instead of a
+/// branch tree per check.
+static ELEMENT_RULES: [ElementRules; SEGMENT_CODES.len()] = {
+    const NONE: ElementRules = ElementRules { required: &[], code_list: (0, &[]), max_len: &[] };
+    let mut t = [NONE; SEGMENT_CODES.len()];
+    let mut i = 0;
+    while i < t.len() {
+        t[i] = element_rules(SEGMENT_CODES[i]);
+        i += 1;
+    }
+    t
+};
+
+fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
+    let seg = at.seg();
+    let rules = &ELEMENT_RULES[usize::from(at.seg_ix)];
+    for &e in rules.required {
         if seg.el(e as usize).is_empty() {
             out.push(at.finding(
                 "x12.snip2.required_element",
@@ -1230,7 +1280,8 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let bad_code = |e: u16, allowed: &[&[u8]], out: &mut Vec<Finding>| {
+    let (e, allowed) = rules.code_list;
+    if !allowed.is_empty() {
         let v = seg.el(e as usize);
         if !v.is_empty() && !allowed.contains(&v) {
             let shown = if !seg.is(b"DMG") && v.len() <= 4 && v.iter().all(|b| b.is_ascii_alphanumeric()) {
@@ -1246,41 +1297,21 @@ fn snip2(at: &At<'_, '_>, kind: ClaimKind, out: &mut Vec<Finding>) {
                 format!("{}{e:02} has a value{shown} outside the implementation guide's code list", seg.id_str()),
             ));
         }
-    };
-    match code {
-        id::NM1 => bad_code(2, &[b"1", b"2"], out),
-        id::DTP => bad_code(2, &[b"D8", b"RD8", b"DT", b"TM"], out),
-        id::DMG => bad_code(3, &[b"M", b"F", b"U"], out),
-        id::SBR => bad_code(1, &[b"P", b"S", b"T", b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"U"], out),
-        id::SV1 => bad_code(3, &[b"UN", b"MJ"], out),
-        id::SV2 => bad_code(4, &[b"UN", b"DA", b"F2", b"GR", b"ME", b"ML"], out),
-        id::CLM => {
-            let q = seg.comp(5, 2);
-            let want: &[u8] = if kind == ClaimKind::Professional { b"B" } else { b"A" };
-            if !q.is_empty() && q != want {
-                out.push(at.finding(
-                    "x12.snip2.code_value",
-                    Severity::Error,
-                    "",
-                    5,
-                    format!("CLM05-2 facility code qualifier must be {}", want[0] as char),
-                ));
-            }
-        }
-        _ => {}
     }
-    // Element lengths (max) for identifiers the receiver stores.
-    let maxlen: &[(u16, usize)] = match code {
-        id::CLM => &[(1, 38), (2, 18)],
-        id::NM1 => &[(3, 60), (4, 35), (9, 80)],
-        id::REF => &[(2, 50)],
-        id::N3 => &[(1, 55), (2, 55)],
-        id::N4 => &[(1, 30), (3, 15)],
-        id::SV1 => &[(2, 18), (4, 15)],
-        id::SV2 => &[(1, 48), (3, 18), (5, 15)],
-        _ => &[],
-    };
-    for &(e, max) in maxlen {
+    if at.seg.code() == id::CLM {
+        let q = seg.comp(5, 2);
+        let want: &[u8] = if kind == ClaimKind::Professional { b"B" } else { b"A" };
+        if !q.is_empty() && q != want {
+            out.push(at.finding(
+                "x12.snip2.code_value",
+                Severity::Error,
+                "",
+                5,
+                format!("CLM05-2 facility code qualifier must be {}", want[0] as char),
+            ));
+        }
+    }
+    for &(e, max) in rules.max_len {
         let len = seg.el(e as usize).len();
         if len > max {
             out.push(at.finding(

@@ -4,7 +4,7 @@ use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::schema837::{HEADER, HlSet, LoopDef, MAX_QUALIFIER};
 use crate::sourcemap::Lp;
-use crate::token::Segment;
+use crate::token::{Segment, id};
 
 const MAX_SEGS: usize = 24;
 const MAX_CHILDREN: usize = 16;
@@ -129,15 +129,13 @@ impl Open {
 /// compare alike: they match no qualifier.
 fn qual_key(seg: &Segment<'_>) -> u32 {
     const _: () = assert!(MAX_QUALIFIER == 3, "the key holds 3 bytes below the length");
-    let q = seg.el(1);
-    if q.len() > MAX_QUALIFIER {
-        return 4 << 24;
+    match *seg.el(1) {
+        [] => 0,
+        [a] => 1 << 24 | u32::from(a),
+        [a, b] => 2 << 24 | u32::from(b) << 8 | u32::from(a),
+        [a, b, c] => 3 << 24 | u32::from(c) << 16 | u32::from(b) << 8 | u32::from(a),
+        _ => 4 << 24,
     }
-    let mut v = (q.len() as u32) << 24;
-    for (k, &b) in q.iter().enumerate() {
-        v |= u32::from(b) << (8 * k);
-    }
-    v
 }
 
 const CACHE: usize = 64;
@@ -268,7 +266,7 @@ impl Structure {
             loc.loop_id = Some(loop_id);
             X12Error::new(kind, Some(loc), reason)
         };
-        if seg.is(b"HL") {
+        if seg.code() == id::HL {
             self.close_to(1)?;
             let code = seg.el(3);
             let id = seg.s(1);

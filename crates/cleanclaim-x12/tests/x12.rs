@@ -91,6 +91,30 @@ fn reads_a_professional_claim() {
     assert_eq!(pc.transaction_control, "0001");
 }
 
+/// SV104 reads whole numbers without the float parser: the same values, and the same refusals,
+/// as the float parser gives every form.
+#[test]
+fn service_units_read_as_the_float_parser_reads_them() {
+    let sv1 = "SV1*HC:99213:25*100*UN*1***1:2~";
+    for units in ["1", "007", "12", "999999999999999", "1234567890123456", "2.5", "0.50", "-1", "1e3", "1 ", "+1", "."]
+    {
+        let text = default_837().replace(sv1, &format!("SV1*HC:99213:25*100*UN*{units}***1:2~"));
+        assert!(text.contains(&format!("UN*{units}*")), "the sample changed");
+        let got = read_837_bytes(text.as_bytes()).next().expect("one item");
+        let ok = !units.is_empty()
+            && units.len() <= 15
+            && units.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+        match units.parse::<f64>() {
+            Ok(want) if ok => assert_eq!(got.expect(units).claim.lines[0].units, want, "{units}"),
+            _ => {
+                let e = got.expect_err(units);
+                assert_eq!(e.kind, ErrorKind::BadElement, "{units}");
+                assert!(e.to_string().contains("quantity"), "{units}: {e}");
+            }
+        }
+    }
+}
+
 #[test]
 fn source_map_points_back_into_the_file() {
     let text = default_837();

@@ -59,6 +59,45 @@ def test_every_form_of_date_gives_the_same_day(engine) -> None:
             engine.icd10cm_valid("E11.65", bad)
 
 
+def test_a_remembered_date_is_never_taken_for_another(engine) -> None:
+    # A new string each call, the day before and the day B88.01 becomes valid in turn: were
+    # the engine to remember a date by the address of a string it let go, the next string
+    # (often at that address) would be read as the day before it.
+    # A temporary argument is freed after each call.
+    answers = [engine.icd10cm_valid("B88.01", f"2025-{10 if i % 2 else 9:02}-{1 if i % 2 else 30:02}")
+               for i in range(2000)]
+    assert answers == [i % 2 == 1 for i in range(2000)]
+    before, on = "2025-09-30", "2025-10-01"
+    for day, want in ((on, True), (before, False), (on, True), (datetime.date(2025, 9, 30), False), (on, True)):
+        assert engine.icd10cm_valid("B88.01", day) is want, day
+
+    class Day(str):
+        pass
+
+    assert engine.icd10cm_valid("B88.01", Day(before)) is False
+    assert engine.icd10cm_valid("B88.01", Day(on)) is True
+
+
+def test_threads_with_their_own_dates_get_their_own_answers(engine) -> None:
+    import threading
+
+    days = {"2025-09-30": False, "2025-10-01": True}
+    wrong = []
+
+    def run(day: str, want: bool) -> None:
+        for _ in range(20000):
+            if engine.icd10cm_valid("B88.01", day) is not want:
+                wrong.append(day)
+                return
+
+    threads = [threading.Thread(target=run, args=item) for item in list(days.items()) * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
+
+
 def test_big_lists_take_the_same_answers(engine, expected) -> None:
     # 14,000 codes: past the size at which the list is read with the GIL released.
     assert engine.icd10cm_validity(CODES * 2000, ON) == expected * 2000

@@ -352,6 +352,15 @@ impl AgeGroup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CodeId(u32);
 
+impl CodeId {
+    /// One of 64 bits, always the same for the same code: a set of a claim's codes in one word,
+    /// whose clear bit tells that a code is not among them without comparing any.
+    #[inline]
+    pub fn bit(self) -> u64 {
+        1 << (self.0 & 63)
+    }
+}
+
 /// One code range of an Excludes1 note, with where the note's text is.
 #[derive(Debug, Clone, Copy)]
 struct ExcludesRange {

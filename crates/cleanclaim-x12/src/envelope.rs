@@ -156,6 +156,12 @@ impl<R: Read> Envelope<R> {
         std::mem::take(&mut self.findings)
     }
 
+    /// Moves the findings collected so far to the end of `out`; nearly free when there are
+    /// none, as after nearly every segment.
+    pub(crate) fn move_findings_to(&mut self, out: &mut Vec<Finding>) {
+        out.append(&mut self.findings);
+    }
+
     /// The delimiters of the current interchange.
     pub fn delimiters(&self) -> Option<crate::token::Delimiters> {
         self.tok.delimiters()

@@ -42,7 +42,8 @@ pub struct ParsedClaim {
 pub struct Reader837<R> {
     env: Envelope<R>,
     tx: Option<Tx>,
-    queue: VecDeque<Result<ParsedClaim, X12Error>>,
+    /// Claims wait here boxed as they were built: only pointers move until one is handed out.
+    queue: Queue,
     file: Option<String>,
     done: bool,
     envelope_findings: Vec<Finding>,
@@ -121,7 +122,7 @@ impl<R: Read> Reader837<R> {
             if let Err(e) = result {
                 self.push_err(e);
             }
-            self.envelope_findings.extend(self.env.take_findings());
+            self.env.move_findings_to(&mut self.envelope_findings);
         }
     }
 }
@@ -133,7 +134,7 @@ impl<R: Read> Iterator for Reader837<R> {
         if self.queue.is_empty() {
             self.pump();
         }
-        self.queue.pop_front()
+        self.queue.pop_front().map(|r| r.map(|b| b.pc))
     }
 }
 
@@ -143,6 +144,9 @@ pub fn read_837_all(bytes: &[u8]) -> Result<Vec<ParsedClaim>, X12Error> {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/// Claims and errors in the order they are handed out.
+type Queue = VecDeque<Result<Box<Build>, X12Error>>;
 
 #[derive(Debug)]
 struct Tx {
@@ -433,12 +437,7 @@ fn quantity(at: &At<'_, '_>, element: u16, v: &[u8]) -> Result<f64, X12Error> {
     }
 }
 
-fn step(
-    tx_slot: &mut Option<Tx>,
-    item: &Item<'_>,
-    queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
-    source_map: bool,
-) -> Result<(), X12Error> {
+fn step(tx_slot: &mut Option<Tx>, item: &Item<'_>, queue: &mut Queue, source_map: bool) -> Result<(), X12Error> {
     let seg = &item.seg;
     match seg.code() {
         id::ISA | id::GS | id::GE | id::IEA => return Ok(()),
@@ -563,7 +562,7 @@ fn take_or_clone<T: Clone + Default>(v: &mut T, take: bool) -> T {
 impl Tx {
     /// Queues the open claim, if any, after the pending one (a claim waits for the next HL only
     /// when no claim is open, so at most one of the two is there).
-    fn finish_claim(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+    fn finish_claim(&mut self, queue: &mut Queue, dead: Dead) {
         self.resolve_pending(queue, dead);
         let Some(mut b) = self.claim.take() else {
             return;
@@ -621,7 +620,7 @@ impl Tx {
 
     /// Completes the pending claim with the subscriber, payer and patient (moved when `dead`
     /// says the context is about to reset them) and queues it.
-    fn resolve_pending(&mut self, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+    fn resolve_pending(&mut self, queue: &mut Queue, dead: Dead) {
         if let Some(p) = self.pending.take() {
             self.complete(p, queue, dead);
         }
@@ -629,21 +628,17 @@ impl Tx {
 
     /// Fills in the subscriber, payer and patient and queues the claim.
     #[inline]
-    fn complete(&mut self, mut b: Box<Build>, queue: &mut VecDeque<Result<ParsedClaim, X12Error>>, dead: Dead) {
+    fn complete(&mut self, mut b: Box<Build>, queue: &mut Queue, dead: Dead) {
         let ctx = &mut self.ctx;
-        // Filled in the box, so the claim is copied once, into the queue.
+        // Filled in the box, which is queued as it is: the claim is copied once, when handed out.
         let c = &mut b.pc.claim;
         c.subscriber = take_or_clone(&mut ctx.subscriber, dead.subscriber);
         c.payer = take_or_clone(&mut ctx.payer, dead.subscriber);
         c.patient = take_or_clone(&mut ctx.patient, dead.patient);
-        queue.push_back(Ok(b.pc));
+        queue.push_back(Ok(b));
     }
 
-    fn segment(
-        &mut self,
-        at: &At<'_, '_>,
-        queue: &mut VecDeque<Result<ParsedClaim, X12Error>>,
-    ) -> Result<(), X12Error> {
+    fn segment(&mut self, at: &At<'_, '_>, queue: &mut Queue) -> Result<(), X12Error> {
         let seg = at.seg();
         let code = at.seg.code();
         let level = at.lp.level();

@@ -359,6 +359,8 @@ fn nm1_id(at: &At<'_, '_>, qual: &[u8]) -> Option<String> {
 fn n3(addr: &mut Option<Address>, at: &At<'_, '_>) {
     let a = addr.get_or_insert_with(Address::default);
     a.lines.clear();
+    // N3 holds at most two lines: room for both at once instead of growing on the first push.
+    a.lines.reserve_exact(2);
     for n in 1..=2 {
         if let Some(l) = opt(at.s(n)) {
             a.lines.push(l);
@@ -937,7 +939,8 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             } else {
                 quantity(at, 4, seg.el(4))?
             };
-            let mut pointers = Vec::new();
+            // SV107 holds up to four pointers.
+            let mut pointers = Vec::with_capacity(4);
             for (k, p) in seg.comps(7).enumerate() {
                 if p.is_empty() {
                     continue;

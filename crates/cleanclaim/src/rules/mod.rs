@@ -89,6 +89,7 @@ pub trait Rule: Send + Sync {
 }
 
 /// What a rule sees.
+#[derive(Debug)]
 pub struct Context<'a> {
     /// The claim being checked.
     pub claim: &'a Claim,
@@ -120,45 +121,21 @@ pub struct Context<'a> {
     /// [`age`](Self::age), worked out first thing: reading the patient is a cache miss on a
     /// claim not checked before, which then overlaps the code look-ups' misses instead of
     /// stalling an age rule later.
-    age: Option<u32>,
+    age: RedactedAge,
 }
 
 /// One value per diagnosis (or procedure) of a claim: inline for up to 12 (the most a
 /// professional claim holds), so that building a [`Context`] allocates nothing.
 pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 
-// By hand: the age comes from the birth date, which `Claim`'s own `Debug` redacts.
-impl std::fmt::Debug for Context<'_> {
+/// An age that `Debug` does not show: it comes from the birth date, which `Claim`'s own
+/// `Debug` redacts. The rest of [`Context`] derives `Debug`.
+#[derive(Clone, Copy)]
+struct RedactedAge(Option<u32>);
+
+impl std::fmt::Debug for RedactedAge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Destructured, so that a field added to `Context` does not compile until it is shown.
-        let Context {
-            claim,
-            claim_type,
-            as_of,
-            ncci,
-            codes,
-            date,
-            dx_status,
-            dx_id,
-            px_status,
-            dx_flags_any,
-            px_flags_any,
-            age,
-        } = self;
-        f.debug_struct("Context")
-            .field("claim", claim)
-            .field("claim_type", claim_type)
-            .field("as_of", as_of)
-            .field("ncci", ncci)
-            .field("codes", codes)
-            .field("date", date)
-            .field("dx_status", dx_status)
-            .field("dx_id", dx_id)
-            .field("px_status", px_status)
-            .field("dx_flags_any", dx_flags_any)
-            .field("px_flags_any", px_flags_any)
-            .field("age", &format_args!("{}", if age.is_some() { "<redacted>" } else { "None" }))
-            .finish()
+        f.write_str(if self.0.is_some() { "<redacted>" } else { "None" })
     }
 }
 
@@ -191,7 +168,7 @@ impl<'a> Context<'a> {
             px_status: PerItem::new(),
             dx_flags_any: DxFlags::default(),
             px_flags_any: PcsFlags::default(),
-            age,
+            age: RedactedAge(age),
         }
     }
 
@@ -243,7 +220,7 @@ impl<'a> Context<'a> {
     /// The patient's age in whole years at the start of care (admission, statement start or
     /// first line date), when both dates are known.
     pub fn age(&self) -> Option<u32> {
-        self.age
+        self.age.0
     }
 }
 

@@ -142,6 +142,8 @@ pub struct PyEngine {
 /// `[engine.icd10cm_valid(c, "2026-04-01") for c in codes]` passes the same object each time;
 /// reading and parsing it was ~150 of a call's ~950 instructions (callgrind). The object is
 /// held, so no other can take its address while it is remembered, and a `str` never changes.
+/// Threads that pass different dates at once (free-threaded builds) replace each other's entry
+/// or find it locked, and then read the date as before: the answers stay the same.
 #[derive(Default)]
 struct LastDay(std::sync::Mutex<Option<(Py<PyString>, Date)>>);
 
@@ -154,9 +156,9 @@ impl std::fmt::Debug for LastDay {
 impl LastDay {
     /// [`date_arg`], remembered for an exact `str`. Never waits: when another thread holds the
     /// memory, the date is read as if there were none.
-    fn date(&self, arg: &Bound<'_, PyAny>) -> Result<Date, Error> {
+    fn date(&self, arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
         let Ok(text) = arg.cast_exact::<PyString>() else {
-            return date_arg(arg, "date");
+            return date_arg(arg, name);
         };
         if let Ok(last) = self.0.try_lock()
             && let Some((seen, date)) = last.as_ref()
@@ -164,7 +166,7 @@ impl LastDay {
         {
             return Ok(*date);
         }
-        let date = date_arg(arg, "date")?;
+        let date = date_arg(arg, name)?;
         if let Ok(mut last) = self.0.try_lock() {
             *last = Some((text.clone().unbind(), date));
         }
@@ -467,7 +469,7 @@ impl PyEngine {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let date = match date.filter(|d| !d.is_none()) {
-                Some(d) => Some(self.last_day.date(d).map_err(|e| to_pyerr(py, &e))?),
+                Some(d) => Some(self.last_day.date(d, "date").map_err(|e| to_pyerr(py, &e))?),
                 None => None,
             };
             match self.inner.lookup(code, date) {
@@ -515,7 +517,7 @@ impl PyEngine {
     /// :meth:`icd10cm_validity` for a single code, without building lists.
     fn icd10cm_valid(&self, py: Python<'_>, code: &Bound<'_, PyAny>, date: &Bound<'_, PyAny>) -> PyResult<bool> {
         guard(py, || {
-            let date = self.last_day.date(date).map_err(|e| to_pyerr(py, &e))?;
+            let date = self.last_day.date(date, "date").map_err(|e| to_pyerr(py, &e))?;
             let code =
                 code.cast::<PyString>().map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: expected str"))?;
             let code = str_of(code).map_err(|_| pyo3::exceptions::PyTypeError::new_err("code: not valid UTF-8"))?;

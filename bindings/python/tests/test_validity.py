@@ -71,6 +71,11 @@ def test_a_remembered_date_is_never_taken_for_another(engine) -> None:
     for day, want in ((on, True), (before, False), (on, True), (datetime.date(2025, 9, 30), False), (on, True)):
         assert engine.icd10cm_valid("B88.01", day) is want, day
 
+    # `lookup` remembers its date the same way.
+    found = [engine.lookup("B88.01", f"2025-{10 if i % 2 else 9:02}-{1 if i % 2 else 30:02}")["valid"]
+             for i in range(200)]
+    assert found == [i % 2 == 1 for i in range(200)]
+
     class Day(str):
         pass
 
@@ -79,6 +84,8 @@ def test_a_remembered_date_is_never_taken_for_another(engine) -> None:
 
 
 def test_threads_with_their_own_dates_get_their_own_answers(engine) -> None:
+    # With the GIL no two calls are inside the engine at once; on a free-threaded build they
+    # are, and contend for the one remembered date.
     import threading
 
     days = {"2025-09-30": False, "2025-10-01": True}

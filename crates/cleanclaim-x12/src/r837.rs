@@ -156,7 +156,7 @@ struct Tx {
     control: String,
     failed: bool,
     ctx: Ctx,
-    /// Boxed: the ~2 KB claim is built in place and only its pointer moves until it is queued.
+    /// Boxed: the ~2 KB claim is built in place and only its pointer moves until it is handed out.
     claim: Option<Box<Build>>,
     /// A finished claim waiting for its subscriber, payer and patient: it ended at a billing
     /// provider HL, and the next HL usually replaces those, so they can be moved instead of
@@ -939,7 +939,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
             } else {
                 quantity(at, 4, seg.el(4))?
             };
-            // SV107 holds up to four pointers.
+            // SV107 holds up to four pointers: room for them at once, not a grow on the first push.
             let mut pointers = Vec::with_capacity(4);
             for (k, p) in seg.comps(7).enumerate() {
                 if p.is_empty() {

@@ -243,7 +243,7 @@ macro_rules! segment_ids {
             // A perfect hash names the only index the id can have; one compare confirms it.
             // Every segment of every claim is looked up: a branch tree over the ~70 ids took
             // about three times the instructions.
-            let ix = SEG_HASH.slots[(code.wrapping_mul(SEG_HASH.mul) >> (32 - SEG_HASH_BITS)) as usize];
+            let ix = SEG_HASH.slots[seg_slot(code, SEG_HASH.mul)];
             if SEGMENT_CODES[ix as usize] == code { ix } else { SegIx::Other as u8 }
         }
 
@@ -263,7 +263,13 @@ struct SegHash {
 
 const SEG_HASH: SegHash = seg_hash(SEGMENT_CODES);
 
-/// Tries odd multipliers until every code lands in a slot of its own (70 ids in 1,024 slots:
+/// The slot of `code` under multiplier `mul`: the top bits of the product.
+#[inline]
+const fn seg_slot(code: u32, mul: u32) -> usize {
+    (code.wrapping_mul(mul) >> (32 - SEG_HASH_BITS)) as usize
+}
+
+/// Tries odd multipliers until every code lands in a slot of its own (~70 ids in 1,024 slots:
 /// about one multiplier in ten does).
 const fn seg_hash(codes: &[u32]) -> SegHash {
     assert!(codes.len() < 256, "segment indices are bytes");
@@ -272,7 +278,7 @@ const fn seg_hash(codes: &[u32]) -> SegHash {
         let mut slots = [0u8; 1 << SEG_HASH_BITS];
         let mut i = 1;
         while i < codes.len() {
-            let h = (codes[i].wrapping_mul(mul) >> (32 - SEG_HASH_BITS)) as usize;
+            let h = seg_slot(codes[i], mul);
             if slots[h] != 0 {
                 break;
             }
@@ -282,7 +288,8 @@ const fn seg_hash(codes: &[u32]) -> SegHash {
         if i == codes.len() {
             return SegHash { mul, slots };
         }
-        mul = mul.wrapping_add(0x6A09_E668) | 1;
+        // An even step keeps the multiplier odd.
+        mul = mul.wrapping_add(0x6A09_E668);
     }
 }
 

@@ -96,10 +96,10 @@ fn reads_a_professional_claim() {
 #[test]
 fn service_units_read_as_the_float_parser_reads_them() {
     let sv1 = "SV1*HC:99213:25*100*UN*1***1:2~";
+    assert!(default_837().contains(sv1), "the sample changed");
     for units in ["1", "007", "12", "999999999999999", "1234567890123456", "2.5", "0.50", "-1", "1e3", "1 ", "+1", "."]
     {
         let text = default_837().replace(sv1, &format!("SV1*HC:99213:25*100*UN*{units}***1:2~"));
-        assert!(text.contains(&format!("UN*{units}*")), "the sample changed");
         let got = read_837_bytes(text.as_bytes()).next().expect("one item");
         let ok = !units.is_empty()
             && units.len() <= 15

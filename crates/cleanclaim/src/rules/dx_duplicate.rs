@@ -37,11 +37,13 @@ impl Rule for DxDuplicate {
         let (mut seen, mut unplaced) = (0u64, false);
         for (i, d) in dx.iter().enumerate() {
             match id(i) {
-                Some(a) if !unplaced && seen & a.bit() == 0 => {
+                Some(a) => {
+                    let fresh = seen & a.bit() == 0;
                     seen |= a.bit();
-                    continue;
+                    if fresh && !unplaced {
+                        continue;
+                    }
                 }
-                Some(a) => seen |= a.bit(),
                 None => unplaced = true,
             }
             let same = |j: &usize| match (id(*j), id(i)) {
@@ -99,6 +101,11 @@ mod tests {
             crate::codesets::CodeSets::embedded().icd10cm().completions_iter("S72", date).take(80).collect();
         assert_eq!(codes.len(), 80);
         c.diagnoses = codes.iter().map(|code| Diagnosis::new(code)).collect();
+        // Every code has its place in the table, or the filter would not be what is tested.
+        let ncci = crate::ncci::Ncci::empty();
+        let cx =
+            Context::new(&c, crate::Date::new(2026, 11, 30).unwrap(), &ncci, crate::codesets::CodeSets::embedded());
+        assert!(cx.dx_id.len() == 80 && cx.dx_id.iter().all(Option::is_some));
         assert!(run(&DxDuplicate, &c).is_empty());
         for again in [0, 41, 79] {
             let mut c = c.clone();

@@ -89,6 +89,9 @@ pub trait Rule: Send + Sync {
 }
 
 /// What a rule sees.
+///
+/// `Debug` is derived: a field that holds or reveals patient data must be wrapped to print
+/// redacted, as the age is ([`RedactedAge`]).
 #[derive(Debug)]
 pub struct Context<'a> {
     /// The claim being checked.
@@ -129,7 +132,7 @@ pub struct Context<'a> {
 pub type PerItem<T> = smallvec::SmallVec<[T; 12]>;
 
 /// An age that `Debug` does not show: it comes from the birth date, which `Claim`'s own
-/// `Debug` redacts. The rest of [`Context`] derives `Debug`.
+/// `Debug` redacts.
 #[derive(Clone, Copy)]
 struct RedactedAge(Option<u32>);
 

@@ -395,7 +395,17 @@ fn scan_sse2(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(usize
         }
         base += 16;
     }
-    scan_swar(chunks.remainder(), base, el, term, seps).map(|(end, ascii)| (end, ascii && high == 0))
+    scan_tail(chunks.remainder(), base, el, term, seps).map(|(end, ascii)| (end, ascii && high == 0))
+}
+
+/// [`scan_swar`] for the bytes after the last 16-byte block: reached only when a segment runs
+/// into the end of what has been read. Kept out of line, so that the SWAR loop's constants are
+/// not set up for every segment (LLVM hoisted them above the SIMD loop).
+#[cfg(target_arch = "x86_64")]
+#[cold]
+#[inline(never)]
+fn scan_tail(hay: &[u8], off: usize, el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(usize, bool)> {
+    scan_swar(hay, off, el, term, seps)
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the cleanclaim wheel from the workspace, installs it into a venv and runs pytest
-# (shared vectors, errors, pickling, threads, DataFrames, PySpark in local mode, examples).
+# (shared vectors, errors, pickling, threads, DataFrames, PySpark in local mode, examples), then
+# runs the tests again with pandas 3.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -28,3 +29,15 @@ rm -f "$WHEELS"/cleanclaim-*.whl
 export PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY"
 cd "$HERE"
 "$PY" -m pytest -q -p no:cacheprovider tests "$@"
+
+# pandas 3 (its own string dtype, copy-on-write) is what a notebook installs today, but PySpark
+# 4.3 asks for pandas < 3: the same wheel and tests again in a venv with pandas 3 and no Spark
+# (the Spark tests skip themselves there).
+VENV3="$VENV-pandas3"
+PY3="$VENV3/bin/python"
+[ -x "$PY3" ] || python3 -m venv "$VENV3"
+"$PY3" -m pip install -q --disable-pip-version-check \
+  'pytest==9.2.0' 'pandas==3.1.1' 'pyarrow==26.0.1' 'polars==2.1.0' 'matplotlib==3.11.2'
+"$PY3" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEELS"/cleanclaim-*.whl
+echo "::: python: the tests again with pandas $("$PY3" -c 'import pandas; print(pandas.__version__)')"
+"$PY3" -m pytest -q -p no:cacheprovider tests "$@"

@@ -52,6 +52,18 @@ enum Tok {
     Bad(u32),
 }
 
+impl Tok {
+    /// A missing value for an optional field: `None`, or a float NaN (pandas' missing number).
+    /// Both of the tape's readers ask this, so that they cannot disagree on it.
+    fn is_missing(self) -> bool {
+        match self {
+            Tok::Null => true,
+            Tok::Float(f) => f.is_nan(),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug)]
 enum Bad {
     /// A Python object with no claim-model equivalent: its type name.
@@ -137,6 +149,11 @@ impl Tape {
     }
 
     /// Bytes of string data held so far (chunking keeps offsets within `u32`).
+    /// The text of a [`Tok::Str`]; both of the tape's readers take strings from here.
+    fn text_at(&self, start: u32, len: u32) -> &str {
+        &self.text[start as usize..(start + len) as usize]
+    }
+
     pub fn text_len(&self) -> usize {
         self.text.len()
     }
@@ -445,12 +462,7 @@ impl<'a> Toks<'a> {
 
 impl<'a> Source<'a> for Toks<'a> {
     fn null(&mut self) -> bool {
-        // As `De::deserialize_option`.
-        let missing = match self.tok() {
-            Some(Tok::Null) => true,
-            Some(Tok::Float(f)) => f.is_nan(),
-            _ => false,
-        };
+        let missing = self.tok().is_some_and(Tok::is_missing);
         self.i += usize::from(missing);
         missing
     }
@@ -460,7 +472,7 @@ impl<'a> Source<'a> for Toks<'a> {
             return None;
         };
         self.i += 1;
-        self.tape.text.get(start as usize..(start + len) as usize)
+        Some(self.tape.text_at(start, len))
     }
 
     fn is_str(&mut self) -> Option<bool> {
@@ -507,10 +519,6 @@ impl<'a> De<'a, '_> {
         self.tape.toks[*self.i]
     }
 
-    fn text(&self, start: u32, len: u32) -> &'a str {
-        &self.tape.text[start as usize..(start + len) as usize]
-    }
-
     /// The Python type a token came from, for "expected" messages.
     fn type_name(&self) -> &'a str {
         match self.tok() {
@@ -548,7 +556,7 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
             Tok::Int(n) => v.visit_i64(n),
             Tok::UInt(n) => v.visit_u64(n),
             Tok::Float(f) => v.visit_f64(f),
-            Tok::Str(s, n) => v.visit_borrowed_str(self.text(s, n)),
+            Tok::Str(s, n) => v.visit_borrowed_str(self.tape.text_at(s, n)),
             Tok::Map { end } => {
                 let out = v.visit_map(Items { tape: self.tape, i: &mut *self.i, end })?;
                 *self.i = end as usize;
@@ -564,17 +572,11 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ConvError> {
-        match self.tok() {
-            Tok::Null => {
-                *self.i += 1;
-                v.visit_none()
-            }
-            Tok::Float(f) if f.is_nan() => {
-                *self.i += 1;
-                v.visit_none()
-            }
-            _ => v.visit_some(self),
+        if self.tok().is_missing() {
+            *self.i += 1;
+            return v.visit_none();
         }
+        v.visit_some(self)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -586,7 +588,7 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
         match self.tok() {
             Tok::Str(s, n) => {
                 *self.i += 1;
-                v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(self.text(s, n)))
+                v.visit_enum(IntoDeserializer::<ConvError>::into_deserializer(self.tape.text_at(s, n)))
             }
             _ => {
                 Err(ConvError(format!("invalid type: a Python {}, expected {}", self.type_name(), &v as &dyn Expected)))

@@ -224,10 +224,6 @@ macro_rules! segment_ids {
         /// Every known segment id; index 0 stands for any other id.
         pub(crate) const SEGMENT_IDS: &[&str] = &["?", $(stringify!($id),)*];
 
-        #[allow(clippy::upper_case_acronyms)]
-        #[repr(u8)]
-        enum SegIx { Other, $($id,)* }
-
         /// Packed segment ids ([`pack_id`]), for dispatch.
         #[allow(dead_code)]
         pub(crate) mod id {
@@ -236,20 +232,17 @@ macro_rules! segment_ids {
 
         /// [`SEGMENT_IDS`] packed ([`pack_id`]); 0 for the "?" of index 0, which no id packs to.
         pub(crate) const SEGMENT_CODES: &[u32] = &[0, $(id::$id,)*];
-
-        /// Index into [`SEGMENT_IDS`] of a packed segment id, 0 for an id the list lacks.
-        #[inline]
-        pub(crate) fn seg_index(code: u32) -> u8 {
-            // A perfect hash names the only index the id can have; one compare confirms it.
-            // Every segment of every claim is looked up: a branch tree over the ~70 ids took
-            // about three times the instructions.
-            let ix = SEG_HASH.slots[seg_slot(code, SEG_HASH.mul)];
-            if SEGMENT_CODES[ix as usize] == code { ix } else { SegIx::Other as u8 }
-        }
-
-        // The enum's discriminants are the indices `seg_index` returns.
-        const _: () = { $(assert!(SEGMENT_CODES[SegIx::$id as usize] == id::$id);)* };
     };
+}
+
+/// Index into [`SEGMENT_IDS`] of a packed segment id, 0 for an id the list lacks.
+#[inline]
+pub(crate) fn seg_index(code: u32) -> u8 {
+    // A perfect hash names the only index the id can have; one compare confirms it. Every
+    // segment of every claim is looked up: a branch tree over the ~70 ids took about three
+    // times the instructions.
+    let ix = SEG_HASH.slots[seg_slot(code, SEG_HASH.mul)];
+    if SEGMENT_CODES[ix as usize] == code { ix } else { 0 }
 }
 
 const SEG_HASH_BITS: u32 = 10;

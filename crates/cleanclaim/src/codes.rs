@@ -28,18 +28,9 @@ pub fn normalize(raw: &str) -> String {
 /// `s.to_owned()`, a string of at most 16 bytes copied by [`copy_short`].
 #[inline]
 pub(crate) fn owned(s: &str) -> String {
-    let (b, n) = (s.as_bytes(), s.len());
-    if n > 16 {
-        return s.to_owned();
-    }
-    let mut v: Vec<u8> = Vec::with_capacity(n);
-    // SAFETY: `v` has room for `n <= 16` bytes, which `copy_short` writes before the length is
-    // set; they are `s`'s bytes, so UTF-8.
-    unsafe {
-        copy_short(b, v.as_mut_ptr());
-        v.set_len(n);
-        String::from_utf8_unchecked(v)
-    }
+    let mut out = String::with_capacity(s.len());
+    push_short(&mut out, s);
+    out
 }
 
 /// `text.push_str(s)`, a string of at most 16 bytes copied by [`copy_short`]: for the

@@ -13,7 +13,8 @@
 //!                                     (`nomap`: without recording each field's origin)
 //! measure gen-jsonl FILE N KIND [uniform]
 //! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
-//! measure profile WHAT N ROUNDS       runs one path (check|mce|parse|json|check-json) ROUNDS times, for a profiler
+//! measure profile WHAT N ROUNDS       runs one path (check|mce|check-many|mce-many|parse|json|check-json|validity)
+//!                                     ROUNDS times, for a profiler
 //! ```
 
 // The allocator the CLI and the Python and Node bindings ship with, so the numbers are theirs.
@@ -178,8 +179,21 @@ fn engine() -> Value {
     })
 }
 
+/// `check_many` on a pool of one thread: what one core does with a batch of parsed claims
+/// (the calling thread's CPU time, which is the pool's one thread).
 fn per_core(engine: &Engine, claims: &[Claim]) -> f64 {
+    one_thread().install(|| rate(claims.len(), || engine.check_many(claims).iter().filter(|r| r.ok).count()))
+}
+
+/// A loop of `check`, each report dropped as it comes: one claim at a time, so no claim's
+/// codes are [prefetched](Engine::prefetch) before its turn.
+fn per_core_loop(engine: &Engine, claims: &[Claim]) -> f64 {
     rate(claims.len(), || claims.iter().filter(|c| engine.check(c).ok).count())
+}
+
+fn one_thread() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool of one thread"))
 }
 
 fn check(n: usize) -> Value {
@@ -188,7 +202,6 @@ fn check(n: usize) -> Value {
     let prof = professional(n, 1);
     let inp = inpatient(n, 2, false);
     let prof_json = to_jsonl(&prof);
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool of one thread");
     let findings: usize = prof.iter().map(|c| full.check(c).findings.len()).sum();
     json!({
         "claims": n,
@@ -197,6 +210,8 @@ fn check(n: usize) -> Value {
         "check_professional_per_core": per_core(&full, &prof),
         "check_inpatient_per_core": per_core(&full, &inp),
         "mce_rules_inpatient_per_core": per_core(&mce, &inp),
+        "check_professional_loop": per_core_loop(&full, &prof),
+        "mce_rules_inpatient_loop": per_core_loop(&mce, &inp),
         // Parsing JSON lines fans out to the pool: CPU time of every thread.
         "parse_json_per_core": process_rate(n, || parse_claims(&prof_json).expect("valid JSON").len()),
         "json_parse_and_check_per_core": process_rate(n, || {
@@ -206,7 +221,7 @@ fn check(n: usize) -> Value {
         // The same on a pool of one thread: what one core does alone, so that the rate above
         // (both cores busy, CPU of every thread) can be told apart from what contention between
         // the two cores costs.
-        "check_json_one_thread": one_thread.install(|| rate(n, || full.check_json(&prof_json).expect("valid JSON").len())),
+        "check_json_one_thread": one_thread().install(|| rate(n, || full.check_json(&prof_json).expect("valid JSON").len())),
         "check_json_all_cores": wall_rate(n, || full.check_json(&prof_json).expect("valid JSON").len()),
         "check_many_all_cores": wall_rate(n, || full.check_many(&prof).len()),
         "json_bytes_per_claim": prof_json.len() as f64 / n as f64,
@@ -219,7 +234,7 @@ fn check(n: usize) -> Value {
 fn profile(what: &str, n: usize, rounds: usize) -> Value {
     let (full, mce) = (full_engine(), mce_engine());
     let claims = match what {
-        "mce" => inpatient(n, 2, false),
+        "mce" | "mce-many" => inpatient(n, 2, false),
         "validity" | "validity-sorted" => Vec::new(),
         _ => professional(n, 1),
     };
@@ -230,6 +245,8 @@ fn profile(what: &str, n: usize, rounds: usize) -> Value {
     let step: Box<dyn Fn() -> usize> = match what {
         "check" => Box::new(|| claims.iter().filter(|c| full.check(c).ok).count()),
         "mce" => Box::new(|| claims.iter().filter(|c| mce.check(c).ok).count()),
+        "mce-many" => Box::new(|| one_thread().install(|| mce.check_many(&claims).iter().filter(|r| r.ok).count())),
+        "check-many" => Box::new(|| one_thread().install(|| full.check_many(&claims).iter().filter(|r| r.ok).count())),
         "parse" => Box::new(|| text.lines().map(|l| cleanclaim::parse_claim(l).expect("valid JSON").lines.len()).sum()),
         "check-json" => Box::new(|| full.check_json(&text).expect("valid JSON").iter().filter(|r| r.ok).count()),
         "json" => Box::new(|| {
@@ -238,7 +255,9 @@ fn profile(what: &str, n: usize, rounds: usize) -> Value {
         "validity" | "validity-sorted" => {
             Box::new(|| full.icd10cm_validity(&codes, on).into_iter().filter(|v| *v).count())
         }
-        _ => panic!("WHAT is check, mce, parse, json, check-json, validity (codes in random order) or validity-sorted"),
+        _ => panic!(
+            "WHAT is check, mce, check-many, mce-many (check_many on one thread), parse, json, check-json, validity (codes in random order) or validity-sorted"
+        ),
     };
     let t = Instant::now();
     for _ in 0..rounds {
@@ -324,6 +343,7 @@ fn mce_rate(path: &str, mce_only: bool) -> Value {
     let mut out = json!({
         "claims": claims.len(),
         "mce_rules_per_core": per_core(&mce_engine(), &claims),
+        "mce_rules_loop": per_core_loop(&mce_engine(), &claims),
         // What the Python side of the comparison enables, so both run the same rules.
         "rules": MCE_RULES,
     });

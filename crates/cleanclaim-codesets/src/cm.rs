@@ -780,6 +780,16 @@ impl Icd10Cm {
         self.flags(code, date).is_some()
     }
 
+    /// Starts loading what a look-up of `code` (normalized) reads first, without waiting for
+    /// it: for a caller that knows its next codes while it works on others (see
+    /// `Engine::prefetch` in the `cleanclaim` crate).
+    #[inline]
+    pub fn prefetch(&self, code: &str) {
+        if let Some(k) = key_of(code.as_bytes()) {
+            self.index().prefetch(k);
+        }
+    }
+
     /// [`is_valid`](Self::is_valid) of a code given by its key ([`key_of`]).
     pub fn is_valid_key(&self, key: u64, date: Ymd) -> bool {
         matches!(self.index().lookup(key, date, |i| self.periods_of(i)), Hit::Valid(..))

@@ -152,6 +152,15 @@ impl Icd10Pcs {
     pub fn covered_through(&self) -> Ymd {
         self.covered_through
     }
+    /// Starts loading what a look-up of `code` reads first, without waiting for it (see
+    /// [`Icd10Cm::prefetch`](crate::Icd10Cm::prefetch)).
+    #[inline]
+    pub fn prefetch(&self, code: &str) {
+        if let Some(k) = key_of(code.as_bytes()) {
+            self.index().prefetch(k);
+        }
+    }
+
     #[inline]
     pub fn status(&self, code: &str, date: Ymd) -> PcsStatus {
         let Some(k) = key_of(code.as_bytes()) else { return PcsStatus::Unknown };

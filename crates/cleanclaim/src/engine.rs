@@ -15,6 +15,12 @@ use crate::report::{Report, Severity};
 use crate::rules::{self, Context, Rule, RuleMeta, Sink};
 use crate::{Date, Error};
 
+/// How many claims ahead of the one it checks [`Engine::check_many`] prefetches codes: far
+/// enough that they arrive in time, near enough that they are still in cache. MCE rules on
+/// 100,000 inpatient claims, one thread, medians of five alternating runs against 2: 1 read
+/// ×0.98, 4 read ×0.94; 2 against none, ×1.24 (seven runs).
+pub const PREFETCH_AHEAD: usize = 2;
+
 #[derive(Clone, Copy)]
 struct Active {
     rule: &'static dyn Rule,
@@ -130,16 +136,45 @@ impl Engine {
         Report { claim_id: Some(claim.id.clone()), ok, findings }
     }
 
+    /// Starts loading the code-table entries that checking `claim` reads first (each
+    /// diagnosis's and ICD-10-PCS procedure's), without waiting for them: a hint for a loop
+    /// that checks claims one by one, called on a claim [`PREFETCH_AHEAD`] ahead of the one
+    /// it checks, as [`check_many`](Engine::check_many) does. Among many claims most codes'
+    /// entries are not in cache, and [`check`](Engine::check) waits for each in turn.
+    #[inline]
+    pub fn prefetch(&self, claim: &Claim) {
+        let codes = self.codes();
+        for d in &claim.diagnoses {
+            codes.icd10cm().prefetch(&d.code);
+        }
+        for p in &claim.procedures {
+            codes.icd10pcs().prefetch(&p.code);
+        }
+    }
+
     /// Checks claims on every core; reports come back in input order.
     pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
-        let Ok(reports) = self.try_check_each(claims.len(), |i| Ok::<_, std::convert::Infallible>(&claims[i]));
-        reports
+        self.check_ahead(claims.len(), |i| &claims[i])
     }
 
     /// [`check_many`](Engine::check_many) over borrowed claims, for callers that hold their
     /// claims elsewhere (a binding's own objects) and should not copy them into a slice.
     pub fn check_many_refs(&self, claims: &[&Claim]) -> Vec<Report> {
-        let Ok(reports) = self.try_check_each(claims.len(), |i| Ok::<_, std::convert::Infallible>(claims[i]));
+        self.check_ahead(claims.len(), |i| claims[i])
+    }
+
+    /// Checks claims `claim(0..n)`, already built, as [`try_check_each`](Engine::try_check_each)
+    /// does, [prefetching](Engine::prefetch) each claim's codes [`PREFETCH_AHEAD`] claims
+    /// before its turn. Where a thread's share ends, it prefetches for the next share's first
+    /// claims, which another thread checks: two wasted hints a share.
+    fn check_ahead<'c>(&self, n: usize, claim: impl Fn(usize) -> &'c Claim + Sync) -> Vec<Report> {
+        let ahead = |i: usize| {
+            if i + PREFETCH_AHEAD < n {
+                self.prefetch(claim(i + PREFETCH_AHEAD));
+            }
+            Ok::<_, std::convert::Infallible>(claim(i))
+        };
+        let Ok(reports) = self.try_check_each(n, ahead);
         reports
     }
 

@@ -37,7 +37,7 @@ mod report;
 pub mod rules;
 
 pub use date::{Date, DateError};
-pub use engine::{Engine, EngineBuilder, TEST_PANIC_CLAIM_ID};
+pub use engine::{Engine, EngineBuilder, PREFETCH_AHEAD, TEST_PANIC_CLAIM_ID};
 pub use error::Error;
 pub use input::{parse_claim, parse_claims};
 pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex};

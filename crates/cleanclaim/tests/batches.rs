@@ -179,3 +179,45 @@ fn a_panic_on_a_worker_reaches_the_caller() {
         assert!(caught.is_err(), "{sizes:?}");
     }
 }
+
+/// `check_many` loads each claim's codes two claims ahead of its check: the reports must be
+/// those of checking one claim after another, at every length (the serial path under 64
+/// claims, the pool above it, the last claims with no claim that far ahead), whatever the
+/// codes (not normalized, ICD-9, empty, not ASCII, none at all).
+#[test]
+fn check_many_reports_what_checking_one_by_one_reports() {
+    let e = engine();
+    let examples = [
+        include_str!("../../../examples/claims/clean-inpatient.json"),
+        include_str!("../../../examples/claims/clean-office-visit.json"),
+        include_str!("../../../examples/claims/defective-dates.json"),
+        include_str!("../../../examples/claims/defective-pointer-and-units.json"),
+    ];
+    let codes = ["E11.9", "e119", "I10", "S52521A", "Z", "", "é11", "25000", "A00", "R69"];
+    let all: Vec<Claim> = (0..300)
+        .map(|i| {
+            let mut c = parse_claim(examples[i % examples.len()]).unwrap();
+            c.id = format!("C{i}");
+            if let Some(d) = c.diagnoses.first_mut() {
+                d.code = codes[i % codes.len()].to_string();
+                // Every seventh claim says its codes are ICD-9.
+                d.qualifier = (i % 7 == 0).then(|| "BK".to_string());
+            }
+            if i % 11 == 0 {
+                c.diagnoses.clear();
+                c.procedures.clear();
+            }
+            c
+        })
+        .collect();
+    let refs: Vec<&Claim> = all.iter().collect();
+    for n in [0, 1, 2, 3, 63, 64, 65, 66, 300] {
+        let one_by_one: Vec<Report> = all[..n].iter().map(|c| e.check(c)).collect();
+        assert_eq!(e.check_many(&all[..n]), one_by_one, "{n} claims");
+        assert_eq!(e.check_many_refs(&refs[..n]), one_by_one, "{n} borrowed claims");
+    }
+    // The reports differ from claim to claim, so a report out of place would show.
+    let distinct: std::collections::HashSet<String> =
+        e.check_many(&all).iter().map(|r| format!("{:?}", r.findings)).collect();
+    assert!(distinct.len() > 10, "only {} distinct sets of findings", distinct.len());
+}

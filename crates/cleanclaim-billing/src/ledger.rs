@@ -305,7 +305,7 @@ impl ClaimAccount {
     /// [`patient_key`]). One charge entry per line, dated `date`.
     pub fn from_claim(claim: &Claim, patient: &str, date: Date) -> ClaimAccount {
         let npi = |p: Option<&cleanclaim::Provider>| p.and_then(|p| p.npi.clone());
-        let rendering = npi(claim.rendering_provider.as_ref()).or_else(|| claim.billing_provider.npi.clone());
+        let rendering = npi(claim.rendering_provider.as_deref()).or_else(|| claim.billing_provider.npi.clone());
         let mut acc = ClaimAccount {
             claim_id: claim.id.clone(),
             patient: patient.to_string(),

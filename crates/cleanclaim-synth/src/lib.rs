@@ -452,11 +452,11 @@ impl Generator {
             frequency: "1".into(),
             payer_claim_control_number: None,
             billing_provider: self.organization("Synthetic Family Medicine"),
-            rendering_provider: Some(Provider {
+            rendering_provider: Some(Box::new(Provider {
                 npi: Some(self.npi()),
                 name: Some("Rivera, Ana".into()),
                 ..Provider::default()
-            }),
+            })),
             referring_provider: None,
             attending_provider: None,
             subscriber,
@@ -533,11 +533,11 @@ impl Generator {
             billing_provider: self.organization("Synthetic Community Hospital"),
             rendering_provider: None,
             referring_provider: None,
-            attending_provider: Some(Provider {
+            attending_provider: Some(Box::new(Provider {
                 npi: Some(self.npi()),
                 name: Some("Okafor, Chidi".into()),
                 ..Provider::default()
-            }),
+            })),
             subscriber,
             patient: None,
             payer: Payer { id: Some("06001".into()), name: Some("Medicare Part A".into()) },

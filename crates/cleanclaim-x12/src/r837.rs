@@ -174,7 +174,7 @@ struct Ctx {
     payer: Payer,
     sub_src: Vec<Entry>,
     sub_findings: Vec<Finding>,
-    patient: Option<Person>,
+    patient: Option<Box<Person>>,
     pat_src: Vec<Entry>,
     pat_findings: Vec<Finding>,
     header_findings: Vec<Finding>,
@@ -192,7 +192,7 @@ struct Build {
     clm_seg: (u64, u32, u64),
     prior_paid_seen: bool,
     /// Provider of a 2310/2420 loop the model has no slot for (thrown away).
-    scratch: Option<Provider>,
+    scratch: Option<Box<Provider>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -742,7 +742,7 @@ impl Tx {
                 ctx.sub_src.push(at.r(Field::PayerId, [0, 0], 9, 0));
             }
             (Lp::L2000C, id::HL) => {
-                ctx.patient = Some(Person::default());
+                ctx.patient = Some(Box::default());
                 ctx.pat_src.clear();
                 ctx.pat_findings.clear();
             }
@@ -756,13 +756,13 @@ impl Tx {
                 let rel = ctx.patient.as_mut().and_then(|p| p.relationship.take());
                 let mut p = person_nm1(at);
                 p.relationship = rel;
-                ctx.patient = Some(p);
+                ctx.patient = Some(Box::new(p));
                 ctx.pat_src.push(at.r(Field::PatientName, [0, 0], 3, 0));
             }
-            (Lp::L2010CA, id::N3) => n3(&mut ctx.patient.get_or_insert_with(Person::default).address, at),
-            (Lp::L2010CA, id::N4) => n4(&mut ctx.patient.get_or_insert_with(Person::default).address, at),
+            (Lp::L2010CA, id::N3) => n3(&mut ctx.patient.get_or_insert_with(Box::default).address, at),
+            (Lp::L2010CA, id::N4) => n4(&mut ctx.patient.get_or_insert_with(Box::default).address, at),
             (Lp::L2010CA, id::DMG) => {
-                dmg(at, ctx.patient.get_or_insert_with(Person::default))?;
+                dmg(at, ctx.patient.get_or_insert_with(Box::default))?;
                 ctx.pat_src.push(at.r(Field::PatientBirthDate, [0, 0], 2, 0));
                 ctx.pat_src.push(at.r(Field::PatientSex, [0, 0], 3, 0));
             }
@@ -904,7 +904,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 _ => return Ok(()),
             };
             let p = provider_nm1(at, names, |e| b.pc.origin.push(e));
-            *slot_mut(b, slot) = Some(p);
+            *slot_mut(b, slot) = Some(Box::new(p));
         }
         (Lp::L2310A | Lp::L2310B | Lp::L2310D | Lp::L2310F | Lp::L2420A | Lp::L2420C, id::PRV) => {
             let slot = if matches!(at.lp, Lp::L2420A | Lp::L2420C) { Slot::LineRendering } else { b.slot };
@@ -1044,7 +1044,7 @@ fn claim_segment(b: &mut Build, kind: ClaimKind, at: &At<'_, '_>) -> Result<(), 
                 let li = line_index(b);
                 let p = provider_of(at);
                 if let Some(l) = b.line.and_then(|i| b.pc.claim.lines.get_mut(i)) {
-                    l.rendering_provider = Some(p);
+                    l.rendering_provider = Some(Box::new(p));
                     b.pc.origin.push(at.r(Field::LineRenderingNpi, [li, 0], 9, 0));
                 }
             }
@@ -1089,7 +1089,7 @@ fn modifiers(at: &At<'_, '_>, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn slot_mut(b: &mut Build, slot: Slot) -> &mut Option<Provider> {
+fn slot_mut(b: &mut Build, slot: Slot) -> &mut Option<Box<Provider>> {
     match slot {
         Slot::Rendering => &mut b.pc.claim.rendering_provider,
         Slot::Referring => &mut b.pc.claim.referring_provider,

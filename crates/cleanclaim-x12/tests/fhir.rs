@@ -68,8 +68,8 @@ fn bundle_maps_to_the_model() {
     assert_eq!(c.kind, ClaimKind::Professional);
     assert_eq!(c.billing_provider.npi.as_deref(), Some("1234567893"));
     assert_eq!(c.billing_provider.tax_id.as_deref(), Some("123456789"));
-    assert_eq!(c.rendering_provider.as_ref().unwrap().name.as_deref(), Some("DOC, JANE"));
-    assert_eq!(c.referring_provider.as_ref().unwrap().npi.as_deref(), Some("1245319599"));
+    assert_eq!(c.rendering_provider.as_deref().unwrap().name.as_deref(), Some("DOC, JANE"));
+    assert_eq!(c.referring_provider.as_deref().unwrap().npi.as_deref(), Some("1245319599"));
     // Principal first, regardless of sequence order in the JSON.
     assert_eq!(c.diagnoses.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E119", "I10"]);
     assert_eq!(c.lines[0].pointers, vec![1, 2]);
@@ -86,7 +86,7 @@ fn bundle_maps_to_the_model() {
     assert_eq!(c.subscriber.member_id.as_deref(), Some("MEMBER9"));
     assert_eq!(c.subscriber.group_number.as_deref(), Some("GRP1"));
     assert_eq!(c.subscriber.name.as_ref().unwrap().middle.as_deref(), Some("Q"));
-    let p = c.patient.as_ref().unwrap();
+    let p = c.patient.as_deref().unwrap();
     assert_eq!(p.sex, Some(Sex::Female));
     assert_eq!(p.relationship.as_deref(), Some("19"));
     assert_eq!(c.payer.name.as_deref(), Some("ACME HEALTH"));

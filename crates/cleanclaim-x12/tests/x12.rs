@@ -75,7 +75,7 @@ fn reads_a_professional_claim() {
     assert_eq!(c.subscriber.member_id.as_deref(), Some("MEMBER4242"));
     assert_eq!(c.subscriber.group_number.as_deref(), Some("GRP77"));
     assert_eq!(c.payer.id.as_deref(), Some("ACME1"));
-    assert_eq!(c.rendering_provider.as_ref().and_then(|p| p.name.as_deref()), Some("DOC, JANE"));
+    assert_eq!(c.rendering_provider.as_deref().and_then(|p| p.name.as_deref()), Some("DOC, JANE"));
     assert_eq!(c.diagnoses.len(), 2);
     assert_eq!(c.diagnoses[0].code, "E119");
     assert_eq!(c.diagnoses[0].qualifier.as_deref(), Some("ABK"));
@@ -315,7 +315,7 @@ SE*29*0001~GE*1*1~IEA*1*000000001~";
     assert_eq!(c.admitting_diagnosis.as_ref().unwrap().code, "R079");
     assert_eq!(c.procedures[0].code, "02703ZZ");
     assert_eq!(c.procedures[0].date.unwrap().to_string(), "2026-01-02");
-    assert_eq!(c.attending_provider.as_ref().unwrap().name.as_deref(), Some("ATTEND, ANN"));
+    assert_eq!(c.attending_provider.as_deref().unwrap().name.as_deref(), Some("ATTEND, ANN"));
     assert_eq!(c.lines[0].revenue_code.as_deref(), Some("0120"));
     assert_eq!(c.lines[0].procedure, None);
     assert_eq!(c.lines[1].procedure.as_deref(), Some("99284"));
@@ -508,7 +508,7 @@ fn claims_sharing_hl_levels_each_carry_their_own_context() {
                 c.billing_provider.npi.as_deref().unwrap_or(""),
                 c.subscriber.member_id.as_deref().unwrap_or(""),
                 c.payer.id.as_deref().unwrap_or(""),
-                c.patient.as_ref().and_then(|p| p.name.as_ref()).and_then(|n| n.last.as_deref()).unwrap_or("-"),
+                c.patient.as_deref().and_then(|p| p.name.as_ref()).and_then(|n| n.last.as_deref()).unwrap_or("-"),
             )
         })
         .collect();

@@ -85,7 +85,7 @@ fn line() -> impl Strategy<Value = ServiceLine> {
                 date,
                 date_to: None,
                 place_of_service: None,
-                rendering_provider,
+                rendering_provider: rendering_provider.map(Box::new),
                 control_number: None,
             }
         })
@@ -107,11 +107,11 @@ fn claim() -> impl Strategy<Value = Claim> {
                     frequency,
                     payer_claim_control_number: None,
                     billing_provider: bp,
-                    rendering_provider: rp,
+                    rendering_provider: rp.map(Box::new),
                     referring_provider: None,
                     attending_provider: None,
                     subscriber,
-                    patient,
+                    patient: patient.map(Box::new),
                     payer: Payer { id: Some("00431".into()), name: None },
                     place_of_service: pos,
                     type_of_bill: tob,
@@ -145,9 +145,9 @@ proptest! {
     #[test]
     fn encounter_serde_round_trip(c in claim(), date in date()) {
         let enc = Encounter {
-            id: c.id.clone(), kind: c.kind, patient: c.subscriber.clone(), subscriber: c.patient.clone(),
+            id: c.id.clone(), kind: c.kind, patient: c.subscriber.clone(), subscriber: c.patient.as_deref().cloned(),
             payer: c.payer.clone(), billing_provider: c.billing_provider.clone(),
-            rendering_provider: c.rendering_provider.clone(), referring_provider: None, date, end_date: None,
+            rendering_provider: c.rendering_provider.as_deref().cloned(), referring_provider: None, date, end_date: None,
             place_of_service: c.place_of_service.clone(), type_of_bill: c.type_of_bill.clone(),
             admission_date: None, discharge_date: None, discharge_status: None, diagnoses: c.diagnoses.clone(),
             procedures: vec![], icd_procedures: c.procedures.clone(),

@@ -134,6 +134,15 @@ fn blank_provider() -> Provider {
     Provider { npi: None, name: None, tax_id: None, taxonomy: None, address: None }
 }
 
+// The optional providers and the patient are boxed in the model (see `Claim`).
+fn boxed_provider() -> Box<Provider> {
+    Box::new(blank_provider())
+}
+
+fn boxed_person() -> Box<Person> {
+    Box::new(blank_person())
+}
+
 fn blank_person() -> Person {
     Person {
         name: None,
@@ -722,7 +731,7 @@ trait Model<'a>: Source<'a> {
             "date_to" => field(&mut seen, 8, &mut l.date_to, r.opt_date()?),
             "place_of_service" => field(&mut seen, 9, &mut l.place_of_service, r.opt_code()?),
             "rendering_provider" => {
-                r.opt_struct_into(&mut seen, 10, &mut l.rendering_provider, blank_provider, Self::provider)
+                r.opt_struct_into(&mut seen, 10, &mut l.rendering_provider, boxed_provider, |r, p| r.provider(p))
             }
             "control_number" => field(&mut seen, 11, &mut l.control_number, r.opt_string()?),
             _ => None,
@@ -739,16 +748,16 @@ trait Model<'a>: Source<'a> {
             "payer_claim_control_number" => field(&mut seen, 3, &mut c.payer_claim_control_number, r.opt_string()?),
             "billing_provider" => r.struct_into(&mut seen, 4, &mut c.billing_provider, Self::provider),
             "rendering_provider" => {
-                r.opt_struct_into(&mut seen, 5, &mut c.rendering_provider, blank_provider, Self::provider)
+                r.opt_struct_into(&mut seen, 5, &mut c.rendering_provider, boxed_provider, |r, p| r.provider(p))
             }
             "referring_provider" => {
-                r.opt_struct_into(&mut seen, 6, &mut c.referring_provider, blank_provider, Self::provider)
+                r.opt_struct_into(&mut seen, 6, &mut c.referring_provider, boxed_provider, |r, p| r.provider(p))
             }
             "attending_provider" => {
-                r.opt_struct_into(&mut seen, 7, &mut c.attending_provider, blank_provider, Self::provider)
+                r.opt_struct_into(&mut seen, 7, &mut c.attending_provider, boxed_provider, |r, p| r.provider(p))
             }
             "subscriber" => r.struct_into(&mut seen, 8, &mut c.subscriber, Self::person),
-            "patient" => r.opt_struct_into(&mut seen, 9, &mut c.patient, blank_person, Self::person),
+            "patient" => r.opt_struct_into(&mut seen, 9, &mut c.patient, boxed_person, |r, p| r.person(p)),
             "payer" => field(&mut seen, 10, &mut c.payer, r.payer()?),
             "place_of_service" => field(&mut seen, 11, &mut c.place_of_service, r.opt_code()?),
             "type_of_bill" => field(&mut seen, 12, &mut c.type_of_bill, r.opt_string()?),

@@ -56,11 +56,17 @@ impl Rule for NpiCheckDigit {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let c = cx.claim;
         check_one("billing provider", "billing_provider", Some(&c.billing_provider), out, None);
-        check_one("rendering provider", "rendering_provider", c.rendering_provider.as_ref(), out, None);
-        check_one("referring provider", "referring_provider", c.referring_provider.as_ref(), out, None);
-        check_one("attending provider", "attending_provider", c.attending_provider.as_ref(), out, None);
+        check_one("rendering provider", "rendering_provider", c.rendering_provider.as_deref(), out, None);
+        check_one("referring provider", "referring_provider", c.referring_provider.as_deref(), out, None);
+        check_one("attending provider", "attending_provider", c.attending_provider.as_deref(), out, None);
         for (i, line) in c.lines.iter().enumerate() {
-            check_one("line rendering provider", "rendering_provider", line.rendering_provider.as_ref(), out, Some(i));
+            check_one(
+                "line rendering provider",
+                "rendering_provider",
+                line.rendering_provider.as_deref(),
+                out,
+                Some(i),
+            );
         }
     }
 }
@@ -79,7 +85,7 @@ mod tests {
     fn wrong_check_digit_and_shape_are_reported_by_role() {
         let mut c = base_claim();
         c.billing_provider.npi = Some("1234567890".into());
-        c.lines[0].rendering_provider = Some(Provider { npi: Some("12345".into()), ..Provider::default() });
+        c.lines[0].rendering_provider = Some(Box::new(Provider { npi: Some("12345".into()), ..Provider::default() }));
         let f = run(&NpiCheckDigit, &c);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].path, "billing_provider.npi");

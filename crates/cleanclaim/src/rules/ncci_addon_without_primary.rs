@@ -175,7 +175,8 @@ mod tests {
         assert_eq!(f[0].path, "lines[1].procedure");
         assert!(f[0].message.contains("(99214)"), "{}", f[0].message);
         let mut c = base_claim();
-        c.lines[0].rendering_provider = Some(Provider { npi: Some("1245319599".into()), ..Provider::default() });
+        c.lines[0].rendering_provider =
+            Some(Box::new(Provider { npi: Some("1245319599".into()), ..Provider::default() }));
         // 99214 is another provider's: neither 83036 nor 36415 has a primary of its own provider.
         let f = run_with(&AddonWithoutPrimary, &c, &tables());
         assert_eq!(f.iter().map(|f| f.line).collect::<Vec<_>>(), [Some(2), Some(3)]);

@@ -184,7 +184,8 @@ mod tests {
         c.lines[1].modifiers = vec!["59".into()];
         assert!(run_with(&NcciPtp, &c, &ncci).is_empty());
         let mut c = base_claim();
-        c.lines[2].rendering_provider = Some(Provider { npi: Some("1245319599".into()), ..Provider::default() });
+        c.lines[2].rendering_provider =
+            Some(Box::new(Provider { npi: Some("1245319599".into()), ..Provider::default() }));
         assert!(run_with(&NcciPtp, &c, &ncci).is_empty());
     }
 

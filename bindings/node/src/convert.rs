@@ -58,7 +58,7 @@ pub struct Report {
 impl From<cleanclaim::Report> for Report {
     fn from(r: cleanclaim::Report) -> Report {
         Report {
-            claim_id: r.claim_id,
+            claim_id: r.claim_id.map(Into::into),
             ok: r.ok,
             findings: r
                 .findings

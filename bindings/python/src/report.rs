@@ -208,7 +208,7 @@ impl PyReport {
         let r = &slf.get().0;
         Ok((
             slf.get_type().getattr("_from_parts")?,
-            (r.claim_id.clone(), r.ok, r.findings.iter().cloned().map(PyFinding).collect()),
+            (r.claim_id.as_deref().map(str::to_owned), r.ok, r.findings.iter().cloned().map(PyFinding).collect()),
         ))
     }
 
@@ -221,6 +221,13 @@ impl PyReport {
         findings: Vec<PyFinding>,
     ) -> PyResult<Bound<'_, PyReport>> {
         // Reports shipped back in bulk (Spark, multiprocessing) are untracked like checked ones.
-        untracked(py, cleanclaim::Report { claim_id, ok, findings: findings.into_iter().map(|f| f.0).collect() })
+        untracked(
+            py,
+            cleanclaim::Report {
+                claim_id: claim_id.map(Into::into),
+                ok,
+                findings: findings.into_iter().map(|f| f.0).collect(),
+            },
+        )
     }
 }

@@ -11,7 +11,7 @@ use crate::codesets::CodeSets;
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
 use crate::profile::{PayerRule, Profile};
-use crate::report::{Report, Severity};
+use crate::report::{ClaimId, Report, Severity};
 use crate::rules::{self, Context, Rule, RuleMeta, Sink};
 use crate::{Date, Error};
 
@@ -133,7 +133,7 @@ impl Engine {
             r.check(claim, &mut findings);
         }
         let ok = !findings.iter().any(|f| f.severity == Severity::Error);
-        Report { claim_id: Some(claim.id.clone()), ok, findings }
+        Report { claim_id: Some(ClaimId::from(claim.id.as_str())), ok, findings }
     }
 
     /// Starts loading the code-table entries that checking `claim` reads first (each

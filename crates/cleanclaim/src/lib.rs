@@ -44,7 +44,7 @@ pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provi
 pub use money::Money;
 pub use profile::Profile;
 pub use release::{ReleaseFile, ReleaseKind};
-pub use report::{Finding, Report, Severity};
+pub use report::{ClaimId, Finding, Report, Severity};
 
 /// The library version (from Cargo).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

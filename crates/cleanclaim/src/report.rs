@@ -58,11 +58,18 @@ pub struct Finding {
     pub line: Option<u32>,
 }
 
+/// A claim id as a report carries it: a string that holds up to 24 bytes inline and only
+/// longer ids on the heap. A report copies its claim's id, and `check_many` keeps a report per
+/// claim; with a `String` that copy was an allocation per claim, its cost ~8–19 % of checking
+/// 100,000 claims with `check_many` (full catalogue / MCE rules, one thread, alternating runs).
+/// Derefs to `str`; serializes as a JSON string.
+pub type ClaimId = compact_str::CompactString;
+
 /// The result of checking one claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// The claim id (CLM01), when the claim had one.
-    pub claim_id: Option<String>,
+    pub claim_id: Option<ClaimId>,
     /// True when no finding has severity `error`.
     pub ok: bool,
     /// Findings in rule-catalogue order.

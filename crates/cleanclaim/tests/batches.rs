@@ -31,7 +31,7 @@ fn claims(n: usize) -> Vec<Claim> {
 }
 
 fn ids(reports: &[Report]) -> Vec<Option<String>> {
-    reports.iter().map(|r| r.claim_id.clone()).collect()
+    reports.iter().map(|r| r.claim_id.as_deref().map(str::to_owned)).collect()
 }
 
 /// A batch: its claims' positions in `all`, and which of them fail to build.
@@ -220,4 +220,22 @@ fn check_many_reports_what_checking_one_by_one_reports() {
     let distinct: std::collections::HashSet<String> =
         e.check_many(&all).iter().map(|r| format!("{:?}", r.findings)).collect();
     assert!(distinct.len() > 10, "only {} distinct sets of findings", distinct.len());
+}
+
+/// Reports hold claim ids of up to 24 bytes inline and longer ones on the heap: both come back
+/// whole, in reports and in their JSON.
+#[test]
+fn claim_ids_of_any_length_come_back_whole() {
+    let e = engine();
+    let mut cs = claims(3);
+    let long = "X".repeat(24) + "-and-then-some-more-than-fits-inline";
+    cs[0].id = "C".repeat(24);
+    cs[1].id = long.clone();
+    cs[2].id = "ÄÖÜ-é".into();
+    let reports = e.check_many(&cs);
+    assert_eq!(ids(&reports), vec![Some("C".repeat(24)), Some(long.clone()), Some("ÄÖÜ-é".into())]);
+    let json = serde_json::to_value(&reports[1]).unwrap();
+    assert_eq!(json["claim_id"], serde_json::Value::String(long));
+    let back: Report = serde_json::from_value(json).unwrap();
+    assert_eq!(back, reports[1]);
 }

@@ -753,10 +753,9 @@ impl Tx {
                 }
             }
             (Lp::L2010CA, id::NM1) => {
-                let rel = ctx.patient.as_mut().and_then(|p| p.relationship.take());
-                let mut p = person_nm1(at);
-                p.relationship = rel;
-                ctx.patient = Some(Box::new(p));
+                // The name replaces the person PAT began (its relationship kept), in the box HL made.
+                let p = ctx.patient.get_or_insert_with(Box::default);
+                **p = Person { relationship: p.relationship.take(), ..person_nm1(at) };
                 ctx.pat_src.push(at.r(Field::PatientName, [0, 0], 3, 0));
             }
             (Lp::L2010CA, id::N3) => n3(&mut ctx.patient.get_or_insert_with(Box::default).address, at),

@@ -522,4 +522,12 @@ fn claims_sharing_hl_levels_each_carry_their_own_context() {
             ("C5", "1284567892", "M3", "P1", "-"),
         ]
     );
+    // PAT comes before the patient's NM1, which must keep its relationship; DMG after it fills in.
+    for c in &claims[2..4] {
+        let p = c.patient.as_deref().expect("a patient");
+        assert_eq!(p.relationship.as_deref(), Some("19"));
+        assert_eq!(p.name.as_ref().and_then(|n| n.first.as_deref()), Some("SAM"));
+        assert_eq!(p.birth_date.map(|d| d.to_string()).as_deref(), Some("2015-01-01"));
+        assert_eq!(p.address.as_ref().and_then(|a| a.city.as_deref()), Some("SPRINGFIELD"));
+    }
 }

@@ -1160,6 +1160,15 @@ impl Icd10Cm {
         self.excludes1_of(a).conflict(b)
     }
 
+    /// Starts loading code `a`'s Excludes1 filter (see [`excludes1_of`](Self::excludes1_of))
+    /// without waiting for it: a hint for a caller that will ask for it a little later.
+    #[inline]
+    pub fn prefetch_excludes1(&self, a: CodeId) {
+        if let Some(entry) = self.excludes1_filters.get().and_then(|f| f.get(a.0 as usize)) {
+            crate::index::prefetch(entry);
+        }
+    }
+
     /// The Excludes1 notes that apply to code `a` (its own, its ancestors', its section's and
     /// its chapter's), ready to test other codes against: the hot path of the `dx.excludes1`
     /// edit fetches them once per diagnosis, then tests every other diagnosis. Allocates

@@ -36,6 +36,7 @@ pub use error::CodeSetError;
 pub use flags::{DxFlags, PcsFlags};
 pub use hcpcs::{Cpt, Hcpcs, HcpcsInfo, cpt_shape_ok};
 pub use import::hcpcs::HcpcsKind;
+pub use index::prefetch;
 pub use model::{NoteKind, Period};
 pub use pcs::{Icd10Pcs, PcsInfo, PcsStatus};
 

@@ -188,6 +188,12 @@ impl<'a> Context<'a> {
                     if let DxStatus::Valid(f) = status {
                         self.dx_flags_any = self.dx_flags_any | f;
                     }
+                    // `dx.excludes1` reads each code's filter rules later; waiting for it there
+                    // was 44 % of that rule's samples on 100,000 distinct claims, and asking
+                    // for it here ran `check_many` ×1.06 (alternating runs, both orders).
+                    if let Some(id) = id {
+                        cm.prefetch_excludes1(id);
+                    }
                     (Some(status), id)
                 }
                 _ => (None, None),

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::codesets::CodeSets;
 use crate::model::{Claim, ClaimType};
 use crate::ncci::Ncci;
+use crate::prefetch::{self, FIELDS_AHEAD, LISTS_AHEAD};
 use crate::profile::{PayerRule, Profile};
 use crate::report::{ClaimId, Report, Severity};
 use crate::rules::{self, Context, Rule, RuleMeta, Sink};
@@ -56,6 +57,9 @@ pub struct Engine {
     payer_rules: Vec<PayerRule>,
     // See `TEST_PANIC_CLAIM_ID`.
     test_panic: bool,
+    // Whether `check_many` fetches claims' lists and fields ahead (`crate::prefetch`): not for
+    // an engine of code rules alone, which reads little more than its codes.
+    prefetch_fields: bool,
 }
 
 /// A claim with this id makes [`Engine::check`] panic, but only on an engine built while the
@@ -165,10 +169,19 @@ impl Engine {
 
     /// Checks claims `claim(0..n)`, already built, as [`try_check_each`](Engine::try_check_each)
     /// does, [prefetching](Engine::prefetch) each claim's codes [`PREFETCH_AHEAD`] claims
-    /// before its turn. Where a thread's share ends, it prefetches for the next share's first
-    /// claims, which another thread checks: two wasted hints a share.
+    /// before its turn, and the claim's own lists and fields before that (`crate::prefetch`).
+    /// Where a thread's share ends, it prefetches for the next share's first claims, which
+    /// another thread checks: a few wasted hints a share.
     fn check_ahead<'c>(&self, n: usize, claim: impl Fn(usize) -> &'c Claim + Sync) -> Vec<Report> {
         let ahead = |i: usize| {
+            if self.prefetch_fields {
+                if i + LISTS_AHEAD < n {
+                    prefetch::lists(claim(i + LISTS_AHEAD));
+                }
+                if i + FIELDS_AHEAD < n {
+                    prefetch::fields(claim(i + FIELDS_AHEAD));
+                }
+            }
             if i + PREFETCH_AHEAD < n {
                 self.prefetch(claim(i + PREFETCH_AHEAD));
             }
@@ -479,6 +492,7 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, id: m.id, severity });
             }
         }
+        let prefetch_fields = by_type.iter().flatten().any(|a| !a.id.starts_with("dx.") && !a.id.starts_with("px."));
         // Read once here, so `check` costs one bool test and the variable can't change mid-run.
         let test_panic = std::env::var_os("CLEANCLAIM_TEST_PANIC").is_some_and(|v| v == "1");
         Ok(Engine {
@@ -488,6 +502,7 @@ impl EngineBuilder {
             codes: self.codes,
             payer_rules,
             test_panic,
+            prefetch_fields,
         })
     }
 }
@@ -517,5 +532,40 @@ mod tests {
         assert_eq!(r.findings[0].severity, Severity::Warning);
         let r = Engine::builder().disable("claim.total_mismatch").build().unwrap().check(&claim);
         assert!(r.findings.is_empty());
+    }
+
+    #[test]
+    fn check_many_prefetching_fields_or_not_reports_as_check_does() {
+        let base = crate::rules::testing::base_claim();
+        let mut odd = base.clone();
+        // Nothing behind the lists and boxes the stages follow: empty and missing everywhere.
+        odd.diagnoses.clear();
+        odd.lines.clear();
+        odd.patient = None;
+        odd.rendering_provider = None;
+        odd.billing_provider = crate::model::Provider::default();
+        let mut boxed = base.clone();
+        boxed.patient = Some(Box::new(base.subscriber.clone()));
+        boxed.referring_provider = Some(Box::new(base.billing_provider.clone()));
+        let claims: Vec<Claim> = (0..300)
+            .map(|i| {
+                let mut c = [&base, &odd, &boxed][i % 3].clone();
+                c.id = format!("C{i}");
+                c
+            })
+            .collect();
+        let full = Engine::new();
+        let codes_only = rules::catalogue()
+            .iter()
+            .map(|r| r.meta().id)
+            .filter(|id| !id.starts_with("dx.") && !id.starts_with("px."));
+        let codes_only = codes_only.fold(Engine::builder(), |b, id| b.disable(id)).build().unwrap();
+        assert!(full.prefetch_fields);
+        assert!(!codes_only.prefetch_fields);
+        for engine in [&full, &codes_only] {
+            let one_by_one: Vec<Report> = claims.iter().map(|c| engine.check(c)).collect();
+            assert_eq!(engine.check_many(&claims), one_by_one);
+            assert_eq!(engine.check_many_refs(&claims.iter().collect::<Vec<_>>()), one_by_one);
+        }
     }
 }

@@ -31,6 +31,7 @@ pub mod lookup;
 pub mod model;
 mod money;
 pub mod ncci;
+mod prefetch;
 pub mod profile;
 pub mod release;
 mod report;

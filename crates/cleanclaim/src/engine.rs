@@ -62,6 +62,14 @@ pub struct Engine {
     prefetch_fields: bool,
 }
 
+/// Whether a rule, by its family, reads little of a claim but its codes (and the patient's age
+/// and sex): the `dx.*` and `px.*` rules, the MCE edits among them. An engine of such rules
+/// alone gains nothing from [`check_many`](Engine::check_many) fetching claims' lists and
+/// fields ahead (`crate::prefetch`).
+fn reads_codes_only(rule: &str) -> bool {
+    rule.starts_with("dx.") || rule.starts_with("px.")
+}
+
 /// A claim with this id makes [`Engine::check`] panic, but only on an engine built while the
 /// environment variable `CLEANCLAIM_TEST_PANIC` was `1`. It exists so the bindings' tests can
 /// prove a panic inside the core (also on a rayon worker in `check_many`) surfaces as an error
@@ -492,7 +500,7 @@ impl EngineBuilder {
                 by_type[type_index(t)].push(Active { rule, id: m.id, severity });
             }
         }
-        let prefetch_fields = by_type.iter().flatten().any(|a| !a.id.starts_with("dx.") && !a.id.starts_with("px."));
+        let prefetch_fields = by_type.iter().flatten().any(|a| !reads_codes_only(a.id));
         // Read once here, so `check` costs one bool test and the variable can't change mid-run.
         let test_panic = std::env::var_os("CLEANCLAIM_TEST_PANIC").is_some_and(|v| v == "1");
         Ok(Engine {
@@ -534,8 +542,10 @@ mod tests {
         assert!(r.findings.is_empty());
     }
 
+    /// Prefetching cannot change an answer; what can go wrong is the stages' walk over a claim
+    /// (empty lists, missing boxes, boxes present) on the pooled path, and which engines run it.
     #[test]
-    fn check_many_prefetching_fields_or_not_reports_as_check_does() {
+    fn check_many_stages_walk_empty_and_boxed_fields_and_skip_code_only_engines() {
         let base = crate::rules::testing::base_claim();
         let mut odd = base.clone();
         // Nothing behind the lists and boxes the stages follow: empty and missing everywhere.
@@ -555,13 +565,15 @@ mod tests {
             })
             .collect();
         let full = Engine::new();
-        let codes_only = rules::catalogue()
-            .iter()
-            .map(|r| r.meta().id)
-            .filter(|id| !id.starts_with("dx.") && !id.starts_with("px."));
-        let codes_only = codes_only.fold(Engine::builder(), |b, id| b.disable(id)).build().unwrap();
+        // The MCE-equivalent set is all `dx.*` and `px.*`; one `claim.*` rule turns the stages on.
+        let mce = ["dx.invalid", "dx.age_conflict", "px.invalid", "px.noncovered"];
+        let off = rules::catalogue().iter().map(|r| r.meta().id).filter(|id| !mce.contains(id));
+        let codes_only = off.clone().fold(Engine::builder(), |b, id| b.disable(id)).build().unwrap();
+        let plus_one = off.filter(|id| *id != "claim.dates").fold(Engine::builder(), |b, id| b.disable(id));
+        let plus_one = plus_one.build().unwrap();
         assert!(full.prefetch_fields);
         assert!(!codes_only.prefetch_fields);
+        assert!(plus_one.prefetch_fields);
         for engine in [&full, &codes_only] {
             let one_by_one: Vec<Report> = claims.iter().map(|c| engine.check(c)).collect();
             assert_eq!(engine.check_many(&claims), one_by_one);

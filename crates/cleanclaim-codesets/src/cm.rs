@@ -799,7 +799,9 @@ impl Icd10Cm {
     /// code; `0` for input that has none, never valid), pushed onto `out` in order. Many look-ups
     /// at once overlap their memory loads, which one call per code cannot.
     pub fn valid_keys_into(&self, keys: &[u64], date: Ymd, out: &mut Vec<bool>) {
-        self.index().lookup_many(keys, date, |i| self.periods_of(i), |h| out.push(matches!(h, Hit::Valid(..))));
+        let at = out.len();
+        out.resize(at + keys.len(), false);
+        self.index().valid_many(keys, date, |i| self.periods_of(i), &mut out[at..]);
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {

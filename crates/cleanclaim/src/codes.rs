@@ -117,7 +117,7 @@ pub(crate) fn normalize_into<'b>(raw: &str, buf: &'b mut [u8; 8]) -> Option<&'b 
 #[inline]
 pub(crate) fn code_key(raw: &str) -> Option<u64> {
     let b = raw.as_bytes();
-    if let Some(key) = crate::codesets::refs::word_of(b).and_then(|w| word_key(w, b.len())) {
+    if let Some(key) = short_key(b) {
         return (key != 0).then_some(key);
     }
     // Longer printable ASCII keeps all but its dots: over 8 of those is no code, decided
@@ -137,9 +137,72 @@ pub(crate) fn code_key(raw: &str) -> Option<u64> {
     }
 }
 
+/// The key of `b` (1 to 8 bytes) when its bytes are ASCII letters, digits and at most one dot:
+/// upper-cased, the dot dropped. `None` leaves anything else to the byte-wise path.
+#[inline]
+fn short_key(b: &[u8]) -> Option<u64> {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    return short_key_sse2(b);
+    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+    return crate::codesets::refs::word_of(b).and_then(|w| word_key(w, b.len()));
+}
+
+/// [`short_key`] with SSE2, which every x86_64 CPU has: its byte compares classify the eight
+/// bytes in ~15 instructions, where the word arithmetic of [`word_key`] took ~45 (batch
+/// validity spent two thirds of its ~165 instructions a code keying codes; 74 of 119 now).
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[inline]
+fn short_key_sse2(b: &[u8]) -> Option<u64> {
+    use std::arch::x86_64::*;
+    let n = b.len();
+    if !(1..=8).contains(&n) {
+        return None;
+    }
+    // Byte i of the code in bits 8i..8i+8, zero past the end: two overlapping 4-byte loads
+    // (their shared bytes are equal, so OR keeps them), or three single bytes.
+    let le = |i: usize| u64::from(u32::from_le_bytes(word(b, i)));
+    let w = if n >= 4 {
+        le(0) | le(n - 4) << (8 * (n - 4))
+    } else {
+        u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1))
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline; these intrinsics only compute on registers.
+    let (ok, dots, upper) = unsafe {
+        let x = _mm_cvtsi64_si128(w as i64);
+        let set = |c: u8| _mm_set1_epi8(c as i8);
+        // Signed compares: bytes of 0x80 and over are negative and fall in no range below.
+        let within =
+            |v: __m128i, lo: u8, hi: u8| _mm_and_si128(_mm_cmpgt_epi8(v, set(lo - 1)), _mm_cmplt_epi8(v, set(hi + 1)));
+        let digit = within(x, b'0', b'9');
+        // Bit 5 set folds A-Z onto a-z and moves nothing else into a-z.
+        let letter = within(_mm_or_si128(x, set(0x20)), b'a', b'z');
+        let dot = _mm_cmpeq_epi8(x, set(b'.'));
+        let ok = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit, letter), dot)) as u32;
+        let upper = _mm_andnot_si128(_mm_and_si128(letter, set(0x20)), x);
+        (ok, _mm_movemask_epi8(dot) as u32, _mm_cvtsi128_si64(upper) as u64)
+    };
+    // Every byte of the code, and no other (the zeros past its end are none of the classes).
+    if ok != (1 << n) - 1 {
+        return None;
+    }
+    let key = match (dots, dots & dots.wrapping_sub(1)) {
+        (0, _) => upper,
+        // Where a dotted ICD-10-CM code has it, after the category: shifts by constants.
+        (0b1000, _) => (upper & 0xFF_FFFF) | (upper >> 32) << 24,
+        (_, 0) => {
+            // Bytes after the dot move down one place over it.
+            let p = 8 * dots.trailing_zeros();
+            (upper & ((1 << p) - 1)) | (upper >> p >> 8) << p
+        }
+        _ => return None,
+    };
+    Some(key.swap_bytes())
+}
+
 /// The key of the `n` bytes at the top of `word` when they are ASCII letters, digits and at
 /// most one dot: upper-cased, the dot dropped. `None` leaves anything else to the byte-wise
 /// path.
+#[cfg_attr(all(target_arch = "x86_64", not(miri), not(test)), allow(dead_code))]
 #[inline]
 fn word_key(word: u64, n: usize) -> Option<u64> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -579,6 +642,9 @@ mod tests {
             ":11",
             "ABCDEFG.",
             "A.BCDEFG",
+            "ABC.DEFG",
+            "ABC.",
+            "abc.d",
             "ABCDEFGH",
             "",
             "ABCDEFGHI",
@@ -588,7 +654,7 @@ mod tests {
             assert_eq!(normalize(raw), normalize_by_the_book(raw), "{raw:?}");
         }
         // Every mix of bytes around the ranges' edges, dots and spaces, up to 9 long.
-        let alphabet = b"09AZaz./:@[`{ \x7f\0-Ee1";
+        let alphabet = b"09AZaz./:@[`{ \x7f\0-Ee1\xe9";
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..200_000 {
             x ^= x << 13;
@@ -599,6 +665,9 @@ mod tests {
                 (0..len).map(|i| alphabet[((x >> (8 + 5 * i)) % alphabet.len() as u64) as usize] as char).collect();
             assert_eq!(code_key(&raw), key_by_the_book(&raw), "{raw:?}");
             assert_eq!(normalize(&raw), normalize_by_the_book(&raw), "{raw:?}");
+            // The word arithmetic that keys codes where there is no SSE2 answers alike.
+            let b = raw.as_bytes();
+            assert_eq!(crate::codesets::refs::word_of(b).and_then(|w| word_key(w, b.len())), short_key(b), "{raw:?}");
         }
     }
 

@@ -264,14 +264,18 @@ pub fn icd10cm_validity<S: AsRef<str>>(codes: &CodeSets, list: impl IntoIterator
     let mut list = list.into_iter();
     let mut out = Vec::with_capacity(list.size_hint().0);
     // Keys a few hundred codes at a time: they stay in L1 between normalizing and looking up.
-    let mut keys = Vec::with_capacity(256);
+    let mut keys = [0u64; 256];
     loop {
-        keys.clear();
-        keys.extend(list.by_ref().take(256).map(|c| code_key(c.as_ref()).unwrap_or(0)));
-        if keys.is_empty() {
+        let mut n = 0;
+        // `keys` first: a full buffer stops the zip before it takes a code from `list`.
+        for (key, code) in keys.iter_mut().zip(list.by_ref()) {
+            *key = code_key(code.as_ref()).unwrap_or(0);
+            n += 1;
+        }
+        cm.valid_keys_into(&keys[..n], ymd, &mut out);
+        if n < keys.len() {
             return out;
         }
-        cm.valid_keys_into(&keys, ymd, &mut out);
     }
 }
 

@@ -6,6 +6,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use std::borrow::Cow;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, fence};
 
 use crate::claim::PyClaim;
 use crate::convert::{bytes_of, claim_from_mapping, iso_day, str_of, text_of};
@@ -142,10 +144,23 @@ pub struct PyEngine {
 /// `[engine.icd10cm_valid(c, "2026-04-01") for c in codes]` passes the same object each time;
 /// reading and parsing it was ~150 of a call's ~950 instructions (callgrind). The object is
 /// held, so no other can take its address while it is remembered, and a `str` never changes.
-/// Threads that pass different dates at once (free-threaded builds) replace each other's entry
-/// or find it locked, and then read the date as before: the answers stay the same.
+///
+/// A call reads the remembered address and date with plain loads, checked by a version
+/// number (a sequence lock): locking a mutex to read them took two atomic read-modify-writes, a
+/// sixth of a call's time once its code look-up stayed in cache. Threads that pass different
+/// dates at once (free-threaded builds) replace each other's entry or find it being replaced,
+/// and then read the date as before: the answers stay the same.
 #[derive(Default)]
-struct LastDay(std::sync::Mutex<Option<(Py<PyString>, Date)>>);
+struct LastDay {
+    /// Even while `text` and `ymd` agree, odd while they are being replaced.
+    version: AtomicU64,
+    /// Address of the remembered `str` (0: none).
+    text: AtomicUsize,
+    /// Its date as `Date::ymd`.
+    ymd: AtomicU32,
+    /// The remembered `str`, held while its address is published (writers take turns here).
+    held: std::sync::Mutex<Option<Py<PyString>>>,
+}
 
 impl std::fmt::Debug for LastDay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -154,21 +169,35 @@ impl std::fmt::Debug for LastDay {
 }
 
 impl LastDay {
-    /// [`date_arg`], remembered for an exact `str`. Never waits: when another thread holds the
-    /// memory, the date is read as if there were none.
+    /// [`date_arg`], remembered for an exact `str`. Never waits: when another thread is
+    /// replacing the memory, the date is read as if there were none.
     fn date(&self, arg: &Bound<'_, PyAny>, name: &str) -> Result<Date, Error> {
         let Ok(text) = arg.cast_exact::<PyString>() else {
             return date_arg(arg, name);
         };
-        if let Ok(last) = self.0.try_lock()
-            && let Some((seen, date)) = last.as_ref()
-            && seen.as_ptr() == text.as_ptr()
+        let v = self.version.load(Acquire);
+        let (at, ymd) = (self.text.load(Relaxed), self.ymd.load(Relaxed));
+        fence(Acquire);
+        // The published address is of a `str` held until another replaces it, and `text` is
+        // alive at its own address: the same address is the same object.
+        if v.is_multiple_of(2)
+            && at == text.as_ptr() as usize
+            && self.version.load(Relaxed) == v
+            && let Some(date) = Date::from_ymd(ymd)
         {
-            return Ok(*date);
+            return Ok(date);
         }
         let date = date_arg(arg, name)?;
-        if let Ok(mut last) = self.0.try_lock() {
-            *last = Some((text.clone().unbind(), date));
+        if let Ok(mut held) = self.held.try_lock() {
+            let v = self.version.load(Relaxed);
+            self.version.store(v.wrapping_add(1), Relaxed);
+            fence(Release);
+            self.text.store(text.as_ptr() as usize, Relaxed);
+            self.ymd.store(date.ymd(), Relaxed);
+            self.version.store(v.wrapping_add(2), Release);
+            // The new address is published before the old `str` is let go (and perhaps freed,
+            // its address free for another object).
+            *held = Some(text.clone().unbind());
         }
         Ok(date)
     }

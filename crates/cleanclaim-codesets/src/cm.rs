@@ -7,15 +7,15 @@ use crate::format::{
     u64_at,
 };
 use crate::import::tabular::Tabular;
-use crate::index::{Hit, KeyIndex};
+use crate::index::{Hit, KeyIndex, KeySet};
 use crate::model::{AgeRow, ChapterM, CmEntry, CmModel, NoteKind, Period, SectionM, TreeKind};
 use crate::refs::{CodeRange, key_of};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::sync::OnceLock;
-use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 const MAGIC: &[u8; 8] = b"CCICDCM1";
 const REC: usize = 24;
@@ -527,6 +527,9 @@ struct SevenDef {
     chars: Vec<(u8, String)>,
 }
 
+/// How many spans of dates get a set of their valid codes (1 MiB each for ICD-10-CM).
+const VALID_SETS: usize = 8;
+
 /// The ICD-10-CM code set (immutable; `Send + Sync`).
 pub struct Icd10Cm {
     data: Cow<'static, [u8]>,
@@ -545,6 +548,16 @@ pub struct Icd10Cm {
     counts_under: Box<[AtomicU64]>,
     /// The distinct `from` and `to` dates of every period, sorted ([`epoch`](Self::epoch)).
     epoch_dates: OnceLock<(Vec<Ymd>, Vec<Ymd>)>,
+    /// The codes valid on a span of dates that see every code alike (an [epoch](Self::epoch)),
+    /// with the span's first and last date: built for [`is_valid_key`](Self::is_valid_key) on
+    /// first asking for a date in the span (~2 ms, 1 MiB), at most [`VALID_SETS`] of them;
+    /// dates of further spans are looked up in the index.
+    valid_sets: [OnceLock<(Ymd, Ymd, KeySet)>; VALID_SETS],
+    /// The place in `valid_sets` of the set used last (out of range for none): a caller's next
+    /// date is nearly always in its span, found with one load and two compares.
+    valid_set_last: AtomicUsize,
+    /// Held while a set is looked for and built, so that two threads never build one twice.
+    valid_set_build: Mutex<()>,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -671,6 +684,9 @@ impl Icd10Cm {
             excludes1_filters: OnceLock::new(),
             counts_under: (0..COUNTS_UNDER).map(|_| AtomicU64::new(0)).collect(),
             epoch_dates: OnceLock::new(),
+            valid_sets: Default::default(),
+            valid_set_last: AtomicUsize::new(usize::MAX),
+            valid_set_build: Mutex::new(()),
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -792,7 +808,39 @@ impl Icd10Cm {
 
     /// [`is_valid`](Self::is_valid) of a code given by its key ([`key_of`]).
     pub fn is_valid_key(&self, key: u64, date: Ymd) -> bool {
-        matches!(self.index().lookup(key, date, |i| self.periods_of(i)), Hit::Valid(..))
+        match self.valid_set(date) {
+            Some(set) => set.contains(key),
+            None => matches!(self.index().lookup(key, date, |i| self.periods_of(i)), Hit::Valid(..)),
+        }
+    }
+
+    /// The set of the codes valid on `date`, `None` when [`VALID_SETS`] sets for other spans
+    /// of dates are built already (or the table has no periods).
+    #[inline]
+    fn valid_set(&self, date: Ymd) -> Option<&KeySet> {
+        match self.valid_sets.get(self.valid_set_last.load(Relaxed)).and_then(OnceLock::get) {
+            Some((from, to, set)) if *from <= date && date <= *to => Some(set),
+            _ => self.valid_set_slow(date),
+        }
+    }
+
+    #[cold]
+    fn valid_set_slow(&self, date: Ymd) -> Option<&KeySet> {
+        let (from, to) = self.epoch_span(date)?;
+        let _building = self.valid_set_build.lock().unwrap_or_else(PoisonError::into_inner);
+        // The first empty place gets this span's set, unless a place before it has it.
+        for (i, place) in self.valid_sets.iter().enumerate() {
+            let (f, t, set) = place.get_or_init(|| {
+                let valid: Vec<u64> =
+                    (0..self.keys.len()).filter(|&j| self.valid_at(j, date).is_some()).map(|j| self.keys[j]).collect();
+                (from, to, KeySet::build(&valid))
+            });
+            if *f <= date && date <= *t {
+                self.valid_set_last.store(i, Relaxed);
+                return Some(set);
+            }
+        }
+        None
     }
 
     /// [`is_valid`](Self::is_valid) of many codes given by their keys ([`key_of`] of each
@@ -849,7 +897,34 @@ impl Icd10Cm {
     /// epoch numbers the pair of counts over the distinct `from` and `to` dates (a few dozen
     /// each), from 1; `None` for a table without periods.
     fn epoch(&self, date: Ymd) -> Option<u32> {
-        let (froms, tos) = self.epoch_dates.get_or_init(|| {
+        let (froms, tos) = self.epoch_dates();
+        let begun = froms.partition_point(|&f| f <= date) as u64;
+        let ended = tos.partition_point(|&t| t < date) as u64;
+        // A table built with more distinct dates than fit gets no epoch (no remembered counts).
+        let epoch = 1 + begun * (tos.len() as u64 + 1) + ended;
+        (!froms.is_empty()).then(|| u32::try_from(epoch).ok()).flatten()
+    }
+
+    /// The first and last date of `date`'s [epoch](Self::epoch): no period begins or ends
+    /// between them and `date`. Dates are compared as numbers (`yyyymmdd`), so the span's ends
+    /// need not be days of the calendar.
+    fn epoch_span(&self, date: Ymd) -> Option<(Ymd, Ymd)> {
+        let (froms, tos) = self.epoch_dates();
+        if froms.is_empty() {
+            return None;
+        }
+        let (f, t) = (froms.partition_point(|&f| f <= date), tos.partition_point(|&t| t < date));
+        // The same periods have begun from the last `from` on, and until the day before the next.
+        let begun =
+            (f.checked_sub(1).map_or(Ymd::MIN, |i| froms[i]), froms.get(f).map_or(Ymd::MAX, |&n| n.saturating_sub(1)));
+        // The same periods have ended from the day after the last `to` before, through the next.
+        let ended =
+            (t.checked_sub(1).map_or(Ymd::MIN, |i| tos[i].saturating_add(1)), tos.get(t).copied().unwrap_or(Ymd::MAX));
+        Some((begun.0.max(ended.0), begun.1.min(ended.1)))
+    }
+
+    fn epoch_dates(&self) -> &(Vec<Ymd>, Vec<Ymd>) {
+        self.epoch_dates.get_or_init(|| {
             let (mut froms, mut tos) = (Vec::new(), Vec::new());
             for p in self.data[self.periods.clone()].chunks_exact(16) {
                 for (list, d) in [(&mut froms, u32_at(p, 0)), (&mut tos, u32_at(p, 4))] {
@@ -859,12 +934,7 @@ impl Icd10Cm {
                 }
             }
             (froms, tos)
-        });
-        let begun = froms.partition_point(|&f| f <= date) as u64;
-        let ended = tos.partition_point(|&t| t < date) as u64;
-        // A table built with more distinct dates than fit gets no epoch (no remembered counts).
-        let epoch = 1 + begun * (tos.len() as u64 + 1) + ended;
-        (!froms.is_empty()).then(|| u32::try_from(epoch).ok()).flatten()
+        })
     }
 
     fn seven_for(&self, i: usize) -> Option<&SevenDef> {
@@ -1360,5 +1430,42 @@ mod tests {
         // Dates in one epoch: no period begins or ends between them.
         assert_eq!(cm.epoch(2025_10_01), cm.epoch(2026_03_31));
         assert_ne!(cm.epoch(2025_09_30), cm.epoch(2025_10_01));
+    }
+
+    /// The sets of valid codes that single look-ups read answer as the index does, for every
+    /// code of the table, on each side of every date a period begins or ends (spans of one day
+    /// included), in an order that comes back to spans already built, and past the last set
+    /// place (the index answers); a span is the dates of one epoch.
+    #[test]
+    fn valid_code_sets_answer_as_the_index_on_every_span() {
+        let cm = super::Icd10Cm::from_bytes(std::borrow::Cow::Borrowed(crate::CM_BIN)).unwrap();
+        let (froms, tos) = cm.epoch_dates().clone();
+        let mut dates: Vec<u32> = froms.iter().chain(&tos).flat_map(|&d| [d - 1, d, d + 1]).collect();
+        dates.extend([2014_01_01, 2026_04_01, 2026_04_01, 2015_10_01, 9999_12_31]);
+        let mut sets_used = std::collections::BTreeSet::new();
+        for &date in &dates {
+            let (from, to) = cm.epoch_span(date).unwrap();
+            assert!(from <= date && date <= to, "{date} outside its span {from}..{to}");
+            for d in [from, to] {
+                assert_eq!(cm.epoch(d), cm.epoch(date), "{d} and {date} in one span");
+            }
+            for d in [from.checked_sub(1), to.checked_add(1)].into_iter().flatten() {
+                assert_ne!(cm.epoch(d), cm.epoch(date), "{d} just outside {date}'s span");
+            }
+            let mut valid = 0;
+            for (i, &key) in cm.keys.iter().enumerate() {
+                let want = matches!(cm.index().lookup(key, date, |i| cm.periods_of(i)), super::Hit::Valid(..));
+                assert_eq!(cm.is_valid_key(key, date), want, "{} on {date}", super::to_str(key));
+                assert_eq!(want, cm.valid_at(i, date).is_some());
+                valid += usize::from(want);
+            }
+            assert!(!cm.is_valid_key(0, date));
+            if cm.valid_sets.iter().filter_map(|s| s.get()).any(|(f, t, _)| (*f, *t) == (from, to)) {
+                sets_used.insert((from, to));
+            }
+            assert!(!(2015_10_01..=2027_03_31).contains(&date) || valid > 60_000, "{valid} codes on {date}");
+        }
+        assert_eq!(sets_used.len(), super::VALID_SETS, "every place holds a set");
+        assert!(dates.len() > 3 * super::VALID_SETS, "spans past the last place");
     }
 }

@@ -214,6 +214,51 @@ where
     }
 }
 
+/// A set of distinct code keys in 8-byte slots (linear probing, at most ~60 % full): the
+/// codes valid on one range of dates, 1 MiB for ICD-10-CM's ~75,000 against the 6 MiB of the
+/// [`KeyIndex`], which holds every code with its periods. One look-up at a time (a Python or C
+/// call per code) waits for its slot: a table that stays in cache answered ~1.8× as fast.
+#[derive(Debug)]
+pub(crate) struct KeySet {
+    slots: Box<[u64]>,
+    shift: u32,
+}
+
+impl KeySet {
+    /// The set of `keys` (distinct, none 0).
+    pub fn build(keys: &[u64]) -> Self {
+        let cap = (keys.len() * 5 / 3).next_power_of_two().max(16);
+        let mut slots = vec![0u64; cap].into_boxed_slice();
+        let shift = 64 - cap.trailing_zeros();
+        for &k in keys {
+            debug_assert_ne!(k, 0, "code key 0");
+            let mut s = hash(k, shift);
+            while slots[s] != 0 {
+                s = (s + 1) & (cap - 1);
+            }
+            slots[s] = k;
+        }
+        KeySet { slots, shift }
+    }
+
+    /// Whether `key` is in the set (never for 0).
+    #[inline]
+    pub fn contains(&self, key: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut s = hash(key, self.shift);
+        loop {
+            let e = self.slots[s];
+            if e == 0 {
+                return false;
+            }
+            if e == key {
+                return true;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+}
+
 /// Whether one of code `i`'s `periods` (in table order) holds `date`: for a code whose newest
 /// period does not.
 #[cold]
@@ -271,6 +316,19 @@ mod tests {
             ix.prefetch(k);
             KeyIndex::<u32>::default().prefetch(k);
         }
+    }
+
+    #[test]
+    fn key_set_holds_its_keys_and_no_other() {
+        let keys: Vec<u64> = (0..5000u64).map(|i| key_of(format!("B{i:04}").as_bytes()).unwrap()).collect();
+        let set = KeySet::build(&keys[..3000]);
+        let displaced = keys[..3000].iter().filter(|&&k| set.slots[hash(k, set.shift)] != k).count();
+        assert!(displaced > 0, "no key left its home slot: probing would go untested");
+        assert!(keys[..3000].iter().all(|&k| set.contains(k)));
+        assert!(!keys[3000..].iter().any(|&k| set.contains(k)));
+        assert!(!set.contains(0));
+        let empty = KeySet::build(&[]);
+        assert!(!empty.contains(keys[0]) && !empty.contains(0));
     }
 
     #[test]

@@ -536,9 +536,9 @@ impl PyEngine {
             let engine = &self.inner;
             // Releasing and retaking the GIL costs more than a few thousand look-ups.
             if codes.len() < 4096 {
-                return Ok(engine.icd10cm_validity(codes.iter(), date));
+                return Ok(codes.validity(engine, date));
             }
-            Ok(py.detach(|| engine.icd10cm_validity(codes.iter(), date)))
+            Ok(py.detach(|| codes.validity(engine, date)))
         })
     }
 

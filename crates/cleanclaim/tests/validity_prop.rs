@@ -112,6 +112,8 @@ fn boundary_days_of_every_row_agree() {
                     let d = Date::from_days_since_epoch(day).unwrap();
                     let got = engine.icd10cm_validity([code], d)[0];
                     assert_eq!(got, expected(m, code, d.ymd()), "{code} on {d}");
+                    // One code at a time reads the set of the codes valid on the date's span.
+                    assert_eq!(engine.icd10cm_valid(code, d), got, "{code} on {d}, one call");
                 }
             }
         }
@@ -149,8 +151,10 @@ proptest! {
     ) {
         let Some(m) = fy2027() else { return Ok(()) };
         let want = expected(m, &code, on.ymd());
-        let got = Engine::new().icd10cm_validity([spelled(&code, how)], on)[0];
+        let engine = Engine::new();
+        let got = engine.icd10cm_validity([spelled(&code, how)], on)[0];
         prop_assert_eq!(got, want, "{} on {}", code, on);
+        prop_assert_eq!(engine.icd10cm_valid(&spelled(&code, how), on), want, "{} on {}, one call", code, on);
         prop_assert_eq!(CodeSets::embedded().icd10cm().is_valid(&code, on.ymd()), want);
     }
 

@@ -1468,4 +1468,34 @@ mod tests {
         assert_eq!(sets_used.len(), super::VALID_SETS, "every place holds a set");
         assert!(dates.len() > 3 * super::VALID_SETS, "spans past the last place");
     }
+
+    /// Threads that ask for dates of different spans at once, on a table none has asked
+    /// before, build each span's set once and get the index's answers, whichever set another
+    /// thread used last.
+    #[test]
+    fn valid_code_sets_built_by_threads_at_once_answer_as_the_index() {
+        let cm = super::Icd10Cm::from_bytes(std::borrow::Cow::Borrowed(crate::CM_BIN)).unwrap();
+        let days =
+            [[2016_06_01, 2026_04_01], [2026_04_01, 2019_01_15], [2023_12_31, 2016_06_01], [2019_01_15, 2023_12_31]];
+        std::thread::scope(|scope| {
+            for pair in days {
+                let cm = &cm;
+                scope.spawn(move || {
+                    for round in 0..2 {
+                        for &date in &pair {
+                            for &key in cm.keys.iter().skip(round).step_by(3) {
+                                let want =
+                                    matches!(cm.index().lookup(key, date, |i| cm.periods_of(i)), super::Hit::Valid(..));
+                                assert_eq!(cm.is_valid_key(key, date), want, "{} on {date}", super::to_str(key));
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        let spans: std::collections::BTreeSet<_> = days.iter().flatten().map(|&d| cm.epoch_span(d).unwrap()).collect();
+        let built: Vec<_> = cm.valid_sets.iter().filter_map(|s| s.get()).map(|(f, t, _)| (*f, *t)).collect();
+        assert_eq!(built.len(), spans.len(), "one set a span: {built:?}");
+        assert_eq!(built.iter().copied().collect::<std::collections::BTreeSet<_>>(), spans);
+    }
 }

@@ -25,6 +25,18 @@ def test_lists_tuples_and_iterables_agree(engine, expected) -> None:
     assert engine.icd10cm_validity([], ON) == []
 
 
+@pytest.mark.parametrize("valid_share", [0, 1, 2, 3, 5, 6])
+def test_mostly_valid_or_mostly_not_answers_in_place(engine, valid_share) -> None:
+    # The list is built from its more common answer; the rarer one goes where it belongs,
+    # whichever of the two it is, ties included (3 of 6).
+    codes = ["E11.65"] * valid_share + ["E11"] * (6 - valid_share)
+    codes = [codes[(i * 5) % 6] for i in range(6)] * 50
+    got = engine.icd10cm_validity(codes, ON)
+    assert got == [engine.icd10cm_valid(c, ON) for c in codes]
+    assert all(type(v) is bool for v in got)
+    assert sum(got) == valid_share * 50
+
+
 def test_one_code_per_call(engine, expected) -> None:
     assert [engine.icd10cm_valid(c, ON) for c in CODES] == expected
     assert engine.icd10cm_valid("E11.65", "2026-03-02") is True

@@ -122,6 +122,18 @@ def test_big_lists_take_the_same_answers(engine, expected) -> None:
     assert engine.icd10cm_validity(CODES * 2000, ON) == expected * 2000
 
 
+def test_list_items_of_any_str_kind(engine) -> None:
+    # A list is read through the references it holds: subclasses of str, non-ASCII text (its
+    # UTF-8 made on demand) and the same object twice read as their own values.
+    class Code(str):
+        pass
+
+    same = "E11.65"
+    codes = [Code("E11.65"), "é11.65", "E11.65\u00a0", same, same, Code("E11")] * 1000
+    assert engine.icd10cm_validity(codes, ON) == [engine.icd10cm_valid(str(c), ON) for c in codes]
+    assert engine.icd10cm_validity(codes, ON)[:6] == [True, False, True, True, True, False]
+
+
 def test_bad_code_arguments(engine) -> None:
     with pytest.raises(TypeError):
         engine.icd10cm_validity("E11.65", ON)

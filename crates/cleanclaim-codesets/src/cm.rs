@@ -13,9 +13,9 @@ use crate::refs::{CodeRange, key_of};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 const MAGIC: &[u8; 8] = b"CCICDCM1";
 const REC: usize = 24;
@@ -556,8 +556,6 @@ pub struct Icd10Cm {
     /// The place in `valid_sets` of the set used last (out of range for none): a caller's next
     /// date is nearly always in its span, found with one load and two compares.
     valid_set_last: AtomicUsize,
-    /// Held while a set is looked for and built, so that two threads never build one twice.
-    valid_set_build: Mutex<()>,
     recs: Range<usize>,
     periods: Range<usize>,
     notes: Range<usize>,
@@ -686,7 +684,6 @@ impl Icd10Cm {
             epoch_dates: OnceLock::new(),
             valid_sets: Default::default(),
             valid_set_last: AtomicUsize::new(usize::MAX),
-            valid_set_build: Mutex::new(()),
             recs: s[2].clone(),
             periods: s[3].clone(),
             notes: s[7].clone(),
@@ -826,18 +823,25 @@ impl Icd10Cm {
 
     #[cold]
     fn valid_set_slow(&self, date: Ymd) -> Option<&KeySet> {
+        let covers = |(f, t, _): &(Ymd, Ymd, KeySet)| *f <= date && date <= *t;
+        // Every place taken by other spans: the index answers, as for every date before the
+        // sets, without a lock or a build on each call.
+        if self.valid_sets.iter().all(|place| place.get().is_some_and(|s| !covers(s))) {
+            return None;
+        }
         let (from, to) = self.epoch_span(date)?;
-        let _building = self.valid_set_build.lock().unwrap_or_else(PoisonError::into_inner);
-        // The first empty place gets this span's set, unless a place before it has it.
+        // The first empty place gets this span's set, unless a place before it has it. A
+        // place being filled by another thread is waited for (`get_or_init`), so two threads
+        // never build one span's set twice.
         for (i, place) in self.valid_sets.iter().enumerate() {
-            let (f, t, set) = place.get_or_init(|| {
+            let found = place.get_or_init(|| {
                 let valid: Vec<u64> =
                     (0..self.keys.len()).filter(|&j| self.valid_at(j, date).is_some()).map(|j| self.keys[j]).collect();
                 (from, to, KeySet::build(&valid))
             });
-            if *f <= date && date <= *t {
+            if covers(found) {
                 self.valid_set_last.store(i, Relaxed);
-                return Some(set);
+                return Some(&found.2);
             }
         }
         None

@@ -261,7 +261,8 @@ impl KeySet {
 }
 
 /// Whether one of code `i`'s `periods` (in table order) holds `date`: for a code whose newest
-/// period does not.
+/// period does not. [`older`] without the flags it finds: through `older(slot_hit(..))` a batch
+/// look-up took ~2 instructions a code more (callgrind).
 #[cold]
 fn older_valid<F, I>(i: usize, date: Ymd, periods: impl FnOnce(usize) -> I) -> bool
 where

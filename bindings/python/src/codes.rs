@@ -81,10 +81,10 @@ impl Codes {
         }
         let mut out = Codes::default();
         if let Ok(l) = obj.cast::<PyList>() {
-            return out.list(l);
+            return out.items(l.len(), |i| Self::list_item(l, i));
         }
         if let Ok(t) = obj.cast::<PyTuple>() {
-            return out.items(t.iter());
+            return out.items(t.len(), |i| t.get_borrowed_item(i));
         }
         let py = obj.py();
         let module = module_of(obj);
@@ -107,39 +107,36 @@ impl Codes {
         out.iterable(obj)
     }
 
-    /// The items of a list, read as references the list holds: its iterator adds a reference
-    /// to each item and drops it, and asks for the list's length, three calls of the stable ABI
-    /// per item on top of reading it.
-    fn list(mut self, list: &Bound<'_, PyList>) -> PyResult<Codes> {
-        let (py, n) = (list.py(), list.len());
+    /// The items of a list or tuple, read as references the sequence holds: pyo3's iterators
+    /// add a reference to each item and drop it, and a list's asks for its length, three calls
+    /// of the stable ABI per item on top of reading it.
+    fn items<'a, 'py: 'a>(
+        mut self,
+        n: usize,
+        get: impl Fn(usize) -> PyResult<Borrowed<'a, 'py, PyAny>>,
+    ) -> PyResult<Codes> {
         self.text.reserve(n * 8);
         self.ends.reserve(n);
         for i in 0..n {
-            // SAFETY: the GIL is held (the module is built for the stable ABI, which no
-            // free-threaded CPython loads), and nothing below runs Python code (a type check, a
-            // `str`'s UTF-8, an error built but not raised), so no other code can change the
-            // list while it is read: the item stays referenced by the list until the loop is
-            // done with it. `PyList_GetItem` checks the index and gives a borrowed reference,
-            // or null with an error set.
-            let item = unsafe { ffi::PyList_GetItem(list.as_ptr(), i as ffi::Py_ssize_t) };
-            if item.is_null() {
-                return Err(PyErr::fetch(py));
-            }
-            // SAFETY: `item` is a live object the list holds (above).
-            let item = unsafe { Borrowed::from_ptr(py, item) };
-            self.item(&item, i)?;
+            self.item(&*get(i)?, i)?;
         }
         Ok(self)
     }
 
-    /// The items of a tuple, whose length is known up front.
-    fn items<'py>(mut self, items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>) -> PyResult<Codes> {
-        self.text.reserve(items.len() * 8);
-        self.ends.reserve(items.len());
-        for (i, item) in items.enumerate() {
-            self.item(&item, i)?;
+    /// Item `i` of `list`, borrowed.
+    fn list_item<'a, 'py>(list: &'a Bound<'py, PyList>, i: usize) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+        // SAFETY: the GIL is held (the module is built for the stable ABI, which no
+        // free-threaded CPython loads), and reading an item runs no Python code (a type check,
+        // a `str`'s UTF-8, an error built but not raised), so no other code can change the list
+        // while `items` reads it: the item stays referenced by the list until the loop is done
+        // with it. `PyList_GetItem` checks the index and gives a borrowed reference, or null
+        // with an error set.
+        let item = unsafe { ffi::PyList_GetItem(list.as_ptr(), i as ffi::Py_ssize_t) };
+        if item.is_null() {
+            return Err(PyErr::fetch(list.py()));
         }
-        Ok(self)
+        // SAFETY: `item` is a live object the list holds (above).
+        Ok(unsafe { Borrowed::from_ptr(list.py(), item) })
     }
 
     fn item(&mut self, item: &Bound<'_, PyAny>, i: usize) -> PyResult<()> {

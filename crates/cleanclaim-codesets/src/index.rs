@@ -218,7 +218,7 @@ where
 /// codes valid on one range of dates, 1 MiB for ICD-10-CM's ~75,000 against the 6 MiB of the
 /// [`KeyIndex`], which holds every code with its periods. One look-up at a time (a call per
 /// code) waits for its slot, and a table that stays in cache answers sooner: a Python loop of
-/// one call per code ran ×2.0–2.7.
+/// one call per code ran ×2.0–2.8.
 #[derive(Debug)]
 pub(crate) struct KeySet {
     slots: Box<[u64]>,

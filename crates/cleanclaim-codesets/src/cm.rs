@@ -732,6 +732,10 @@ impl Icd10Cm {
             flags: DxFlags(u32::from_le_bytes([c[8], c[9], c[10], c[11]])),
         })
     }
+    /// Table indexes of the codes valid on `date`.
+    fn valid_on(&self, date: Ymd) -> impl Iterator<Item = usize> + '_ {
+        (0..self.keys.len()).filter(move |&i| self.valid_at(i, date).is_some())
+    }
     fn valid_at(&self, i: usize, date: Ymd) -> Option<DxFlags> {
         self.periods_of(i).find(|p| p.from <= date && date <= p.to).map(|p| p.flags)
     }
@@ -835,8 +839,7 @@ impl Icd10Cm {
         // never build one span's set twice.
         for (i, place) in self.valid_sets.iter().enumerate() {
             let found = place.get_or_init(|| {
-                let valid: Vec<u64> =
-                    (0..self.keys.len()).filter(|&j| self.valid_at(j, date).is_some()).map(|j| self.keys[j]).collect();
+                let valid: Vec<u64> = self.valid_on(date).map(|j| self.keys[j]).collect();
                 (from, to, KeySet::build(&valid))
             });
             if covers(found) {
@@ -1081,8 +1084,7 @@ impl Icd10Cm {
     /// Every code valid on `date`, in code order.
     pub fn valid_codes_on(&self, date: Ymd) -> Vec<&str> {
         let keys = &self.data[self.recs.start - 4 - self.keys.len() * 8..self.recs.start - 4];
-        (0..self.keys.len())
-            .filter(|&i| self.valid_at(i, date).is_some())
+        self.valid_on(date)
             .map(|i| {
                 let k = &keys[i * 8..i * 8 + 8];
                 let n = k.iter().position(|c| *c == 0).unwrap_or(8);

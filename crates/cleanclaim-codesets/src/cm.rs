@@ -852,11 +852,16 @@ impl Icd10Cm {
 
     /// [`is_valid`](Self::is_valid) of many codes given by their keys ([`key_of`] of each
     /// code; `0` for input that has none, never valid), pushed onto `out` in order. Many look-ups
-    /// at once overlap their memory loads, which one call per code cannot.
+    /// at once overlap their memory loads, which one call per code cannot. They read the set of
+    /// the codes valid on `date`, as [`is_valid_key`](Self::is_valid_key) does (built by the
+    /// first call for a date of its span), or the index past the last set.
     pub fn valid_keys_into(&self, keys: &[u64], date: Ymd, out: &mut Vec<bool>) {
         let at = out.len();
         out.resize(at + keys.len(), false);
-        self.index().valid_many(keys, date, |i| self.periods_of(i), &mut out[at..]);
+        match self.valid_set(date) {
+            Some(set) => set.contains_many(keys, &mut out[at..]),
+            None => self.index().valid_many(keys, date, |i| self.periods_of(i), &mut out[at..]),
+        }
     }
 
     pub fn flags(&self, code: &str, date: Ymd) -> Option<DxFlags> {
@@ -1458,14 +1463,22 @@ mod tests {
             for d in [from.checked_sub(1), to.checked_add(1)].into_iter().flatten() {
                 assert_ne!(cm.epoch(d), cm.epoch(date), "{d} just outside {date}'s span");
             }
-            let mut valid = 0;
+            let mut wants = Vec::new();
             for (i, &key) in cm.keys.iter().enumerate() {
                 let want = matches!(cm.index().lookup(key, date, |i| cm.periods_of(i)), super::Hit::Valid(..));
                 assert_eq!(cm.is_valid_key(key, date), want, "{} on {date}", super::to_str(key));
                 assert_eq!(want, cm.valid_at(i, date).is_some());
-                valid += usize::from(want);
+                wants.push(want);
             }
             assert!(!cm.is_valid_key(0, date));
+            // The batch, from the same set or the index, with the key of no code among them.
+            let (mut keys, mid) = (cm.keys.clone(), cm.keys.len() / 2);
+            keys.insert(mid, 0);
+            wants.insert(mid, false);
+            let mut got = vec![true];
+            cm.valid_keys_into(&keys, date, &mut got);
+            assert!(got[0] && got[1..] == wants, "batch on {date}");
+            let valid = wants.iter().filter(|&&w| w).count();
             if cm.valid_sets.iter().filter_map(|s| s.get()).any(|(f, t, _)| (*f, *t) == (from, to)) {
                 sets_used.insert((from, to));
             }

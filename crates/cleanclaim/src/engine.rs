@@ -119,7 +119,9 @@ impl Engine {
 
     /// Whether each ICD-10-CM code is valid on `date`, in input order. Takes any sequence of
     /// strings (`&[&str]`, `&Vec<String>`, an iterator over a column), so a caller need not
-    /// collect its codes into a list first.
+    /// collect its codes into a list first. Reads the set of the codes valid on `date`'s span
+    /// of dates, which the first call for the span builds, as [`icd10cm_valid`](Engine::icd10cm_valid)
+    /// does.
     pub fn icd10cm_validity<S: AsRef<str>>(&self, codes: impl IntoIterator<Item = S>, date: Date) -> Vec<bool> {
         crate::lookup::icd10cm_validity(self.codes(), codes, date)
     }
@@ -128,7 +130,8 @@ impl Engine {
     /// ASCII characters (every real one; longer or non-ASCII input is normalized into a copy).
     /// The first call for a date builds the set of the codes valid on its span of dates (1–8 ms,
     /// 1 MiB, shared by every engine on the same code sets; at most eight spans), which later
-    /// calls read instead of the full index: one code at a time, a look-up waits for its memory.
+    /// calls read instead of the full 6 MiB index: one code at a time, a look-up waits for its
+    /// memory.
     pub fn icd10cm_valid(&self, code: &str, date: Date) -> bool {
         crate::lookup::icd10cm_valid(self.codes(), code, date)
     }

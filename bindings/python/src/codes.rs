@@ -1,5 +1,5 @@
 //! Code lists for the batch look-ups: a list/tuple/iterable of `str` or a numpy `str` array,
-//! copied into one buffer so the look-up itself runs without the GIL, or an Arrow string array
+//! keyed as it is read (8 bytes a code) so the look-up itself runs without the GIL, or an Arrow string array
 //! (pyarrow, or anything that exports `__arrow_c_array__`), read in place through the Arrow C
 //! data interface. numpy and Arrow arrays are read through their buffers: no Python object per
 //! code.
@@ -14,25 +14,28 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCapsule, PyList, PyString, PyTuple};
 use pyo3::{Borrowed, ffi};
 
+use cleanclaim::codes::CodeKey;
+
 use crate::convert::str_of;
 
 fn module_of(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().module().map(|m| m.to_string()).unwrap_or_default()
 }
 
-/// Many codes: in one buffer, or (for Arrow input) in the Arrow arrays they came in. A null
-/// is an empty code, which no code set holds.
+/// Many codes: keyed ([`CodeKey`]), or (for Arrow input) in the Arrow arrays they came in. A
+/// null is an empty code, which no code set holds.
 #[derive(Debug, Default)]
 pub struct Codes {
-    text: String,
-    ends: Vec<usize>,
+    /// Each `str` keyed where it lies, while the GIL keeps it alive: copying the text into a
+    /// buffer that outlives the GIL, and reading it there, was ~90 of a list's ~290
+    /// instructions a code.
+    keys: Vec<CodeKey>,
     arrays: Vec<ArrayRef>,
 }
 
 impl Codes {
     fn push(&mut self, code: &str) {
-        self.text.push_str(code);
-        self.ends.push(self.text.len());
+        self.keys.push(CodeKey::of(code));
     }
 
     /// [`Engine::icd10cm_validity`](cleanclaim::Engine::icd10cm_validity) of the codes, in
@@ -42,14 +45,8 @@ impl Codes {
     /// array's type took ~8 % of a call from pyarrow.
     pub fn validity(&self, engine: &cleanclaim::Engine, date: cleanclaim::Date) -> Vec<bool> {
         // `read` fills one store or the other.
-        debug_assert!(self.ends.is_empty() || self.arrays.is_empty());
-        let mut start = 0;
-        let text = self.ends.iter().map(|&end| {
-            let s = &self.text[start..end];
-            start = end;
-            s
-        });
-        let mut out = engine.icd10cm_validity(text, date);
+        debug_assert!(self.keys.is_empty() || self.arrays.is_empty());
+        let mut out = engine.icd10cm_validity_of_keys(&self.keys, date);
         for a in &self.arrays {
             // `arrow` kept only these three types; a null is an empty code.
             let valid = match a.data_type() {
@@ -72,7 +69,7 @@ impl Codes {
 
     /// How many codes there are.
     pub fn len(&self) -> usize {
-        self.ends.len() + self.arrays.iter().map(|a| a.len()).sum::<usize>()
+        self.keys.len() + self.arrays.iter().map(|a| a.len()).sum::<usize>()
     }
 
     pub fn read(obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
@@ -115,8 +112,7 @@ impl Codes {
         n: usize,
         get: impl Fn(usize) -> PyResult<Borrowed<'a, 'py, PyAny>>,
     ) -> PyResult<Codes> {
-        self.text.reserve(n * 8);
-        self.ends.reserve(n);
+        self.keys.reserve(n);
         for i in 0..n {
             self.item(&*get(i)?, i)?;
         }
@@ -150,8 +146,7 @@ impl Codes {
     }
 
     fn iterable(mut self, obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
-        self.text.clear();
-        self.ends.clear();
+        self.keys.clear();
         self.arrays.clear();
         let py = obj.py();
         if module_of(obj).starts_with("pyarrow") {

@@ -137,6 +137,23 @@ pub(crate) fn code_key(raw: &str) -> Option<u64> {
     }
 }
 
+/// A code reduced to the 8-byte word the code tables compare: all a batch look-up
+/// ([`Engine::icd10cm_validity_of_keys`](crate::Engine::icd10cm_validity_of_keys)) needs of it,
+/// made while the caller still holds the text. A binding reading a Python list keys each `str`
+/// where it lies instead of copying it into a buffer that outlives the GIL. The code is
+/// normalized as [`normalize`] does; input that is no code of at most 8 characters gets the
+/// empty key, which no table holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CodeKey(pub(crate) u64);
+
+impl CodeKey {
+    /// The key of `raw`, normalized.
+    #[inline]
+    pub fn of(raw: &str) -> CodeKey {
+        CodeKey(code_key(raw).unwrap_or(0))
+    }
+}
+
 /// The key of `b` (1 to 8 bytes) when its bytes are ASCII letters, digits and at most one dot:
 /// upper-cased, the dot dropped. `None` leaves anything else to the byte-wise path.
 #[inline]

@@ -126,6 +126,13 @@ impl Engine {
         crate::lookup::icd10cm_validity(self.codes(), codes, date)
     }
 
+    /// [`icd10cm_validity`](Engine::icd10cm_validity) of codes keyed already, one
+    /// [`CodeKey`](crate::codes::CodeKey) each: for a caller that holds each code's text only
+    /// for a moment, as a binding holding the GIL does.
+    pub fn icd10cm_validity_of_keys(&self, keys: &[crate::codes::CodeKey], date: Date) -> Vec<bool> {
+        crate::lookup::icd10cm_validity_of_keys(self.codes(), keys, date)
+    }
+
     /// [`icd10cm_validity`](Engine::icd10cm_validity) of one code, allocating nothing for a code of at most 8
     /// ASCII characters (every real one; longer or non-ASCII input is normalized into a copy).
     /// The first call for a date builds the set of the codes valid on its span of dates (1–8 ms,

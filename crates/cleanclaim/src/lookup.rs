@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{code_key, normalize};
+use crate::codes::{CodeKey, code_key, normalize};
 use crate::codesets::{CodeSets, OPEN, Period};
 use crate::{Date, Error};
 
@@ -279,6 +279,20 @@ pub fn icd10cm_validity<S: AsRef<str>>(codes: &CodeSets, list: impl IntoIterator
     }
 }
 
+/// [`icd10cm_validity`] of codes keyed already ([`CodeKey::of`]).
+pub fn icd10cm_validity_of_keys(codes: &CodeSets, keys: &[CodeKey], date: Date) -> Vec<bool> {
+    let mut out = Vec::with_capacity(keys.len());
+    // The words copied out a few hundred at a time, as `icd10cm_validity` keys them.
+    let mut words = [0u64; 256];
+    for chunk in keys.chunks(words.len()) {
+        for (w, k) in words.iter_mut().zip(chunk) {
+            *w = k.0;
+        }
+        codes.icd10cm().valid_keys_into(&words[..chunk.len()], date.ymd(), &mut out);
+    }
+    out
+}
+
 /// [`icd10cm_validity`] of one code.
 #[inline]
 pub fn icd10cm_valid(codes: &CodeSets, code: &str, date: Date) -> bool {
@@ -366,6 +380,16 @@ mod tests {
         let day = Date::new(2026, 3, 2).unwrap();
         let v = icd10cm_validity(CodeSets::embedded(), ["E119", "e11.9", "E11", "XX", "E119\0", "E11.9\0"], day);
         assert_eq!(v, [true, true, false, false, false, false]);
+        // Keyed first, past a chunk of keys: the same answers (long, non-ASCII and empty
+        // input included).
+        let given = ["E119", "e11.9", " e 11.9 ", "E11", "XX", "", "É119", "E11.9\0", "E1190000000", "Z00.00"];
+        let many: Vec<&str> = given.iter().cycle().take(1000).copied().collect();
+        let keys: Vec<CodeKey> = many.iter().map(|c| CodeKey::of(c)).collect();
+        assert_eq!(
+            icd10cm_validity_of_keys(CodeSets::embedded(), &keys, day),
+            icd10cm_validity(CodeSets::embedded(), &many, day)
+        );
+        assert_eq!(icd10cm_validity_of_keys(CodeSets::embedded(), &keys[..10], day).iter().filter(|&&v| v).count(), 4);
         // A NUL is not padding: the code with one is not E11.9.
         assert!(!icd10cm_valid(CodeSets::embedded(), "E11.9\0", day));
     }

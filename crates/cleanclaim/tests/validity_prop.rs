@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use cleanclaim::codes::CodeKey;
 use cleanclaim::codesets::{CodeSets, CodeSetsBuilder};
 use cleanclaim::{Date, Engine};
 use proptest::prelude::*;
@@ -135,6 +136,8 @@ fn one_batch_of_every_code_agrees_with_the_rows() {
         let d = Date::parse(on).unwrap();
         let got = engine.icd10cm_validity(&given, d);
         assert_eq!(got.len(), codes.len());
+        let keys: Vec<_> = given.iter().map(|c| CodeKey::of(c)).collect();
+        assert!(engine.icd10cm_validity_of_keys(&keys, d) == got, "keyed batch on {on}");
         for (c, got) in codes.iter().zip(got) {
             assert_eq!(got, expected(m, c, d.ymd()), "{c} on {on}");
         }

@@ -219,7 +219,7 @@ where
 /// the [`KeyIndex`], which holds every code with its periods. A look-up compares its key with
 /// the 8 of its home bucket at once and reads a further bucket only when the home bucket is
 /// full (buckets are at most 5/8 full on average; on 2026-04-01, 1.5 % of the keys are past
-/// their home and 9 % of the buckets full). With 8-byte slots and linear probing, ~30 % of the
+/// their home and 9 % of the buckets full). With 8-byte slots and linear probing, 29 % of the
 /// keys were past their home slot, each one a branch the CPU guessed wrong; 20 % are in the
 /// 24-byte slots of the index, a quarter of whose home slots run into a second cache line.
 /// One look-up at a time (a call per code) waits for its bucket, and a table that stays in

@@ -1,8 +1,8 @@
 //! Code lists for the batch look-ups: a list/tuple/iterable of `str` or a numpy `str` array,
-//! keyed as it is read (8 bytes a code) so the look-up itself runs without the GIL, or an Arrow string array
-//! (pyarrow, or anything that exports `__arrow_c_array__`), read in place through the Arrow C
-//! data interface. numpy and Arrow arrays are read through their buffers: no Python object per
-//! code.
+//! keyed as it is read (8 bytes a code) so the look-up itself runs without the GIL, or an
+//! Arrow string array (pyarrow, or anything that exports `__arrow_c_array__`), read in place
+//! through the Arrow C data interface. numpy and Arrow arrays are read through their
+//! buffers: no Python object per code.
 
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};

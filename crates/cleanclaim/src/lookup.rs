@@ -260,37 +260,52 @@ pub fn search(codes: &CodeSets, words: &str, limit: usize) -> Vec<SearchResult> 
 
 /// Whether each ICD-10-CM code is valid (billable) on `date`: one answer per input, in order.
 pub fn icd10cm_validity<S: AsRef<str>>(codes: &CodeSets, list: impl IntoIterator<Item = S>, date: Date) -> Vec<bool> {
-    let (cm, ymd) = (codes.icd10cm(), date.ymd());
     let mut list = list.into_iter();
-    let mut out = Vec::with_capacity(list.size_hint().0);
-    // Keys a few hundred codes at a time: they stay in L1 between normalizing and looking up.
-    let mut keys = [0u64; 256];
-    loop {
+    let hint = list.size_hint().0;
+    validity_in_chunks(codes, date, hint, |keys| {
         let mut n = 0;
         // `keys` first: a full buffer stops the zip before it takes a code from `list`.
         for (key, code) in keys.iter_mut().zip(list.by_ref()) {
             *key = code_key(code.as_ref()).unwrap_or(0);
             n += 1;
         }
-        cm.valid_keys_into(&keys[..n], ymd, &mut out);
-        if n < keys.len() {
-            return out;
-        }
-    }
+        n
+    })
 }
 
 /// [`icd10cm_validity`] of codes keyed already ([`CodeKey::of`]).
 pub fn icd10cm_validity_of_keys(codes: &CodeSets, keys: &[CodeKey], date: Date) -> Vec<bool> {
-    let mut out = Vec::with_capacity(keys.len());
-    // The words copied out a few hundred at a time, as `icd10cm_validity` keys them.
-    let mut words = [0u64; 256];
-    for chunk in keys.chunks(words.len()) {
+    let mut rest = keys.chunks(CHUNK);
+    validity_in_chunks(codes, date, keys.len(), |words| {
+        let chunk = rest.next().unwrap_or_default();
         for (w, k) in words.iter_mut().zip(chunk) {
             *w = k.0;
         }
-        codes.icd10cm().valid_keys_into(&words[..chunk.len()], date.ymd(), &mut out);
+        chunk.len()
+    })
+}
+
+/// Keys a batch writes at a time: they stay in L1 between keying and looking up.
+const CHUNK: usize = 256;
+
+/// The answers for keys that `fill` writes [`CHUNK`] at a time into a buffer, returning how
+/// many it wrote (fewer than [`CHUNK`]: the last of them).
+fn validity_in_chunks(
+    codes: &CodeSets,
+    date: Date,
+    hint: usize,
+    mut fill: impl FnMut(&mut [u64]) -> usize,
+) -> Vec<bool> {
+    let (cm, ymd) = (codes.icd10cm(), date.ymd());
+    let mut out = Vec::with_capacity(hint);
+    let mut keys = [0u64; CHUNK];
+    loop {
+        let n = fill(&mut keys);
+        cm.valid_keys_into(&keys[..n], ymd, &mut out);
+        if n < CHUNK {
+            return out;
+        }
     }
-    out
 }
 
 /// [`icd10cm_validity`] of one code.

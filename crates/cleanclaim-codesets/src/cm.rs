@@ -550,7 +550,7 @@ pub struct Icd10Cm {
     epoch_dates: OnceLock<(Vec<Ymd>, Vec<Ymd>)>,
     /// The codes valid on a span of dates that see every code alike (an [epoch](Self::epoch)),
     /// with the span's first and last date: built for [`is_valid_key`](Self::is_valid_key) on
-    /// first asking for a date in the span (1–8 ms, 1 MiB), at most [`VALID_SETS`] of them;
+    /// first asking for a date in the span (1–10 ms, 1 MiB), at most [`VALID_SETS`] of them;
     /// dates of further spans are looked up in the index.
     valid_sets: [OnceLock<(Ymd, Ymd, KeySet)>; VALID_SETS],
     /// The place in `valid_sets` of the set used last (out of range for none): a caller's next

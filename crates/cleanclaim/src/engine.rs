@@ -135,7 +135,7 @@ impl Engine {
 
     /// [`icd10cm_validity`](Engine::icd10cm_validity) of one code, allocating nothing for a code of at most 8
     /// ASCII characters (every real one; longer or non-ASCII input is normalized into a copy).
-    /// The first call for a date builds the set of the codes valid on its span of dates (1–8 ms,
+    /// The first call for a date builds the set of the codes valid on its span of dates (1–10 ms,
     /// 1 MiB, shared by every engine on the same code sets; at most eight spans), which later
     /// calls read instead of the full 6 MiB index: one code at a time, a look-up waits for its
     /// memory.

@@ -256,12 +256,15 @@ def cmd_cleanclaim_py(claims_path, codes_path, mce_rate_path):
 
 
 def cmd_validity_pairs(codes_path):
-    """`is_valid_item` and cleanclaim's `icd10cm_valid`, one code per call, alternating in one
-    process, as the MCE row alternates processes: a call of either is mostly a wait on memory,
-    which this machine's neighbours stretch from one minute to the next (docs/performance.md,
-    tenth session). Each pair is one loop of theirs and one of ours, seconds apart, on one
-    thread; every other pair runs ours first, so that neither side always follows the other's
-    loop through a million codes, which may push its tables out of cache."""
+    """`is_valid_item` and cleanclaim's `icd10cm_valid`, one code per call, and its batch
+    `icd10cm_validity` from a list and from a pyarrow array, alternating in one process, as
+    the MCE row alternates processes: a call of either is mostly a wait on memory, which this
+    machine's neighbours stretch from one minute to the next (docs/performance.md, tenth
+    session), and the batch rows' separate medians moved with the peer's stretch as much as
+    with ours. Each pair is one loop of theirs and one turn of each of ours, seconds apart, on
+    one thread (a batch turn is three calls: one call over a million codes is ~20 ms); every
+    other pair runs ours first, so that neither side always follows the other's loop through
+    a million codes, which may push its tables out of cache."""
     import cleanclaim
     import simple_icd_10_cm as cm
 
@@ -269,18 +272,34 @@ def cmd_validity_pairs(codes_path):
         codes = [l.strip() for l in f if l.strip()]
     full = cleanclaim.Engine(as_of="2026-11-30")
     on = "2026-04-01"
-    theirs = lambda: [cm.is_valid_item(c) for c in codes]
-    ours = lambda: [full.icd10cm_valid(c, on) for c in codes]
-    theirs(), ours()  # warm-up
-    pairs = []
+    turns = {
+        "theirs": (1, lambda: [cm.is_valid_item(c) for c in codes]),
+        "per_call": (1, lambda: [full.icd10cm_valid(c, on) for c in codes]),
+        "list": (3, lambda: full.icd10cm_validity(codes, on)),
+    }
+    try:
+        import pyarrow as pa
+
+        arr = pa.array(codes)
+        turns["arrow"] = (3, lambda: full.icd10cm_validity(arr, on))
+    except ImportError:
+        pass
+    for _, fn in turns.values():
+        fn()  # warm-up
+    rows = []
     for i in range(RUNS):
         rate = {}
-        for name, fn in (("theirs", theirs), ("ours", ours))[:: 1 if i % 2 == 0 else -1]:
+        for name, (calls, fn) in list(turns.items())[:: 1 if i % 2 == 0 else -1]:
             t = time.thread_time()
-            fn()
-            rate[name] = len(codes) / (time.thread_time() - t)
-        pairs.append([rate["theirs"], rate["ours"]])
-    return {"codes": len(codes), "pairs": pairs}
+            for _ in range(calls):
+                fn()
+            rate[name] = calls * len(codes) / (time.thread_time() - t)
+        rows.append(rate)
+    pairs = lambda ours: [[r["theirs"], r[ours]] for r in rows]
+    out = {"codes": len(codes), "pairs": pairs("per_call"), "list_pairs": pairs("list")}
+    if "arrow" in turns:
+        out["arrow_pairs"] = pairs("arrow")
+    return out
 
 
 def cmd_python_baseline():

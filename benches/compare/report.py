@@ -168,10 +168,15 @@ def main(d):
         if ours:
             rows.append(("simple-icd-10-cm 1.5.0", what, k(get(sicd, "is_valid_item_per_sec")) + "/s", k(ours) + "/s",
                          ratio(ours, get(sicd, "is_valid_item_per_sec")), "≥ 3×" if "per_call" in key else "≥ 50×"))
-    vpairs = get(load(d, "validity-pairs.json"), "pairs")
-    if vpairs:
-        rows.append(pairs_row("simple-icd-10-cm 1.5.0", f"same, {len(vpairs)} alternating loops in one process (pairs "
-                              "of one loop each, in turn theirs or ours first)", vpairs, "/s", "≥ 3×"))
+    vp = load(d, "validity-pairs.json")
+    for key, what, target in (("list_pairs", "`icd10cm_validity(list)`", "≥ 50×"),
+                              ("arrow_pairs", "`icd10cm_validity(pyarrow array)`", "≥ 50×"),
+                              ("pairs", "`icd10cm_valid(code)`, one call per code", "≥ 3×")):
+        vpairs = get(vp, key)
+        if vpairs:
+            rows.append(pairs_row("simple-icd-10-cm 1.5.0", f"`is_valid_item` vs {what}, {len(vpairs)} alternating "
+                                  "turns in one process (each pair a loop of theirs and a turn of ours, in turn "
+                                  "theirs or ours first)", vpairs, "/s", target))
     rows.append(("simple-icd-10-cm 1.5.0", "`get_description`", k(get(sicd, "get_description_per_sec")) + "/s",
                  k(get(codes, "description_per_sec")) + "/s",
                  ratio(get(codes, "description_per_sec"), get(sicd, "get_description_per_sec")), ""))

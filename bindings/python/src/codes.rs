@@ -1,8 +1,10 @@
 //! Code lists for the batch look-ups: a list/tuple/iterable of `str` or a numpy `str` array,
 //! keyed as it is read (8 bytes a code) so the look-up itself runs without the GIL, or an
-//! Arrow string array (pyarrow, or anything that exports `__arrow_c_array__`), read in place
-//! through the Arrow C data interface. numpy and Arrow arrays are read through their
-//! buffers: no Python object per code.
+//! Arrow string array or dictionary of strings (pyarrow, or anything that exports
+//! `__arrow_c_array__`), read in place through the Arrow C data interface. numpy and Arrow
+//! arrays are read through their buffers: no Python object per code. A pandas Series, Index
+//! or array is read through what it holds: a categorical as its categories and their codes,
+//! an Arrow-backed one through Arrow, any other as the list it gives.
 
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
@@ -11,7 +13,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyCapsule, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyCapsule, PyDict, PyFloat, PyList, PyString, PyTuple};
 use pyo3::{Borrowed, ffi};
 
 use cleanclaim::codes::CodeKey;
@@ -22,8 +24,8 @@ fn module_of(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().module().map(|m| m.to_string()).unwrap_or_default()
 }
 
-/// Many codes: keyed ([`CodeKey`]), or (for Arrow input) in the Arrow arrays they came in. A
-/// null is an empty code, which no code set holds.
+/// Many codes: keyed ([`CodeKey`]), in the Arrow arrays they came in, or as places in a table
+/// of distinct codes (a pandas categorical). A null is an empty code, which no code set holds.
 #[derive(Debug, Default)]
 pub struct Codes {
     /// Each `str` keyed where it lies, while the GIL keeps it alive: copying the text into a
@@ -31,7 +33,16 @@ pub struct Codes {
     /// instructions a code.
     keys: Vec<CodeKey>,
     arrays: Vec<ArrayRef>,
+    /// A pandas categorical: its categories, and each code's place among them ([`MISSING`]
+    /// for a missing value). Each distinct code is looked up once.
+    places: Option<(Box<Codes>, Vec<usize>)>,
 }
+
+/// How many items of a list ahead of the one being read are asked for ([`Codes::items`]).
+const AHEAD: usize = 16;
+
+/// The place of a missing value in [`Codes::places`]: past any table, so never valid.
+const MISSING: usize = usize::MAX;
 
 impl Codes {
     fn push(&mut self, code: &str) {
@@ -44,20 +55,19 @@ impl Codes {
     /// its own kind of iterator: one iterator that chained the stores and dispatched on each
     /// array's type took ~8 % of a call from pyarrow.
     pub fn validity(&self, engine: &cleanclaim::Engine, date: cleanclaim::Date) -> Vec<bool> {
-        // `read` fills one store or the other.
-        debug_assert!(self.keys.is_empty() || self.arrays.is_empty());
+        // `read` fills one store or another.
+        debug_assert!(
+            usize::from(!self.keys.is_empty())
+                + usize::from(!self.arrays.is_empty())
+                + usize::from(self.places.is_some())
+                <= 1
+        );
+        if let Some((table, places)) = &self.places {
+            return answers_at(&table.validity(engine, date), places.iter().copied());
+        }
         let mut out = engine.icd10cm_validity_of_keys(&self.keys, date);
         for a in &self.arrays {
-            // `arrow` kept only these three types; a null is an empty code.
-            let valid = match a.data_type() {
-                DataType::Utf8 => {
-                    engine.icd10cm_validity(a.as_string::<i32>().iter().map(Option::unwrap_or_default), date)
-                }
-                DataType::LargeUtf8 => {
-                    engine.icd10cm_validity(a.as_string::<i64>().iter().map(Option::unwrap_or_default), date)
-                }
-                _ => engine.icd10cm_validity(a.as_string_view().iter().map(Option::unwrap_or_default), date),
-            };
+            let valid = array_validity(engine, a.as_ref(), date);
             if out.is_empty() {
                 out = valid;
             } else {
@@ -69,7 +79,8 @@ impl Codes {
 
     /// How many codes there are.
     pub fn len(&self) -> usize {
-        self.keys.len() + self.arrays.iter().map(|a| a.len()).sum::<usize>()
+        let places = self.places.as_ref().map_or(0, |(_, at)| at.len());
+        self.keys.len() + self.arrays.iter().map(|a| a.len()).sum::<usize>() + places
     }
 
     pub fn read(obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
@@ -78,24 +89,18 @@ impl Codes {
         }
         let mut out = Codes::default();
         if let Ok(l) = obj.cast::<PyList>() {
-            return out.items(l.len(), |i| Self::list_item(l, i));
+            return out.items(l.len(), |i| Self::list_item(l, i), None);
         }
         if let Ok(t) = obj.cast::<PyTuple>() {
-            return out.items(t.len(), |i| t.get_borrowed_item(i));
+            return out.items(t.len(), |i| t.get_borrowed_item(i), None);
         }
-        let py = obj.py();
         let module = module_of(obj);
-        if module.starts_with("pyarrow")
-            && let Some(chunks) = obj.getattr_opt(intern!(py, "chunks"))?
+        if module.starts_with("pandas")
+            && let Some(out) = Self::pandas(obj)?
         {
-            for chunk in chunks.try_iter()? {
-                if !out.arrow(&chunk?)? {
-                    return out.iterable(obj);
-                }
-            }
             return Ok(out);
         }
-        if out.arrow(obj)? {
+        if out.arrow_any(obj)? {
             return Ok(out);
         }
         if module == "numpy" && out.numpy(obj)? {
@@ -106,15 +111,42 @@ impl Codes {
 
     /// The items of a list or tuple, read as references the sequence holds: pyo3's iterators
     /// add a reference to each item and drop it, and a list's asks for its length, three calls
-    /// of the stable ABI per item on top of reading it.
+    /// of the stable ABI per item on top of reading it. With `na` (pandas' `NA`), an item that
+    /// is None, NaN or `na` is an empty code.
     fn items<'a, 'py: 'a>(
         mut self,
         n: usize,
         get: impl Fn(usize) -> PyResult<Borrowed<'a, 'py, PyAny>>,
+        na: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Codes> {
         self.keys.reserve(n);
+        // Each `str` lies wherever it was made: unless it is asked for ahead, reading it is a
+        // wait on memory. A shuffled list of a million fresh codes read at ~10 M codes/s, 8
+        // items ahead ~23 M, 16 ahead with both cache lines a short `str` may span (its header
+        // is 40-48 bytes, its text follows) ~28 M; strings in list order ~45-50 M either way.
+        let mut ahead: [Option<Borrowed<'a, 'py, PyAny>>; AHEAD] = [None; AHEAD];
+        let fetch = |i: usize| {
+            get(i).inspect(|item| {
+                cleanclaim::codesets::prefetch(item.as_ptr());
+                cleanclaim::codesets::prefetch(item.as_ptr().cast::<u8>().wrapping_add(56));
+            })
+        };
+        for (i, slot) in ahead.iter_mut().enumerate().take(n) {
+            *slot = Some(fetch(i)?);
+        }
         for i in 0..n {
-            self.item(&*get(i)?, i)?;
+            let slot = &mut ahead[i % AHEAD];
+            let item = slot.take().expect("fetched ahead");
+            if i + AHEAD < n {
+                *slot = Some(fetch(i + AHEAD)?);
+            }
+            let missing =
+                |na| item.is_none() || item.is(na) || item.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan());
+            if na.is_some_and(|na| !item.is_instance_of::<PyString>() && missing(na)) {
+                self.push("");
+            } else {
+                self.item(&item, i)?;
+            }
         }
         Ok(self)
     }
@@ -148,6 +180,7 @@ impl Codes {
     fn iterable(mut self, obj: &Bound<'_, PyAny>) -> PyResult<Codes> {
         self.keys.clear();
         self.arrays.clear();
+        self.places = None;
         let py = obj.py();
         if module_of(obj).starts_with("pyarrow") {
             // Iterating a pyarrow array yields pyarrow scalars; its Python values are str/None.
@@ -167,6 +200,74 @@ impl Codes {
             self.item(&item?, i)?;
         }
         Ok(self)
+    }
+
+    /// A pandas Series, Index or array, read through what it holds: a categorical as its
+    /// categories (each looked up once) and their codes, an array that converts itself to
+    /// Arrow (pandas' Arrow-backed strings) through Arrow, anything else through `tolist`, with
+    /// pandas' missing values (None, NaN, `pd.NA`) as empty codes, as Arrow's nulls are.
+    /// Iterating a Series made a Python call per item. `None` for a pandas object that offers
+    /// none of these (a DataFrame), which is then iterated as any other object.
+    fn pandas(obj: &Bound<'_, PyAny>) -> PyResult<Option<Codes>> {
+        let py = obj.py();
+        // A Series' or an Index's values; an extension array is its own.
+        let array = obj.getattr_opt(intern!(py, "array"))?.unwrap_or_else(|| obj.clone());
+        if let (Some(categories), Some(codes)) =
+            (array.getattr_opt(intern!(py, "categories"))?, array.getattr_opt(intern!(py, "codes"))?)
+            && let Some(places) = category_places(&codes)?
+        {
+            let table = Codes::read(&categories)?;
+            return Ok(Some(Codes { places: Some((Box::new(table), places)), ..Codes::default() }));
+        }
+        // pandas' Arrow-backed arrays (its `string[pyarrow]`, pandas 3's default `str`, an
+        // `ArrowDtype`) hand over their Arrow arrays. Converting any other array to Arrow
+        // copies every string, slower than `to_numpy` below (64 ms against 30 for a million
+        // codes of `string[python]`).
+        let dtype = array.getattr_opt(intern!(py, "dtype"))?;
+        let storage = dtype.as_ref().map(|d| d.getattr_opt(intern!(py, "storage"))).transpose()?.flatten();
+        let arrow_backed =
+            dtype.as_ref().map(|d| d.hasattr(intern!(py, "pyarrow_dtype"))).transpose()?.unwrap_or(false)
+                || storage.is_some_and(|s| s.eq("pyarrow").unwrap_or(false));
+        if arrow_backed && let Some(export) = array.getattr_opt(intern!(py, "__arrow_array__"))? {
+            let mut out = Codes::default();
+            if out.arrow_any(&export.call0()?)? {
+                return Ok(Some(out));
+            }
+        }
+        // The values as objects, then as a list: `tolist` alone iterates an extension array in
+        // Python.
+        let values = match obj.getattr_opt(intern!(py, "to_numpy"))? {
+            Some(to_numpy) => {
+                let kwargs = PyDict::new(py);
+                kwargs.set_item(intern!(py, "dtype"), intern!(py, "object"))?;
+                to_numpy.call((), Some(&kwargs))?
+            }
+            None => obj.clone(),
+        };
+        let Some(tolist) = values.getattr_opt(intern!(py, "tolist"))? else { return Ok(None) };
+        let list = tolist.call0()?;
+        let Ok(list) = list.cast::<PyList>() else { return Ok(None) };
+        // pandas marks a missing value with None, NaN or `pd.NA`.
+        let na = py.import(intern!(py, "pandas"))?.getattr(intern!(py, "NA"))?;
+        Codes::default().items(list.len(), |i| Self::list_item(list, i), Some(&na)).map(Some)
+    }
+
+    /// A pyarrow array or chunked array of strings (or dictionaries of them), or any object
+    /// with `__arrow_c_array__`: false, and nothing kept, for anything else.
+    fn arrow_any(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = obj.py();
+        if module_of(obj).starts_with("pyarrow")
+            && let Some(chunks) = obj.getattr_opt(intern!(py, "chunks"))?
+        {
+            for chunk in chunks.try_iter()? {
+                if !self.arrow(&chunk?)? {
+                    self.arrays.clear();
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
+        self.arrow(obj)
     }
 
     /// An array that exports itself through the Arrow PyCapsule interface, kept when it holds
@@ -199,8 +300,11 @@ impl Codes {
         }
         let malformed =
             |e: arrow_schema::ArrowError| PyTypeError::new_err(format!("codes: malformed Arrow array: {e}"));
-        if !matches!(DataType::try_from(&schema), Ok(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) {
-            return Ok(false);
+        let strings = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+        match DataType::try_from(&schema) {
+            Ok(DataType::Dictionary(_, values)) if strings(&values) => {}
+            Ok(t) if strings(&t) => {}
+            _ => return Ok(false),
         }
         // SAFETY: the array and its schema come from the same export, as the C data interface
         // pairs them. As for `check_frame`'s streams, the producer is trusted for what the
@@ -220,15 +324,11 @@ impl Codes {
     /// dtypes (object arrays of str are read item by item).
     fn numpy(&mut self, arr: &Bound<'_, PyAny>) -> PyResult<bool> {
         let py = arr.py();
-        let dtype = arr.getattr(intern!(py, "dtype"))?;
-        let kind: String = dtype.getattr(intern!(py, "kind"))?.extract()?;
-        let byteorder: String = dtype.getattr(intern!(py, "byteorder"))?.extract()?;
         let ndim: usize = arr.getattr(intern!(py, "ndim"))?.extract()?;
-        let native_le = cfg!(target_endian = "little") && matches!(byteorder.as_str(), "=" | "<" | "|");
-        if kind != "U" || ndim != 1 || !native_le {
+        let Some((kind, itemsize)) = numpy_elements(arr)? else { return Ok(false) };
+        if kind != "U" || ndim != 1 {
             return Ok(false);
         }
-        let itemsize: usize = dtype.getattr(intern!(py, "itemsize"))?.extract()?;
         let raw = arr.call_method0(intern!(py, "tobytes"))?.cast_into::<PyBytes>()?;
         let raw = raw.as_bytes();
         if itemsize == 0 {
@@ -251,4 +351,68 @@ impl Codes {
         }
         Ok(true)
     }
+}
+
+/// The answers for `a`, an array [`Codes::arrow`] kept: a null is an empty code, and a
+/// dictionary's values are looked up once each.
+fn array_validity(engine: &cleanclaim::Engine, a: &dyn Array, date: cleanclaim::Date) -> Vec<bool> {
+    match a.data_type() {
+        DataType::Utf8 => engine.icd10cm_validity(a.as_string::<i32>().iter().map(Option::unwrap_or_default), date),
+        DataType::LargeUtf8 => {
+            engine.icd10cm_validity(a.as_string::<i64>().iter().map(Option::unwrap_or_default), date)
+        }
+        DataType::Dictionary(..) => {
+            let d = a.as_any_dictionary();
+            // No values: every key is null (`normalized_keys` needs a value to point at).
+            if d.values().is_empty() {
+                return vec![false; a.len()];
+            }
+            let valid = array_validity(engine, d.values().as_ref(), date);
+            let nulls = d.keys().logical_nulls();
+            let places = d.normalized_keys().into_iter().enumerate();
+            answers_at(
+                &valid,
+                places.map(|(i, k)| if nulls.as_ref().is_some_and(|n| n.is_null(i)) { MISSING } else { k }),
+            )
+        }
+        _ => engine.icd10cm_validity(a.as_string_view().iter().map(Option::unwrap_or_default), date),
+    }
+}
+
+/// The answer at each of `places` in `answers`, false past its end ([`MISSING`]).
+fn answers_at(answers: &[bool], places: impl Iterator<Item = usize>) -> Vec<bool> {
+    places.map(|i| answers.get(i).copied().unwrap_or(false)).collect()
+}
+
+/// Each code's place among a pandas categorical's categories, from `codes` (a numpy array
+/// of signed integers, -1 for a missing value); `None` for any other array, whose values
+/// `tolist` then reads.
+fn category_places(codes: &Bound<'_, PyAny>) -> PyResult<Option<Vec<usize>>> {
+    let py = codes.py();
+    let Some((kind, size)) = numpy_elements(codes)? else { return Ok(None) };
+    if kind != "i" || !matches!(size, 1 | 2 | 4 | 8) {
+        return Ok(None);
+    }
+    let raw = codes.call_method0(intern!(py, "tobytes"))?.cast_into::<PyBytes>()?;
+    let place = |c: i64| usize::try_from(c).unwrap_or(MISSING);
+    let words = raw.as_bytes().chunks_exact(size);
+    Ok(Some(match size {
+        1 => words.map(|b| place(i64::from(i8::from_le_bytes([b[0]])))).collect(),
+        2 => words.map(|b| place(i64::from(i16::from_le_bytes([b[0], b[1]])))).collect(),
+        4 => words.map(|b| place(i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))).collect(),
+        _ => words.map(|b| place(i64::from_le_bytes(b.try_into().expect("8 bytes")))).collect(),
+    }))
+}
+
+/// A numpy array's element kind (`dtype.kind`) and size in bytes; `None` for an object
+/// without a dtype, or elements not in this machine's byte order (little-endian), which
+/// `tobytes` would hand over as they are.
+fn numpy_elements(arr: &Bound<'_, PyAny>) -> PyResult<Option<(String, usize)>> {
+    let py = arr.py();
+    let Some(dtype) = arr.getattr_opt(intern!(py, "dtype"))? else { return Ok(None) };
+    let byteorder: String = dtype.getattr(intern!(py, "byteorder"))?.extract()?;
+    if !(cfg!(target_endian = "little") && matches!(byteorder.as_str(), "=" | "<" | "|")) {
+        return Ok(None);
+    }
+    Ok(Some((dtype.getattr(intern!(py, "kind"))?.extract()?, dtype.getattr(intern!(py, "itemsize"))?.extract()?)))
 }

@@ -534,9 +534,11 @@ impl PyEngine {
 
     /// Whether each ICD-10-CM code is valid (billable) on ``date``, in input order.
     ///
-    /// ``codes`` is a list, tuple or any iterable of ``str``, a numpy ``str`` array or a
-    /// pyarrow ``string``/``large_string`` array or chunked array (read through its buffers:
-    /// no Python object per code; a null is ``False``). Codes may be dotted or not.
+    /// ``codes`` is a list, tuple or any iterable of ``str``, a numpy ``str`` array, a
+    /// pyarrow ``string``/``large_string``/``string_view`` array, dictionary array or chunked
+    /// array (read through its buffers: no Python object per code; a null is ``False``), or a
+    /// pandas Series, Index or Categorical (a categorical's distinct codes are looked up once;
+    /// a missing value is ``False``). Codes may be dotted or not.
     fn icd10cm_validity<'py>(
         &self,
         py: Python<'py>,

@@ -165,10 +165,64 @@ def test_pyarrow_string_arrays(engine, expected) -> None:
     assert engine.icd10cm_validity(with_nulls, ON) == [True, False, False]
     assert engine.icd10cm_validity(with_nulls.slice(1), ON) == [False, False]
     assert engine.icd10cm_validity(pa.array(CODES, pa.string_view()), ON) == expected
-    # Other array types are read item by item.
-    assert engine.icd10cm_validity(pa.array(CODES).dictionary_encode(), ON) == expected
-    assert engine.icd10cm_validity(pa.chunked_array([pa.array(CODES).dictionary_encode()]), ON) == expected
     assert engine.icd10cm_validity(pa.array([], pa.string()), ON) == []
+
+
+def test_pyarrow_dictionary_arrays(engine, expected) -> None:
+    pa = pytest.importorskip("pyarrow")
+    encoded = pa.array(CODES * 3).dictionary_encode()
+    assert engine.icd10cm_validity(encoded, ON) == expected * 3
+    assert engine.icd10cm_validity(encoded.slice(7, 7), ON) == expected
+    assert engine.icd10cm_validity(pa.chunked_array([encoded, encoded.slice(0, 2)]), ON) == expected * 3 + expected[:2]
+    # Any key width, and values of every string type.
+    for key in (pa.int8(), pa.uint16(), pa.int64()):
+        for value in (pa.string(), pa.large_string(), pa.string_view()):
+            arr = pa.DictionaryArray.from_arrays(pa.array([6, 0, 1, 0], key), pa.array(CODES, value))
+            assert engine.icd10cm_validity(arr, ON) == [True, True, False, True]
+    # A null key, and a null among the values, are empty codes; so is every key of a
+    # dictionary with no values.
+    arr = pa.DictionaryArray.from_arrays(pa.array([0, None, 1, 2], pa.int32()), pa.array(["E11.65", None, "A00.0"]))
+    assert engine.icd10cm_validity(arr, ON) == [True, False, False, True]
+    empty = pa.DictionaryArray.from_arrays(pa.array([None, None], pa.int32()), pa.array([], pa.string()))
+    assert engine.icd10cm_validity(empty, ON) == [False, False]
+    # Dictionaries of anything but strings are read item by item, and refused there.
+    with pytest.raises(TypeError, match=r"codes\[0\]"):
+        engine.icd10cm_validity(pa.array([1, 2]).dictionary_encode(), ON)
+
+
+def test_pandas_series_index_and_categoricals(engine, expected, monkeypatch) -> None:
+    pd = pytest.importorskip("pandas")
+
+    def no_iteration(self):
+        raise AssertionError("read item by item, not through its values")
+
+    # Each form must be read through its values, never by iterating it in Python.
+    for cls in (pd.Series, pd.Index, pd.Categorical):
+        monkeypatch.setattr(cls, "__iter__", no_iteration)
+    for dtype in (object, "string", "category"):
+        assert engine.icd10cm_validity(pd.Series(CODES, dtype=dtype), ON) == expected, dtype
+        assert engine.icd10cm_validity(pd.Index(CODES, dtype=dtype), ON) == expected, dtype
+    assert engine.icd10cm_validity(pd.Categorical(CODES * 2), ON) == expected * 2
+    assert engine.icd10cm_validity(pd.Series(CODES * 2, dtype="category")[3:10], ON) == (expected * 2)[3:10]
+    # Missing values of every pandas kind are empty codes, whatever the dtype.
+    gaps = ["E11.65", None, float("nan"), pd.NA, "A00.0"]
+    for dtype in (object, "string", "category"):
+        assert engine.icd10cm_validity(pd.Series(gaps, dtype=dtype), ON) == [True, False, False, False, True], dtype
+    # An item that is neither a code nor missing is named.
+    with pytest.raises(TypeError, match=r"codes\[1\]"):
+        engine.icd10cm_validity(pd.Series(["E11.65", 42]), ON)
+    assert engine.icd10cm_validity(pd.Series([], dtype=object), ON) == []
+
+
+def test_pandas_arrow_backed_strings(engine, expected) -> None:
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    for dtype in ("string[pyarrow]", pd.ArrowDtype(pa.string()), pd.ArrowDtype(pa.large_string())):
+        series = pd.Series(CODES + [None], dtype=dtype)
+        assert engine.icd10cm_validity(series, ON) == expected + [False], dtype
+    dictionary = pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string()))
+    series = pd.Series(pa.array(CODES).dictionary_encode(), dtype=dictionary)
+    assert engine.icd10cm_validity(series, ON) == expected
 
 
 def test_any_arrow_producer_is_read_and_a_failing_one_is_iterated(engine, expected) -> None:

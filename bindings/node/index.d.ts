@@ -56,6 +56,11 @@ export declare class Engine {
   search(words: string, limit?: number | null): Array<SearchResult>
   /** Whether each ICD-10-CM code is valid (billable) on `date`, in input order. */
   icd10cmValidity(codes: Array<string>, date: string): Array<boolean>
+  /**
+   * Whether one ICD-10-CM code is valid (billable) on `date`: `icd10cmValidity` of one
+   * code, without the arrays.
+   */
+  icd10cmValid(code: string, date: string): boolean
   /** `checkJson` on the libuv thread pool. Never throws: unusable input rejects. */
   checkJsonAsync(text: string): Promise<Array<Report>>
 }

@@ -46,3 +46,39 @@ test('icd10cmValidity: one answer per code, in order', () => {
   assert.deepEqual(engine.icd10cmValidity(['E11.22', 'E11', 'I10', 'nonsense'], '2026-03-02'), [true, false, true, false])
   assert.throws(() => engine.icd10cmValidity(['I10'], 'yesterday'), { code: 'CLEANCLAIM_INVALID' })
 })
+
+test('icd10cmValidity: long arrays, long and non-ASCII strings answer as one code at a time', () => {
+  const on = '2026-03-02'
+  // Past one handle scope's 4096 elements; strings past the 64-byte stack buffer (trimmed to
+  // a code, or not a code at all), non-ASCII text and lone surrogates.
+  const odd = [' '.repeat(70) + 'E11.22', 'E11.22' + ' '.repeat(70), 'é'.repeat(40), 'E11.2\u00e9', '\ud800E11', '', 'x'.repeat(1000)]
+  const codes = Array.from({ length: 10000 }, (_, i) => (i % 3 === 0 ? odd[i % odd.length] : ['E11.22', 'E11', 'i10'][i % 3]))
+  const got = engine.icd10cmValidity(codes, on)
+  assert.equal(got.length, codes.length)
+  assert.deepEqual(got, codes.map((c) => engine.icd10cmValid(c, on)))
+  assert.deepEqual(engine.icd10cmValidity(odd, on), [true, true, false, false, false, false, false])
+  assert.deepEqual(engine.icd10cmValidity([], on), [])
+})
+
+test('icd10cmValidity: an element that is not a string is named by its index', () => {
+  for (const bad of [['E11.22', 42], ['E11.22', null], ['E11.22', { code: 'E11.22' }], [, 'E11.22']]) {
+    const i = bad.findIndex((c, j) => j in bad ? typeof c !== 'string' : true)
+    assert.throws(() => engine.icd10cmValidity(bad, '2026-03-02'), (e) => {
+      assert.equal(e.code, 'CLEANCLAIM_INVALID')
+      assert.equal(e.index, i)
+      assert.match(e.message, new RegExp(`codes\\[${i}\\]`))
+      return true
+    })
+  }
+  assert.throws(() => engine.icd10cmValidity('E11.22', '2026-03-02'), { code: 'CLEANCLAIM_INVALID' })
+})
+
+test('icd10cmValid: one code, and what is not a code or a date', () => {
+  assert.equal(engine.icd10cmValid('E11.22', '2026-03-02'), true)
+  assert.equal(engine.icd10cmValid('e1122', '2026-03-02'), true)
+  assert.equal(engine.icd10cmValid('E11', '2026-03-02'), false)
+  assert.equal(engine.icd10cmValid('nonsense', '2026-03-02'), false)
+  assert.throws(() => engine.icd10cmValid('E11.22', 'yesterday'), { code: 'CLEANCLAIM_INVALID' })
+  assert.throws(() => engine.icd10cmValid(42, '2026-03-02'), { code: 'CLEANCLAIM_INVALID' })
+  assert.throws(() => engine.icd10cmValid('E11.22', 20260302), { code: 'CLEANCLAIM_INVALID' })
+})

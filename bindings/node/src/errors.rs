@@ -54,9 +54,14 @@ impl Failure {
         cleanclaim::Error::Invalid { path: path.to_owned(), message: message.to_owned() }.into()
     }
 
-    /// Marks the failure as belonging to element `i` of a batch.
-    pub fn at_index(mut self, i: usize) -> Failure {
-        self.message = format!("claims[{i}]: {}", self.message);
+    /// Marks the failure as belonging to element `i` of a batch of claims.
+    pub fn at_index(self, i: usize) -> Failure {
+        self.at_index_of("claims", i)
+    }
+
+    /// Marks the failure as belonging to element `i` of the array argument `what`.
+    pub fn at_index_of(mut self, what: &str, i: usize) -> Failure {
+        self.message = format!("{what}[{i}]: {}", self.message);
         self.index = u32::try_from(i).ok();
         self
     }

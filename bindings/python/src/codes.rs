@@ -212,11 +212,13 @@ impl Codes {
         let py = obj.py();
         // A Series' or an Index's values; an extension array is its own.
         let array = obj.getattr_opt(intern!(py, "array"))?.unwrap_or_else(|| obj.clone());
+        // Categories that are not all `str` are read with the values below, so that the error
+        // names the value's own index, not its category's.
         if let (Some(categories), Some(codes)) =
             (array.getattr_opt(intern!(py, "categories"))?, array.getattr_opt(intern!(py, "codes"))?)
             && let Some(places) = category_places(&codes)?
+            && let Ok(table) = Codes::read(&categories)
         {
-            let table = Codes::read(&categories)?;
             return Ok(Some(Codes { places: Some((Box::new(table), places)), ..Codes::default() }));
         }
         // pandas' Arrow-backed arrays (its `string[pyarrow]`, pandas 3's default `str`, an

@@ -208,9 +208,10 @@ def test_pandas_series_index_and_categoricals(engine, expected, monkeypatch) -> 
     gaps = ["E11.65", None, float("nan"), pd.NA, "A00.0"]
     for dtype in (object, "string", "category"):
         assert engine.icd10cm_validity(pd.Series(gaps, dtype=dtype), ON) == [True, False, False, False, True], dtype
-    # An item that is neither a code nor missing is named.
-    with pytest.raises(TypeError, match=r"codes\[1\]"):
-        engine.icd10cm_validity(pd.Series(["E11.65", 42]), ON)
+    # An item that is neither a code nor missing is named by its own index, in a categorical too.
+    for dtype in (object, "category"):
+        with pytest.raises(TypeError, match=r"codes\[2\]"):
+            engine.icd10cm_validity(pd.Series(["E11.65", None, 42, "A00.0"], dtype=dtype), ON)
     assert engine.icd10cm_validity(pd.Series([], dtype=object), ON) == []
 
 

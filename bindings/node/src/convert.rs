@@ -171,13 +171,19 @@ pub fn claim_text(env: &Env, claim: Unknown) -> Res<String> {
     }
 }
 
-/// Each element's JSON text; the argument must be an array.
-pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
-    let not_array = || Failure::invalid("claims", "expected an array of claims");
-    if !claims.is_array().map_err(|_| not_array())? {
+/// The array argument `name`; `message` says what it must be when it is not an array.
+fn array_arg<'e>(env: &Env, value: &Unknown<'e>, name: &str, message: &str) -> Res<Array<'e>> {
+    let not_array = || Failure::invalid(name, message);
+    if !value.is_array().map_err(|_| not_array())? {
         return Err(not_array());
     }
-    let arr = unsafe { Array::from_napi_value(env.raw(), claims.raw()) }.map_err(|_| not_array())?;
+    // SAFETY: `value` is a live JS array of this call (checked just above).
+    unsafe { Array::from_napi_value(env.raw(), value.raw()) }.map_err(|_| not_array())
+}
+
+/// Each element's JSON text; the argument must be an array.
+pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
+    let arr = array_arg(env, &claims, "claims", "expected an array of claims")?;
     let mut out = Vec::with_capacity(arr.len() as usize);
     for i in 0..arr.len() {
         let item: Unknown = arr
@@ -196,11 +202,7 @@ pub fn claim_texts(env: &Env, claims: Unknown) -> Res<Vec<String>> {
 /// at ~4.8 M/s). A handle scope per [`SCOPE`] elements keeps the handles of a long array from
 /// piling up in the call's scope.
 pub fn code_keys(env: &Env, codes: Unknown) -> Res<Vec<CodeKey>> {
-    let not_array = || Failure::invalid("codes", "expected an array of strings");
-    if !codes.is_array().map_err(|_| not_array())? {
-        return Err(not_array());
-    }
-    let arr = unsafe { Array::from_napi_value(env.raw(), codes.raw()) }.map_err(|_| not_array())?;
+    let arr = array_arg(env, &codes, "codes", "expected an array of strings")?;
     let mut out = Vec::with_capacity(arr.len() as usize);
     let mut at = 0;
     while at < arr.len() {

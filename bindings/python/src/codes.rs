@@ -4,7 +4,7 @@
 //! `__arrow_c_array__`), read in place through the Arrow C data interface. numpy and Arrow
 //! arrays are read through their buffers: no Python object per code. A pandas Series, Index
 //! or array is read through what it holds: a categorical as its categories and their codes,
-//! an Arrow-backed one through Arrow, any other as the list it gives.
+//! an Arrow-backed one through Arrow, any other as the list of its values.
 
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
@@ -203,9 +203,9 @@ impl Codes {
     }
 
     /// A pandas Series, Index or array, read through what it holds: a categorical as its
-    /// categories (each looked up once) and their codes, an array that converts itself to
-    /// Arrow (pandas' Arrow-backed strings) through Arrow, anything else through `tolist`, with
-    /// pandas' missing values (None, NaN, `pd.NA`) as empty codes, as Arrow's nulls are.
+    /// categories (each looked up once) and their codes, pandas' Arrow-backed strings through
+    /// Arrow, anything else as the list of its values as objects, with pandas' missing values
+    /// (None, NaN, `pd.NA`) as empty codes, as Arrow's nulls are.
     /// Iterating a Series made a Python call per item. `None` for a pandas object that offers
     /// none of these (a DataFrame), which is then iterated as any other object.
     fn pandas(obj: &Bound<'_, PyAny>) -> PyResult<Option<Codes>> {

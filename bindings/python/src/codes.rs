@@ -1,14 +1,16 @@
 //! Code lists for the batch look-ups: a list/tuple/iterable of `str` or a numpy `str` array,
 //! keyed as it is read (8 bytes a code) so the look-up itself runs without the GIL, or an
 //! Arrow string array or dictionary of strings (pyarrow, or anything that exports
-//! `__arrow_c_array__`), read in place through the Arrow C data interface. numpy and Arrow
+//! `__arrow_c_array__` or `__arrow_c_stream__`, as polars does), read in place through the
+//! Arrow C data interface. numpy and Arrow
 //! arrays are read through their buffers: no Python object per code. A pandas Series, Index
 //! or array is read through what it holds: a categorical as its categories and their codes,
 //! an Arrow-backed one through Arrow, any other as the list of its values.
 
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
-use arrow_array::{Array, ArrayRef, make_array};
+use arrow_array::ffi_stream::{ArrayStreamReader, FFI_ArrowArrayStream};
+use arrow_array::{Array, ArrayReader, ArrayRef, make_array};
 use arrow_schema::DataType;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
@@ -100,7 +102,7 @@ impl Codes {
         {
             return Ok(out);
         }
-        if out.arrow_any(obj)? {
+        if out.arrow_any(obj)? || out.arrow_stream(obj)? {
             return Ok(out);
         }
         if module == "numpy" && out.numpy(obj)? {
@@ -300,13 +302,8 @@ impl Codes {
         if schema.release().is_none() || array.is_released() {
             return Err(PyTypeError::new_err("codes: the Arrow capsules were already consumed"));
         }
-        let malformed =
-            |e: arrow_schema::ArrowError| PyTypeError::new_err(format!("codes: malformed Arrow array: {e}"));
-        let strings = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
-        match DataType::try_from(&schema) {
-            Ok(DataType::Dictionary(_, values)) if strings(&values) => {}
-            Ok(t) if strings(&t) => {}
-            _ => return Ok(false),
+        if !DataType::try_from(&schema).is_ok_and(|t| holds_codes(&t)) {
+            return Ok(false);
         }
         // SAFETY: the array and its schema come from the same export, as the C data interface
         // pairs them. As for `check_frame`'s streams, the producer is trusted for what the
@@ -319,6 +316,41 @@ impl Codes {
         // as arrow-rs validates it), before any string is read.
         data.validate_full().map_err(malformed)?;
         self.arrays.push(make_array(data));
+        Ok(true)
+    }
+
+    /// An object that exports a stream of arrays through the Arrow PyCapsule interface
+    /// (`__arrow_c_stream__`: a polars Series) when they hold codes, each array checked and
+    /// kept as [`Codes::arrow`] keeps one: iterating a polars Series made a Python `str` per
+    /// code (8.5 M codes/s for a million codes, a categorical 11.7 M). False, and nothing kept,
+    /// for streams of other types and exports that fail or do not import; the object is then
+    /// iterated.
+    fn arrow_stream(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let py = obj.py();
+        let Some(export) = obj.getattr_opt(intern!(py, "__arrow_c_stream__"))? else { return Ok(false) };
+        let Ok(capsule) = export.call0() else { return Ok(false) };
+        let Ok(capsule) = capsule.cast::<PyCapsule>() else { return Ok(false) };
+        let stream = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+        // SAFETY: the capsule is named as the Arrow PyCapsule interface names a stream, so it
+        // points at an `ArrowArrayStream`; `from_raw` moves it out and leaves a released one
+        // behind, which the capsule's destructor then skips. The producer is trusted for the
+        // buffers' lengths, as in `arrow`.
+        let Ok(reader) = (unsafe { ArrayStreamReader::from_raw(stream.as_ptr().cast::<FFI_ArrowArrayStream>()) })
+        else {
+            return Ok(false);
+        };
+        if !holds_codes(reader.field().data_type()) {
+            return Ok(false);
+        }
+        for array in reader {
+            let Ok(array) = array else {
+                self.arrays.clear();
+                return Ok(false);
+            };
+            // As for one array: offsets and the text checked before any string is read.
+            array.to_data().validate_full().map_err(malformed)?;
+            self.arrays.push(array);
+        }
         Ok(true)
     }
 
@@ -353,6 +385,20 @@ impl Codes {
         }
         Ok(true)
     }
+}
+
+/// Whether arrays of type `t` hold codes the batch reads in place: strings, or a dictionary
+/// of them.
+fn holds_codes(t: &DataType) -> bool {
+    let strings = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    match t {
+        DataType::Dictionary(_, values) => strings(values),
+        t => strings(t),
+    }
+}
+
+fn malformed(e: arrow_schema::ArrowError) -> PyErr {
+    PyTypeError::new_err(format!("codes: malformed Arrow array: {e}"))
 }
 
 /// The answers for `a`, an array [`Codes::arrow`] kept: a null is an empty code, and a

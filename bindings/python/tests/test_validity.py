@@ -251,6 +251,38 @@ def test_any_arrow_producer_is_read_and_a_failing_one_is_iterated(engine, expect
     assert engine.icd10cm_validity(Exporter(fail=True), ON) == expected
 
 
+def test_polars_series_and_arrow_streams(engine, expected) -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    for dtype in (pl.String, pl.Categorical):
+        series = pl.Series(CODES * 2 + [None], dtype=dtype)
+        assert engine.icd10cm_validity(series, ON) == expected * 2 + [False], dtype
+        assert engine.icd10cm_validity(series.slice(3, 9), ON) == (expected * 2 + [False])[3:12], dtype
+    assert engine.icd10cm_validity(pl.Series([], dtype=pl.String), ON) == []
+    # A stream of anything but codes is iterated, and refused item by item.
+    with pytest.raises(TypeError, match=r"codes\[0\]"):
+        engine.icd10cm_validity(pl.Series([1, 2]), ON)
+
+    class Streamer:
+        """Only the stream interface, and iteration only when the export fails."""
+
+        def __init__(self, fail=False):
+            self.fail = fail
+
+        def __arrow_c_stream__(self, requested_schema=None):
+            if self.fail:
+                raise NotImplementedError("cannot export")
+            return pa.chunked_array([CODES[:3], [], CODES[3:]]).__arrow_c_stream__()
+
+        def __iter__(self):
+            if not self.fail:
+                raise AssertionError("read item by item, not through the Arrow stream")
+            return iter(CODES)
+
+    assert engine.icd10cm_validity(Streamer(), ON) == expected
+    assert engine.icd10cm_validity(Streamer(fail=True), ON) == expected
+
+
 def test_arrow_capsules_handed_out_twice_are_refused(engine, expected) -> None:
     pa = pytest.importorskip("pyarrow")
 

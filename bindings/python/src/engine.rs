@@ -536,7 +536,8 @@ impl PyEngine {
     ///
     /// ``codes`` is a list, tuple or any iterable of ``str``, a numpy ``str`` array, a
     /// pyarrow ``string``/``large_string``/``string_view`` array, dictionary array or chunked
-    /// array (read through its buffers: no Python object per code; a null is ``False``), or a
+    /// array, or anything that exports an Arrow array or stream of strings, such as a polars
+    /// Series (read through its buffers: no Python object per code; a null is ``False``), or a
     /// pandas Series, Index or Categorical (a categorical's distinct codes are looked up once;
     /// a missing value is ``False``). Codes may be dotted or not.
     fn icd10cm_validity<'py>(

@@ -115,8 +115,8 @@ class Engine:
         """Whether each ICD-10-CM code is valid on ``date``, in input order.
 
         ``codes``: a list/tuple/iterable of str, a numpy str array, a pyarrow string or
-        dictionary array (read through its buffers; a null is ``False``), or a pandas Series,
-        Index or Categorical (a missing value is ``False``)."""
+        dictionary array or a polars Series (read through its buffers; a null is ``False``),
+        or a pandas Series, Index or Categorical (a missing value is ``False``)."""
     def icd10cm_valid(self, code: str, date: Union[datetime.date, str]) -> bool:
         """Whether one ICD-10-CM code is valid on ``date`` (no list built)."""
     def rules(self) -> List[Tuple[str, Severity]]:

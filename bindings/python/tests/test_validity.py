@@ -226,29 +226,28 @@ def test_pandas_arrow_backed_strings(engine, expected) -> None:
     assert engine.icd10cm_validity(series, ON) == expected
 
 
+def producer(interface: str, export, fail: bool = False):
+    """Not pyarrow: only `interface` (an Arrow PyCapsule method) over `export`, and iteration
+    only when the export fails, so that each answer shows which way the codes were read."""
+
+    def exported(self, requested_schema=None):
+        if fail:
+            raise NotImplementedError("cannot export")
+        return export()
+
+    def iterate(self):
+        if not fail:
+            raise AssertionError(f"read item by item, not through {interface}")
+        return iter(CODES)
+
+    return type("Producer", (), {interface: exported, "__iter__": iterate})()
+
+
 def test_any_arrow_producer_is_read_and_a_failing_one_is_iterated(engine, expected) -> None:
     pa = pytest.importorskip("pyarrow")
     arr = pa.array(CODES)
-
-    class Exporter:
-        """Not pyarrow: the Arrow PyCapsule interface, and iteration only when the export
-        fails, so that each answer shows which way the codes were read."""
-
-        def __init__(self, fail=False):
-            self.fail = fail
-
-        def __arrow_c_array__(self, requested_schema=None):
-            if self.fail:
-                raise NotImplementedError("cannot export")
-            return arr.__arrow_c_array__()
-
-        def __iter__(self):
-            if not self.fail:
-                raise AssertionError("read item by item, not through the Arrow interface")
-            return iter(CODES)
-
-    assert engine.icd10cm_validity(Exporter(), ON) == expected
-    assert engine.icd10cm_validity(Exporter(fail=True), ON) == expected
+    assert engine.icd10cm_validity(producer("__arrow_c_array__", arr.__arrow_c_array__), ON) == expected
+    assert engine.icd10cm_validity(producer("__arrow_c_array__", arr.__arrow_c_array__, fail=True), ON) == expected
 
 
 def test_polars_series_and_arrow_streams(engine, expected) -> None:
@@ -262,25 +261,10 @@ def test_polars_series_and_arrow_streams(engine, expected) -> None:
     # A stream of anything but codes is iterated, and refused item by item.
     with pytest.raises(TypeError, match=r"codes\[0\]"):
         engine.icd10cm_validity(pl.Series([1, 2]), ON)
-
-    class Streamer:
-        """Only the stream interface, and iteration only when the export fails."""
-
-        def __init__(self, fail=False):
-            self.fail = fail
-
-        def __arrow_c_stream__(self, requested_schema=None):
-            if self.fail:
-                raise NotImplementedError("cannot export")
-            return pa.chunked_array([CODES[:3], [], CODES[3:]]).__arrow_c_stream__()
-
-        def __iter__(self):
-            if not self.fail:
-                raise AssertionError("read item by item, not through the Arrow stream")
-            return iter(CODES)
-
-    assert engine.icd10cm_validity(Streamer(), ON) == expected
-    assert engine.icd10cm_validity(Streamer(fail=True), ON) == expected
+    # Any stream of string arrays, empty ones among them.
+    stream = lambda: pa.chunked_array([CODES[:3], [], CODES[3:]]).__arrow_c_stream__()  # noqa: E731
+    assert engine.icd10cm_validity(producer("__arrow_c_stream__", stream), ON) == expected
+    assert engine.icd10cm_validity(producer("__arrow_c_stream__", stream, fail=True), ON) == expected
 
 
 def test_arrow_capsules_handed_out_twice_are_refused(engine, expected) -> None:

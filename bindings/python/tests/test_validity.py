@@ -262,7 +262,9 @@ def test_polars_series_and_arrow_streams(engine, expected) -> None:
     with pytest.raises(TypeError, match=r"codes\[0\]"):
         engine.icd10cm_validity(pl.Series([1, 2]), ON)
     # Any stream of string arrays, empty ones among them.
-    stream = lambda: pa.chunked_array([CODES[:3], [], CODES[3:]]).__arrow_c_stream__()  # noqa: E731
+    def stream():
+        return pa.chunked_array([CODES[:3], [], CODES[3:]]).__arrow_c_stream__()
+
     assert engine.icd10cm_validity(producer("__arrow_c_stream__", stream), ON) == expected
     assert engine.icd10cm_validity(producer("__arrow_c_stream__", stream, fail=True), ON) == expected
 

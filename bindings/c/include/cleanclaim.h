@@ -433,6 +433,23 @@ cleanclaim_result cleanclaim_engine_icd10cm_validity(const cleanclaim_engine *en
                                                      bool *out);
 
 /**
+ * Whether one ICD-10-CM code (`code`, dotted or not) is valid (billable) on `date`
+ * (`YYYY-MM-DD`), in `*out`: `cleanclaim_engine_icd10cm_validity` for a single code, with no
+ * list built. A code that is not UTF-8 is `CLEANCLAIM_ERR_INVALID_UTF8` and `*out` is not
+ * written.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `code` points to `code_len` readable bytes; `date` points
+ * to `date_len` readable bytes; `out` is NULL or points to a writable `bool`.
+ */
+cleanclaim_result cleanclaim_engine_icd10cm_valid(const cleanclaim_engine *engine,
+                                                  const char *code,
+                                                  size_t code_len,
+                                                  const char *date,
+                                                  size_t date_len,
+                                                  bool *out);
+
+/**
  * True when no finding has severity error (the claim can go out). NULL gives false.
  *
  * # Safety

@@ -434,6 +434,34 @@ pub unsafe extern "C" fn cleanclaim_engine_icd10cm_validity(
     })
 }
 
+/// Whether one ICD-10-CM code (`code`, dotted or not) is valid (billable) on `date`
+/// (`YYYY-MM-DD`), in `*out`: `cleanclaim_engine_icd10cm_validity` for a single code, with no
+/// list built. A code that is not UTF-8 is `CLEANCLAIM_ERR_INVALID_UTF8` and `*out` is not
+/// written.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `code` points to `code_len` readable bytes; `date` points
+/// to `date_len` readable bytes; `out` is NULL or points to a writable `bool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_icd10cm_valid(
+    engine: *const cleanclaim_engine,
+    code: *const c_char,
+    code_len: usize,
+    date: *const c_char,
+    date_len: usize,
+    out: *mut bool,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        let code = unsafe { arg_str(code, code_len, "code") }?;
+        let date = parse_date(unsafe { arg_str(date, date_len, "date") }?, "date")?;
+        let out = out_arg(out, "out")?;
+        // SAFETY: non-NULL, and writable by the caller's promise.
+        unsafe { out.write(engine.inner.icd10cm_valid(code, date)) };
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

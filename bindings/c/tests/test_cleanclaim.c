@@ -664,6 +664,24 @@ static void test_code_lookup(void) {
     CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, NULL, 0, "2026-03-02", 10, valid), CLEANCLAIM_ERR_NULL_ARGUMENT);
     CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, codes, 3, NULL, 0, valid), CLEANCLAIM_ERR_NULL_ARGUMENT);
     CHECK_RC(cleanclaim_engine_icd10cm_validity(engine, codes, 3, "2026-03-02", 10, NULL), CLEANCLAIM_ERR_NULL_ARGUMENT);
+
+    /* One code at a time answers as the batch does. */
+    for (int i = 0; i < 3; i++) {
+        bool one = !valid[i];
+        CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, codes[i].ptr, codes[i].len, "2026-03-02", 10, &one),
+                 CLEANCLAIM_OK);
+        CHECK(one == valid[i]);
+    }
+    bool one = true;
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, "e1165", 5, "2026-03-02", 10, &one), CLEANCLAIM_OK);
+    CHECK(one == true);
+    one = true;
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, "\xff", 1, "2026-03-02", 10, &one), CLEANCLAIM_ERR_INVALID_UTF8);
+    CHECK(one == true && strstr(last_error_text(), "code") != NULL);
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, "E11.65", 6, "March 2", 7, &one), CLEANCLAIM_ERR_CONFIG);
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, NULL, 0, "2026-03-02", 10, &one), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(engine, "E11.65", 6, "2026-03-02", 10, NULL), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_icd10cm_valid(NULL, "E11.65", 6, "2026-03-02", 10, &one), CLEANCLAIM_ERR_NULL_ARGUMENT);
     cleanclaim_engine_free(engine);
 }
 

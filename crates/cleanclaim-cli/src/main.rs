@@ -9,7 +9,7 @@
 static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -496,6 +496,50 @@ fn streamed<T, E: std::fmt::Display>(
     Ok(())
 }
 
+/// Checks an 837 as it is read from `reader`; see [`streamed`].
+fn check_x12(
+    engine: &Engine,
+    name: &str,
+    reader: impl Read,
+    bar: Option<indicatif::ProgressBar>,
+    summary: &mut Summary,
+    emit: &mut impl FnMut(&str, Report, &mut Summary) -> Result<(), String>,
+) -> Result<(), String> {
+    // The reader is given the file name, so its error names it already.
+    streamed(name, summary, emit, |on_report| {
+        let res = cleanclaim_x12::check_837_with(engine, reader, Some(name), counted(&bar, on_report));
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        res
+    })
+}
+
+/// `on_report`, counting each report on `bar`.
+fn counted<'a>(
+    bar: &'a Option<indicatif::ProgressBar>,
+    on_report: &'a mut dyn FnMut(Report),
+) -> impl FnMut(Report) + 'a {
+    move |r| {
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+        on_report(r);
+    }
+}
+
+/// Bytes enough to tell a file's format ([`cleanclaim_x12::detect`] reads 8 KiB past any
+/// leading blank space).
+const HEAD_BYTES: u64 = 64 << 10;
+
+/// The first [`HEAD_BYTES`] of the file at `path`, and the file, positioned after them.
+fn open_head(path: &std::path::Path) -> std::io::Result<(Vec<u8>, std::fs::File)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut head = Vec::new();
+    (&mut file).take(HEAD_BYTES).read_to_end(&mut head)?;
+    Ok((head, file))
+}
+
 fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     let mut builder = base_builder(rel)?;
     if let Some(p) = &args.profile {
@@ -546,26 +590,36 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
 
     for path in &args.files {
         let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let unusable = |summary: &mut Summary, e: std::io::Error| {
+            eprintln!("cleanclaim: {name}: {e}");
+            summary.unusable_files += 1;
+        };
+        let (mut bytes, mut file) = match open_head(path) {
+            Ok(opened) => opened,
             Err(e) => {
-                eprintln!("cleanclaim: {name}: {e}");
-                summary.unusable_files += 1;
+                unusable(&mut summary, e);
                 continue;
             }
         };
+        // An 837 is read as it is checked, so that a file of any size takes the memory of a
+        // few thousand claims, not its own size; the rest is read whole.
+        if matches!(input_kind(&bytes, &name), Ok(Kind::X12)) {
+            let size = file.metadata().map_or(0, |m| m.len());
+            let bar = (show_progress && size >= PROGRESS_MIN_BYTES as u64).then(|| claims_bar(&name));
+            check_x12(&engine, &name, bytes.as_slice().chain(file), bar, &mut summary, &mut emit)?;
+            continue;
+        }
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            unusable(&mut summary, e);
+            continue;
+        }
         match read_claims(&bytes, &name) {
             Ok(Input::Json(text)) => {
                 // JSON lines are checked a piece at a time, so a batch of any size never holds
                 // all its claims or reports.
                 let bar = (show_progress && text.len() >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
                 streamed(&name, &mut summary, &mut emit, |on_report| {
-                    let res = engine.check_json_with(text, |r| {
-                        if let Some(b) = &bar {
-                            b.inc(1);
-                        }
-                        on_report(r);
-                    });
+                    let res = engine.check_json_with(text, counted(&bar, on_report));
                     if let Some(b) = bar {
                         b.finish_and_clear();
                     }
@@ -577,13 +631,8 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
                     emit(&name, r, &mut summary)?;
                 }
             }
-            Ok(Input::X12) => {
-                // An 837 of any size is checked in batches as it is read. The reader is given
-                // the file name, so its error names it already.
-                streamed(&name, &mut summary, &mut emit, |on_report| {
-                    cleanclaim_x12::check_837_with(&engine, &bytes[..], Some(&name), on_report)
-                })?;
-            }
+            // Only when blank space fills the head before the ISA.
+            Ok(Input::X12) => check_x12(&engine, &name, &bytes[..], None, &mut summary, &mut emit)?,
             Err(e) => {
                 eprintln!("cleanclaim: {e}");
                 summary.unusable_files += 1;
@@ -657,29 +706,50 @@ enum Input<'a> {
     X12,
 }
 
-/// Recognises the input by content: an X12 837, a FHIR R4 Claim or Bundle, or claim JSON.
-fn read_claims<'a>(bytes: &'a [u8], name: &str) -> Result<Input<'a>, String> {
+/// What an input holds, told from its first bytes.
+enum Kind {
+    X12,
+    Fhir,
+    Json,
+}
+
+/// Recognises the input by its first bytes: an X12 837, a FHIR R4 Claim or Bundle, or claim
+/// JSON; anything else X12 (a remittance, an acknowledgment, segments without an interchange)
+/// is an error that says what the file is.
+fn input_kind(head: &[u8], name: &str) -> Result<Kind, String> {
     use cleanclaim_x12::{Format as F, TxKind};
-    match cleanclaim_x12::detect(bytes) {
+    match cleanclaim_x12::detect(head) {
         F::X12 { kind: Some(TxKind::Remittance835), .. } => {
             Err(format!("{name}: an 835 remittance, not claims: post it with `cleanclaim post {name} --db …`"))
         }
         F::X12 { kind: Some(TxKind::Ack999 | TxKind::ClaimAck277), .. } => {
             Err(format!("{name}: an acknowledgment (999/277CA), not claims"))
         }
-        F::X12 { .. } => Ok(Input::X12),
+        F::X12 { .. } => Ok(Kind::X12),
         F::X12WithoutIsa { isa_at: Some(at) } => Err(format!(
             "{name}: X12 must start with its ISA segment, but the ISA starts at byte {at}, after other text: remove what comes before it"
         )),
         F::X12WithoutIsa { isa_at: None } => {
             Err(format!("{name}: X12 segments without an interchange: the file must start with an ISA segment"))
         }
-        F::FhirJson => {
+        F::FhirJson => Ok(Kind::Fhir),
+        _ => Ok(Kind::Json),
+    }
+}
+
+/// Recognises the whole input by content ([`input_kind`]) and reads what it can ahead: a FHIR
+/// resource into its claim.
+fn read_claims<'a>(bytes: &'a [u8], name: &str) -> Result<Input<'a>, String> {
+    match input_kind(bytes, name)? {
+        Kind::X12 => Ok(Input::X12),
+        Kind::Fhir => {
             let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
             let claim = cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?;
             Ok(Input::Claims(vec![claim]))
         }
-        _ => std::str::from_utf8(bytes).map(Input::Json).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON")),
+        Kind::Json => {
+            std::str::from_utf8(bytes).map(Input::Json).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))
+        }
     }
 }
 

@@ -163,6 +163,49 @@ fn a_write_error_stops_a_streamed_check() {
     }
 }
 
+/// A large 837 is streamed from disk (its first bytes tell its format, the rest is read as it
+/// is checked, on two threads): each claim's findings are those of the same claim as JSON, in
+/// the same order.
+#[test]
+fn a_large_837_gives_the_findings_of_its_claims_as_json() {
+    let dir = scratch("large");
+    let defective = {
+        let text = std::fs::read_to_string(root().join("examples/claims/defective-pointer-and-units.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let lines: Vec<String> = (0..5000)
+        .map(|i| {
+            let mut c = if i % 7 == 3 { defective.clone() } else { office_visit() };
+            c["id"] = format!("L{i}").into();
+            c.to_string()
+        })
+        .collect();
+    let jsonl = dir.join("batch.jsonl");
+    std::fs::write(&jsonl, lines.join("\n")).unwrap();
+    let out = run(&["convert", "--to", "x12", jsonl.to_str().unwrap()]);
+    assert!(out.status.success());
+    let x12 = dir.join("batch.837");
+    std::fs::write(&x12, &out.stdout).unwrap();
+    assert!(out.stdout.len() > 1 << 20);
+    let found = |file: &PathBuf| -> Vec<(String, Vec<String>)> {
+        let out = run(&["check", AS_OF, "--format=jsonl", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).unwrap();
+                let rules = r["findings"].as_array().unwrap().iter();
+                (r["claim_id"].to_string(), rules.map(|f| format!("{} {}", f["rule"], f["path"])).collect())
+            })
+            .collect()
+    };
+    let (from_x12, from_json) = (found(&x12), found(&jsonl));
+    assert_eq!(from_x12.len(), 5000);
+    assert_eq!(from_x12.iter().filter(|(_, f)| !f.is_empty()).count(), 714);
+    assert_eq!(from_x12, from_json);
+}
+
 #[test]
 fn bad_usage_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));

@@ -71,3 +71,51 @@ fn x12_stream_reads_back() {
         assert!(read.iter().all(|p| p.claim.kind == kind && p.claim.diagnoses.len() == 4));
     }
 }
+
+/// `check_837` past its first batch reads and checks at once, on two threads: the reports
+/// must still come one per transaction item, in file order, each with what a serial read and
+/// check of the same item finds.
+#[test]
+fn check_837_reports_every_claim_in_file_order() {
+    let mut out = Vec::new();
+    write_x12_stream(&Config::default(), ClaimKind::Professional, 4_000_000, 50, &mut out).unwrap();
+    // A segment no loop allows, in a transaction set near the middle: it is rejected and must
+    // keep its place among the reports.
+    let mid = out.len() / 2 + find_from(&out, out.len() / 2, b"~CLM*").expect("a claim past the middle");
+    out.splice(mid + 1..mid + 1, b"ZZZ*1~".iter().copied());
+    let engine = engine();
+    // A report as one line: the claim id, then each finding's rule and path.
+    let line = |id: Option<&str>, found: Vec<(&str, &str)>| {
+        let found: Vec<String> = found.into_iter().map(|(rule, path)| format!("{rule} {path}")).collect();
+        format!("{id:?}: {}", found.join(", "))
+    };
+    let mut read = cleanclaim_x12::read_837_bytes(&out);
+    let mut expected: Vec<String> = read
+        .by_ref()
+        .map(|item| match item {
+            Ok(p) => {
+                let report = engine.check(&p.claim);
+                let mut found: Vec<_> = report.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
+                found.extend(p.findings.iter().map(|f| (f.rule, f.path.as_str())));
+                line(Some(&p.claim.id), found)
+            }
+            Err(_) => line(None, vec![(cleanclaim_x12::check::STRUCTURE_RULE, "")]),
+        })
+        .collect();
+    assert!(expected.len() > 3 * 2048, "{} items: not past two batches", expected.len());
+    assert_eq!(expected.iter().filter(|l| l.starts_with("None")).count(), 1);
+    // The inserted segment is off the SE count: the interchange's findings come last.
+    let envelope = read.envelope_findings();
+    assert!(!envelope.is_empty());
+    expected.push(line(None, envelope.iter().map(|f| (f.rule, f.path.as_str())).collect()));
+    let reports = cleanclaim_x12::check_837(&engine, &out, None).unwrap();
+    assert_eq!(reports.len(), expected.len());
+    for (i, (r, e)) in reports.iter().zip(&expected).enumerate() {
+        let found = r.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
+        assert_eq!(&line(r.claim_id.as_deref(), found), e, "report {i}");
+    }
+}
+
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay[from..].windows(needle.len()).position(|w| w == needle)
+}

@@ -459,7 +459,7 @@ struct Summary {
 }
 
 /// Files this large (about 10,000 claims) show a progress bar on a terminal.
-const PROGRESS_MIN_BYTES: usize = 10 << 20;
+const PROGRESS_MIN_BYTES: u64 = 10 << 20;
 
 /// A bar counting claims as their reports arrive: a streamed file's claim count is not known
 /// until it has been read.
@@ -496,36 +496,26 @@ fn streamed<T, E: std::fmt::Display>(
     Ok(())
 }
 
-/// Checks an 837 as it is read from `reader`; see [`streamed`].
-fn check_x12(
-    engine: &Engine,
+/// [`streamed`], counting the reports on `bar`, which is cleared at the end.
+fn streamed_with_bar(
     name: &str,
-    reader: impl Read,
     bar: Option<indicatif::ProgressBar>,
     summary: &mut Summary,
     emit: &mut impl FnMut(&str, Report, &mut Summary) -> Result<(), String>,
+    run: impl FnOnce(&mut dyn FnMut(Report)) -> Result<usize, cleanclaim::Error>,
 ) -> Result<(), String> {
-    // The reader is given the file name, so its error names it already.
     streamed(name, summary, emit, |on_report| {
-        let res = cleanclaim_x12::check_837_with(engine, reader, Some(name), counted(&bar, on_report));
+        let res = run(&mut |r| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            on_report(r);
+        });
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        res
+        res.map_err(|e| e.with_source(name))
     })
-}
-
-/// `on_report`, counting each report on `bar`.
-fn counted<'a>(
-    bar: &'a Option<indicatif::ProgressBar>,
-    on_report: &'a mut dyn FnMut(Report),
-) -> impl FnMut(Report) + 'a {
-    move |r| {
-        if let Some(b) = bar {
-            b.inc(1);
-        }
-        on_report(r);
-    }
 }
 
 /// Bytes enough to tell a file's format ([`cleanclaim_x12::detect`] reads 8 KiB past any
@@ -590,53 +580,41 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
 
     for path in &args.files {
         let name = path.display().to_string();
-        let unusable = |summary: &mut Summary, e: std::io::Error| {
-            eprintln!("cleanclaim: {name}: {e}");
+        let unusable = |summary: &mut Summary, why: String| {
+            eprintln!("cleanclaim: {why}");
             summary.unusable_files += 1;
         };
         let (mut bytes, mut file) = match open_head(path) {
             Ok(opened) => opened,
             Err(e) => {
-                unusable(&mut summary, e);
+                unusable(&mut summary, format!("{name}: {e}"));
                 continue;
             }
         };
-        // An 837 is read as it is checked, so that a file of any size takes the memory of a
-        // few thousand claims, not its own size; the rest is read whole.
-        if matches!(input_kind(&bytes, &name), Ok(Kind::X12)) {
-            let size = file.metadata().map_or(0, |m| m.len());
-            let bar = (show_progress && size >= PROGRESS_MIN_BYTES as u64).then(|| claims_bar(&name));
-            check_x12(&engine, &name, bytes.as_slice().chain(file), bar, &mut summary, &mut emit)?;
-            continue;
-        }
-        if let Err(e) = file.read_to_end(&mut bytes) {
-            unusable(&mut summary, e);
-            continue;
-        }
-        match read_claims(&bytes, &name) {
-            Ok(Input::Json(text)) => {
-                // JSON lines are checked a piece at a time, so a batch of any size never holds
-                // all its claims or reports.
-                let bar = (show_progress && text.len() >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
-                streamed(&name, &mut summary, &mut emit, |on_report| {
-                    let res = engine.check_json_with(text, counted(&bar, on_report));
-                    if let Some(b) = bar {
-                        b.finish_and_clear();
-                    }
-                    res.map_err(|e| e.with_source(&name))
-                })?;
-            }
-            Ok(Input::Claims(claims)) => {
-                for r in engine.check_many(&claims) {
-                    emit(&name, r, &mut summary)?;
+        // An 837 and JSON lines are read as they are checked, so that a file of any size takes
+        // the memory of a few thousand claims, not its own size.
+        let size = file.metadata().map_or(0, |m| m.len());
+        let bar = || (show_progress && size >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
+        match input_kind(&bytes, &name) {
+            Ok(Kind::X12) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
+                // The reader is given the file name, so its errors name it already.
+                cleanclaim_x12::check_837_with(&engine, bytes.as_slice().chain(file), Some(&name), on_report)
+            })?,
+            Ok(Kind::Json) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
+                engine.check_json_read_with(bytes.as_slice().chain(file), on_report)
+            })?,
+            Ok(Kind::Fhir) => {
+                let claim = file
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("{name}: {e}"))
+                    .and_then(|_| std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8")))
+                    .and_then(|text| cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}")));
+                match claim {
+                    Ok(claim) => emit(&name, engine.check(&claim), &mut summary)?,
+                    Err(why) => unusable(&mut summary, why),
                 }
             }
-            // Only when blank space fills the head before the ISA.
-            Ok(Input::X12) => check_x12(&engine, &name, &bytes[..], None, &mut summary, &mut emit)?,
-            Err(e) => {
-                eprintln!("cleanclaim: {e}");
-                summary.unusable_files += 1;
-            }
+            Err(why) => unusable(&mut summary, why),
         }
     }
 

@@ -393,6 +393,19 @@ impl Engine {
         crate::input::map_claims_with(text, |c| self.check(c), on_report)
     }
 
+    /// [`check_json_with`](Engine::check_json_with) of claims read from `reader` (a file, a
+    /// pipe): JSON lines are read a piece at a time, so a batch of any size takes the memory
+    /// of one piece (about a megabyte of lines) and never the whole input; an array or a
+    /// single claim is read whole first. Bytes that are not UTF-8 are an error at their line;
+    /// a failed read is an [`Error::Io`] with an empty path ([`Error::with_source`] names it).
+    pub fn check_json_read_with(
+        &self,
+        reader: impl std::io::Read,
+        on_report: impl FnMut(Report),
+    ) -> Result<usize, Error> {
+        crate::input::map_claims_read(reader, |c| self.check(c), on_report)
+    }
+
     /// The rules this engine runs, with their effective severities, in catalogue order.
     pub fn rules(&self) -> Vec<(&'static RuleMeta, Severity)> {
         let mut out: Vec<(&'static RuleMeta, Severity)> = Vec::new();

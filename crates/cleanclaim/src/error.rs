@@ -95,10 +95,12 @@ impl Error {
         }
     }
 
-    /// Sets the file name on a JSON error.
+    /// Sets the file name on a JSON error, or on a read error that names none.
     pub fn with_source(mut self, name: &str) -> Error {
-        if let Error::Json { source_name, .. } = &mut self {
-            *source_name = Some(name.to_owned());
+        match &mut self {
+            Error::Json { source_name, .. } => *source_name = Some(name.to_owned()),
+            Error::Io { path, .. } if path.is_empty() => *path = name.to_owned(),
+            _ => {}
         }
         self
     }

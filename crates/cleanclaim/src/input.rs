@@ -10,6 +10,8 @@ mod fast;
 
 pub use fast::{Number, Source, claim_from};
 
+use std::io::Read;
+
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -181,6 +183,98 @@ pub(crate) fn map_claims_with<R: Send>(
             sink(f(&mut claim_at(text, 0)?));
             Ok(1)
         }
+    }
+}
+
+/// [`map_claims_with`] of claims read from `reader`: JSON lines a piece of about
+/// [`SPLIT_CHUNK_BYTES`] at a time, so that memory is bounded by the piece whatever the size
+/// of the input (a file is never held whole); an array or a single claim (the first piece is
+/// not JSON lines) is read whole first, up to [`MAX_DOCUMENT_BYTES`].
+///
+/// What reaches `sink` and the error are those of [`map_claims_with`] on the whole text,
+/// bytes that are not UTF-8 being an error at their line; a read that fails is an
+/// [`Error::Io`] (with an empty path, for the caller to name), returned after the results of
+/// the complete lines read before it.
+pub(crate) fn map_claims_read<R: Send>(
+    mut reader: impl Read,
+    f: impl Fn(&mut Claim) -> R + Sync + Send,
+    mut sink: impl FnMut(R),
+) -> Result<usize, Error> {
+    let mut buf = Vec::with_capacity(SPLIT_CHUNK_BYTES + (SPLIT_CHUNK_BYTES >> 2));
+    // A failed read ends the input: the complete lines before it are handed over first.
+    let (mut eof, mut failed) = match fill(&mut reader, &mut buf) {
+        Ok(end) => (end, None),
+        Err(e) => (false, Some(e)),
+    };
+    let head = match std::str::from_utf8(&buf) {
+        Ok(head) => head,
+        Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    if !looks_like_json_lines(head) {
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // One document: the limit is checked by `shape` on the text, so one byte past it is
+        // read and no more.
+        let limit = (MAX_DOCUMENT_BYTES + 1).saturating_sub(buf.len()) as u64;
+        reader.take(limit).read_to_end(&mut buf).map_err(io_error)?;
+        let text = std::str::from_utf8(&buf).map_err(|e| not_utf8(&buf, e.valid_up_to(), 0))?;
+        return map_claims_with(text, f, sink);
+    }
+    let (mut emitted, mut lines_before) = (0, 0);
+    loop {
+        // Whole lines only, unless the input ends here; a line longer than the piece waits for
+        // more of itself.
+        let cut = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        let piece = &buf[..cut];
+        let text = match std::str::from_utf8(piece) {
+            Ok(text) => text,
+            Err(e) => {
+                // The lines before the bad one are handed over, as their reports would be in
+                // a text that went on with other lines.
+                let good = memchr::memrchr(b'\n', &piece[..e.valid_up_to()]).map_or(0, |i| i + 1);
+                let text = std::str::from_utf8(&piece[..good]).unwrap_or_default();
+                hand_over(map_piece(text, &f), &mut lines_before, &mut sink)?;
+                return Err(not_utf8(&piece[good..], e.valid_up_to() - good, lines_before));
+            }
+        };
+        emitted += hand_over(map_piece(text, &f), &mut lines_before, &mut sink)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if eof {
+            return Ok(emitted);
+        }
+        buf.drain(..cut);
+        match fill(&mut reader, &mut buf) {
+            Ok(end) => eof = end,
+            Err(e) => failed = Some(e),
+        }
+    }
+}
+
+/// Reads into `buf` until it holds [`SPLIT_CHUNK_BYTES`] or more, or the input ends (true).
+fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> Result<bool, Error> {
+    let want = buf.len().max(SPLIT_CHUNK_BYTES) + SPLIT_CHUNK_BYTES;
+    let got = reader.by_ref().take((want - buf.len()) as u64).read_to_end(buf).map_err(io_error)?;
+    Ok(got == 0 || buf.len() < want)
+}
+
+fn io_error(source: std::io::Error) -> Error {
+    Error::Io { path: String::new(), source }
+}
+
+/// The error for bytes that are not UTF-8 `at` bytes into `text`, whose first line is the
+/// document's line `lines_before + 1`.
+fn not_utf8(text: &[u8], at: usize, lines_before: usize) -> Error {
+    let before = &text[..at];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    Error::Json {
+        source_name: None,
+        line: lines_before + 1 + memchr::memchr_iter(b'\n', before).count(),
+        column: at - line_start + 1,
+        path: None,
+        message: "not UTF-8 text".into(),
     }
 }
 

@@ -160,11 +160,87 @@ fn serial(lines: &[String]) -> Vec<Claim> {
     lines.iter().map(|l| parse_claim(l).unwrap()).collect()
 }
 
-/// Every report `check_json_with` hands over, and what it returns.
+/// Every report `check_json_with` hands over, and what it returns. `check_json_read_with`,
+/// reading the same text in reads of odd sizes, must hand over and return the same.
 fn streamed(e: &Engine, text: &str) -> (Vec<Report>, Result<usize, Error>) {
     let mut got = Vec::new();
     let r = e.check_json_with(text, |rep| got.push(rep));
+    let mut read = Vec::new();
+    let from_reader = e.check_json_read_with(Trickle::new(text.as_bytes()), |rep| read.push(rep));
+    assert_eq!(read, got, "reports from a reader");
+    let shown = |r: &Result<usize, Error>| r.as_ref().map(|n| *n).map_err(|e| (e.code(), e.to_string()));
+    assert_eq!(shown(&from_reader), shown(&r), "from a reader");
     (got, r)
+}
+
+/// A reader that hands over its bytes in reads of changing, odd sizes (up to ~300 KB), and
+/// then fails with `fail` if one is set.
+struct Trickle<'a> {
+    rest: &'a [u8],
+    reads: usize,
+    fail: Option<std::io::ErrorKind>,
+}
+
+impl<'a> Trickle<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Trickle { rest: bytes, reads: 0, fail: None }
+    }
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.rest.is_empty()
+            && let Some(kind) = self.fail
+        {
+            return Err(kind.into());
+        }
+        self.reads += 1;
+        let n = [1, 7919, 104_729, 299_993, 65_536][self.reads % 5].min(buf.len()).min(self.rest.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn from_a_reader_bytes_that_are_not_utf8_are_an_error_at_their_line() {
+    let e = engine();
+    let good = lines_with_findings(3000);
+    let text = good.join("\n");
+    let mut bytes = text.clone().into_bytes();
+    // An invalid byte in claim line 2500's id (1-based line 2501).
+    let at = text.match_indices('\n').nth(2499).unwrap().0 + 9;
+    bytes[at] = 0xFF;
+    let mut got = Vec::new();
+    let err = e.check_json_read_with(Trickle::new(&bytes), |r| got.push(r)).unwrap_err();
+    assert_eq!(got, e.check_many(&serial(&good[..2500])));
+    let (line, column, _, message) = fields(err);
+    assert_eq!((line, column, message.as_str()), (2501, 9, "not UTF-8 text"));
+    // In the first piece, and in a document that is not JSON lines.
+    let mut first = text.clone().into_bytes();
+    first[3] = 0xC3;
+    let err = e.check_json_read_with(Trickle::new(&first), |_| panic!("no claim before line 1")).unwrap_err();
+    assert_eq!(fields(err).0, 1);
+    let mut array = format!("[\n{}\n]", good[..3].join(",\n")).into_bytes();
+    let second = array.len() / 2;
+    array[second] = 0xFE;
+    let err = e.check_json_read_with(&array[..], |_| panic!("an array is one document")).unwrap_err();
+    assert_eq!(err.code(), "json");
+}
+
+#[test]
+fn from_a_reader_a_failed_read_is_an_io_error_after_the_lines_before_it() {
+    let e = engine();
+    let good = lines_with_findings(3000);
+    let text = good.join("\n");
+    // The input stops in the middle of line 2000.
+    let cut = text.match_indices('\n').nth(1999).unwrap().0 - 5;
+    let mut got = Vec::new();
+    let reader = Trickle { fail: Some(std::io::ErrorKind::ConnectionReset), ..Trickle::new(&text.as_bytes()[..cut]) };
+    let err = e.check_json_read_with(reader, |r| got.push(r)).unwrap_err();
+    assert_eq!(err.code(), "io");
+    assert_eq!(got, e.check_many(&serial(&good[..1999])));
+    assert!(err.with_source("batch.jsonl").to_string().starts_with("batch.jsonl: "));
 }
 
 /// 1-based line of byte `at` of `text`.

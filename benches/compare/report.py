@@ -195,6 +195,13 @@ def main(d):
                  f'{mb(get(x_big, "bytes_per_sec"))}, {get(x_big, "peak_rss_mib") or 0:.0f} MiB peak', "",
                  "≥ 1 GB/s, ≤ 64 MB"))
     rows.append(("—", "same file, tokenizer only (segments out)", "", mb(get(x_big, "tokenize_bytes_per_sec")), "", ""))
+    for name, what in (("cli-x12.json", "837P"), ("cli-jsonl.json", "JSON lines")):
+        cli = load(d, name)
+        rows.append(("—", f'`cleanclaim check` of a {(get(cli, "bytes") or 0) / 1e9:.2f} GB {what} file, from disk to '
+                     "JSON-lines reports (wall, both cores)", "",
+                     f'{mb(get(cli, "bytes_per_sec"))}, {k(get(cli, "claims_per_sec"))} claims/s, '
+                     f'{get(cli, "peak_rss_mib") or 0:.0f} MiB peak' if get(cli, "bytes_per_sec")
+                     else f'not measured: {get(cli, "error")}', "", ""))
     print("| peer | task | their rate | ours | ratio | target |")
     print("|---|---|---|---|---|---|")
     for r in rows:

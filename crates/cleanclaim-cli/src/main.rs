@@ -44,7 +44,8 @@ fn base_engine(releases: &[String]) -> Result<Engine, String> {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Check claim files (JSON: one claim, an array, or JSON lines).
+    /// Check claim files: claim JSON (one claim, an array, or JSON lines), X12 837P/837I, or a FHIR R4 Claim/Bundle.
+    /// JSON lines and 837s are read as they are checked, so a file of any size fits in memory.
     Check(CheckArgs),
     /// List the rule catalogue.
     Rules {
@@ -170,7 +171,7 @@ enum OutFormat {
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
-    /// Claim files.
+    /// Claim files (the format is told from each file's content).
     #[arg(required = true)]
     files: Vec<std::path::PathBuf>,
     /// Output format.

@@ -132,14 +132,12 @@ fn json_lines_report_the_claims_before_a_bad_line_then_exit_two() {
 
 /// A report that cannot be written stops the check with that error, once, and exit 2, for
 /// streamed JSON lines and X12 alike (the output fills up long before the input ends).
-#[cfg(target_os = "linux")]
-#[test]
-fn a_write_error_stops_a_streamed_check() {
-    let dir = scratch("full");
-    let v = office_visit();
-    let lines: Vec<String> = (0..2000)
+/// `n` claims (`claim(i)`, given the id `L{i}`) as JSON lines in `dir`, and the same claims
+/// as an 837 made by `convert`: the two files' paths.
+fn batch_files(dir: &Scratch, n: usize, claim: impl Fn(usize) -> serde_json::Value) -> (PathBuf, PathBuf) {
+    let lines: Vec<String> = (0..n)
         .map(|i| {
-            let mut c = v.clone();
+            let mut c = claim(i);
             c["id"] = format!("L{i}").into();
             c.to_string()
         })
@@ -147,9 +145,18 @@ fn a_write_error_stops_a_streamed_check() {
     let jsonl = dir.join("batch.jsonl");
     std::fs::write(&jsonl, lines.join("\n")).unwrap();
     let out = run(&["convert", "--to", "x12", jsonl.to_str().unwrap()]);
-    assert!(out.status.success());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let x12 = dir.join("batch.837");
     std::fs::write(&x12, &out.stdout).unwrap();
+    (jsonl, x12)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_error_stops_a_streamed_check() {
+    let dir = scratch("full");
+    let v = office_visit();
+    let (jsonl, x12) = batch_files(&dir, 2000, |_| v.clone());
     for file in [&jsonl, &x12] {
         let out = Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
             .args(["check", AS_OF, "--format=jsonl", file.to_str().unwrap()])
@@ -173,20 +180,8 @@ fn a_large_837_gives_the_findings_of_its_claims_as_json() {
         let text = std::fs::read_to_string(root().join("examples/claims/defective-pointer-and-units.json")).unwrap();
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
     };
-    let lines: Vec<String> = (0..5000)
-        .map(|i| {
-            let mut c = if i % 7 == 3 { defective.clone() } else { office_visit() };
-            c["id"] = format!("L{i}").into();
-            c.to_string()
-        })
-        .collect();
-    let jsonl = dir.join("batch.jsonl");
-    std::fs::write(&jsonl, lines.join("\n")).unwrap();
-    let out = run(&["convert", "--to", "x12", jsonl.to_str().unwrap()]);
-    assert!(out.status.success());
-    let x12 = dir.join("batch.837");
-    std::fs::write(&x12, &out.stdout).unwrap();
-    assert!(out.stdout.len() > 1 << 20);
+    let (jsonl, x12) = batch_files(&dir, 5000, |i| if i % 7 == 3 { defective.clone() } else { office_visit() });
+    assert!(std::fs::metadata(&x12).unwrap().len() > 1 << 20);
     let found = |file: &PathBuf| -> Vec<(String, Vec<String>)> {
         let out = run(&["check", AS_OF, "--format=jsonl", file.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));

@@ -387,17 +387,26 @@ impl PyEngine {
     }
 
     /// Parses a whole document — one claim, a JSON array of claims, or JSON lines — and
-    /// checks every claim with the GIL released. ``text`` is ``str`` or UTF-8 ``bytes``.
+    /// checks every claim with the GIL released. ``text`` is ``str`` or UTF-8 ``bytes``, or
+    /// the path of a file (``os.PathLike``, such as ``pathlib.Path``; a ``str`` is text), read
+    /// in Rust: JSON lines a piece at a time, so the file is never held whole.
     fn check_json(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<ReportList> {
         guard(py, || {
-            let text = match text_of(text) {
-                Some(t) => t?,
+            let engine = &self.inner;
+            let reports = match text_of(text) {
+                Some(t) => {
+                    let t = t?;
+                    py.detach(|| engine.check_json(&t))
+                }
+                None if text.hasattr(intern!(py, "__fspath__"))? => {
+                    let path = path_arg(text)?;
+                    py.detach(|| from_file(&path, |file, sink| engine.check_json_read_with(file, sink)))
+                }
                 None => {
-                    return Err(pyo3::exceptions::PyTypeError::new_err("check_json expects str or bytes"));
+                    return Err(pyo3::exceptions::PyTypeError::new_err("check_json expects str, bytes or os.PathLike"));
                 }
             };
-            let engine = &self.inner;
-            py.detach(|| engine.check_json(&text)).map(ReportList).map_err(|e| to_pyerr(py, &e))
+            reports.map(ReportList).map_err(|e| to_pyerr(py, &e))
         })
     }
 
@@ -420,14 +429,8 @@ impl PyEngine {
                         "check_x12 expects bytes, bytearray, memoryview, str or os.PathLike",
                     )
                 })?;
-                // Streamed from the file: memory stays bounded by the reports, not the file.
                 py.detach(|| {
-                    let file = std::fs::File::open(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-                    let mut out = Vec::new();
-                    cleanclaim_x12::check_837_with(engine, std::io::BufReader::new(file), Some(&path), |r| {
-                        out.push(r)
-                    })?;
-                    Ok(out)
+                    from_file(&path, |file, sink| cleanclaim_x12::check_837_with(engine, file, Some(&path), sink))
                 })
             };
             reports.map(ReportList).map_err(|e| to_pyerr(py, &e))
@@ -644,6 +647,18 @@ impl PyEngine {
 }
 
 /// A `str` or `os.PathLike` argument as a path string.
+/// The reports of `check` over the file at `path`, streamed from it: memory stays bounded by
+/// the reports, not the file. An error names the file.
+fn from_file(
+    path: &str,
+    check: impl FnOnce(std::fs::File, &mut dyn FnMut(cleanclaim::Report)) -> Result<usize, Error>,
+) -> Result<Vec<cleanclaim::Report>, Error> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut out = Vec::new();
+    check(file, &mut |r| out.push(r)).map_err(|e| e.with_source(path))?;
+    Ok(out)
+}
+
 fn path_arg(arg: &Bound<'_, PyAny>) -> PyResult<String> {
     let p = arg.py().import("os")?.call_method1("fspath", (arg,))?;
     Ok(p.cast::<PyString>()?.to_cow()?.into_owned())

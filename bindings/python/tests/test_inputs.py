@@ -66,6 +66,34 @@ def test_x12_missing_file_and_wrong_type(engine, tmp_path) -> None:
         engine.check_x12(837)
 
 
+def test_json_lines_from_a_path_are_the_texts_reports(engine, tmp_path) -> None:
+    claims = [json.loads((EXAMPLES / name).read_text()) for name in
+              ("clean-office-visit.json", "defective-pointer-and-units.json", "defective-dates.json")]
+    lines = []
+    for i in range(3000):
+        claim = dict(claims[i % 3], id=f"P{i}")
+        lines.append(json.dumps(claim))
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    from_text = engine.check_json(path.read_text())
+    from_path = engine.check_json(path)
+    assert [(r.claim_id, r.rule_ids()) for r in from_path] == [(r.claim_id, r.rule_ids()) for r in from_text]
+    assert len(from_path) == 3000 and sum(not r.ok for r in from_path) == 2000
+    # A str is text, never a path.
+    with pytest.raises(cleanclaim.InputError):
+        engine.check_json(str(path))
+    # A bad line is an error naming the file and the line, and no reports come back.
+    path.write_text("\n".join(lines[:2500] + ['{"id": 7}'] + lines[2500:]))
+    with pytest.raises(cleanclaim.InputError) as e:
+        engine.check_json(path)
+    assert str(e.value).startswith(f"{path}:2501:"), str(e.value)
+    with pytest.raises(cleanclaim.CleanclaimError) as e:
+        engine.check_json(tmp_path / "nope.jsonl")
+    assert e.value.code == "io" and "nope.jsonl" in str(e.value)
+    with pytest.raises(TypeError):
+        engine.check_json(837)
+
+
 def ptp_claim() -> dict:
     claim = json.loads((EXAMPLES / "clean-office-visit.json").read_text())
     # Arthrocentesis (20610) with ultrasound guidance (76942) on one date: a PTP pair.

@@ -78,7 +78,7 @@ enum Command {
     },
     /// Convert claims between the JSON model, X12 837 and FHIR (input recognised by content).
     Convert {
-        /// Input file: claim JSON, FHIR R4 Claim/Bundle, or X12 837.
+        /// Input file: claim JSON, FHIR R4 Claim/Bundle, or X12 837; `-` reads standard input.
         file: std::path::PathBuf,
         /// Output: the claim JSON model, or X12 837 (837P or 837I by claim kind).
         #[arg(long, value_enum)]
@@ -171,7 +171,7 @@ enum OutFormat {
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
-    /// Claim files (the format is told from each file's content).
+    /// Claim files (the format is told from each file's content); `-` reads standard input.
     #[arg(required = true)]
     files: Vec<std::path::PathBuf>,
     /// Output format.
@@ -523,12 +523,38 @@ fn streamed_with_bar(
 /// leading blank space).
 const HEAD_BYTES: u64 = 64 << 10;
 
-/// The first [`HEAD_BYTES`] of the file at `path`, and the file, positioned after them.
-fn open_head(path: &std::path::Path) -> std::io::Result<(Vec<u8>, std::fs::File)> {
-    let mut file = std::fs::File::open(path)?;
+/// A file to read, or standard input (`-`), with its first [`HEAD_BYTES`] read.
+struct Input {
+    /// What messages call it: the path, or `<stdin>`.
+    name: String,
+    head: Vec<u8>,
+    /// The rest, positioned after the head.
+    rest: Box<dyn Read>,
+    /// Bytes in all, when known (not for standard input).
+    size: Option<u64>,
+}
+
+fn open_input(path: &std::path::Path) -> Result<Input, String> {
+    let (name, mut rest, size): (String, Box<dyn Read>, _) = if path.as_os_str() == "-" {
+        ("<stdin>".to_owned(), Box::new(std::io::stdin().lock()), None)
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (name, Box::new(file), size)
+    };
     let mut head = Vec::new();
-    (&mut file).take(HEAD_BYTES).read_to_end(&mut head)?;
-    Ok((head, file))
+    (&mut rest).take(HEAD_BYTES).read_to_end(&mut head).map_err(|e| format!("{name}: {e}"))?;
+    Ok(Input { name, head, rest, size })
+}
+
+impl Input {
+    /// The whole input.
+    fn read_all(mut self) -> Result<(String, Vec<u8>), String> {
+        let name = self.name;
+        self.rest.read_to_end(&mut self.head).map_err(|e| format!("{name}: {e}"))?;
+        Ok((name, self.head))
+    }
 }
 
 fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
@@ -580,36 +606,34 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     };
 
     for path in &args.files {
-        let name = path.display().to_string();
         let unusable = |summary: &mut Summary, why: String| {
             eprintln!("cleanclaim: {why}");
             summary.unusable_files += 1;
         };
-        let (mut bytes, mut file) = match open_head(path) {
-            Ok(opened) => opened,
-            Err(e) => {
-                unusable(&mut summary, format!("{name}: {e}"));
+        let Input { name, head, mut rest, size } = match open_input(path) {
+            Ok(input) => input,
+            Err(why) => {
+                unusable(&mut summary, why);
                 continue;
             }
         };
-        // An 837 and JSON lines are read as they are checked, so that a file of any size takes
-        // the memory of a few thousand claims, not its own size.
-        let size = file.metadata().map_or(0, |m| m.len());
-        let bar = || (show_progress && size >= PROGRESS_MIN_BYTES).then(|| claims_bar(&name));
-        match input_kind(&bytes, &name) {
+        // An 837 and JSON lines are read as they are checked, so that an input of any size
+        // takes the memory of a few thousand claims, not its own size.
+        let bar = || (show_progress && size.is_none_or(|n| n >= PROGRESS_MIN_BYTES)).then(|| claims_bar(&name));
+        match input_kind(&head, &name) {
             Ok(Kind::X12) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
                 // The reader is given the file name, so its errors name it already.
-                cleanclaim_x12::check_837_with(&engine, bytes.as_slice().chain(file), Some(&name), on_report)
+                cleanclaim_x12::check_837_with(&engine, head.as_slice().chain(rest), Some(&name), on_report)
             })?,
             Ok(Kind::Json) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
-                engine.check_json_read_with(bytes.as_slice().chain(file), on_report)
+                engine.check_json_read_with(head.as_slice().chain(rest), on_report)
             })?,
             Ok(Kind::Fhir) => {
-                let claim = file
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| format!("{name}: {e}"))
-                    .and_then(|_| std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8")))
-                    .and_then(|text| cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}")));
+                let mut bytes = head;
+                let claim = match rest.read_to_end(&mut bytes) {
+                    Ok(_) => fhir_claim(&name, &bytes),
+                    Err(e) => Err(format!("{name}: {e}")),
+                };
                 match claim {
                     Ok(claim) => emit(&name, engine.check(&claim), &mut summary)?,
                     Err(why) => unusable(&mut summary, why),
@@ -645,12 +669,16 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
 }
 
 fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
-    let claims = match read_claims(&bytes, &name)? {
-        Input::Json(text) => cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?,
-        Input::Claims(c) => c,
-        Input::X12 => cleanclaim_x12::read_837_bytes(&bytes)
+    let input = open_input(path)?;
+    let kind = input_kind(&input.head, &input.name)?;
+    let (name, bytes) = input.read_all()?;
+    let claims = match kind {
+        Kind::Json => {
+            let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
+            cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?
+        }
+        Kind::Fhir => vec![fhir_claim(&name, &bytes)?],
+        Kind::X12 => cleanclaim_x12::read_837_bytes(&bytes)
             .with_file_name(&name)
             .map(|r| r.map(|p| p.claim))
             .collect::<Result<Vec<_>, _>>()
@@ -675,14 +703,6 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-enum Input<'a> {
-    /// Claim JSON (one claim, an array or JSON lines), parsed as it is checked.
-    Json(&'a str),
-    /// Claims already read (FHIR).
-    Claims(Vec<cleanclaim::Claim>),
-    X12,
 }
 
 /// What an input holds, told from its first bytes.
@@ -716,20 +736,10 @@ fn input_kind(head: &[u8], name: &str) -> Result<Kind, String> {
     }
 }
 
-/// Recognises the whole input by content ([`input_kind`]) and reads what it can ahead: a FHIR
-/// resource into its claim.
-fn read_claims<'a>(bytes: &'a [u8], name: &str) -> Result<Input<'a>, String> {
-    match input_kind(bytes, name)? {
-        Kind::X12 => Ok(Input::X12),
-        Kind::Fhir => {
-            let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
-            let claim = cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?;
-            Ok(Input::Claims(vec![claim]))
-        }
-        Kind::Json => {
-            std::str::from_utf8(bytes).map(Input::Json).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))
-        }
-    }
+/// The claim of a FHIR R4 Claim or Bundle.
+fn fhir_claim(name: &str, bytes: &[u8]) -> Result<cleanclaim::Claim, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
+    cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))
 }
 
 fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<()> {

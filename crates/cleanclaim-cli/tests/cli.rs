@@ -170,9 +170,9 @@ fn a_write_error_stops_a_streamed_check() {
     }
 }
 
-/// A large 837 is streamed from disk (its first bytes tell its format, the rest is read as it
-/// is checked, on two threads): each claim's findings are those of the same claim as JSON, in
-/// the same order.
+/// A large 837 is streamed from disk or standard input (its first bytes tell its format, the
+/// rest is read as it is checked, on two threads): each claim's findings are those of the same
+/// claim as JSON, in the same order.
 #[test]
 fn a_large_837_gives_the_findings_of_its_claims_as_json() {
     let dir = scratch("large");
@@ -182,8 +182,13 @@ fn a_large_837_gives_the_findings_of_its_claims_as_json() {
     };
     let (jsonl, x12) = batch_files(&dir, 5000, |i| if i % 7 == 3 { defective.clone() } else { office_visit() });
     assert!(std::fs::metadata(&x12).unwrap().len() > 1 << 20);
-    let found = |file: &PathBuf| -> Vec<(String, Vec<String>)> {
-        let out = run(&["check", AS_OF, "--format=jsonl", file.to_str().unwrap()]);
+    // A file by its path, or on standard input (`-`).
+    let found = |file: &PathBuf, stdin: bool| -> Vec<(String, Vec<String>)> {
+        let out = Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
+            .args(["check", AS_OF, "--format=jsonl", if stdin { "-" } else { file.to_str().unwrap() }])
+            .stdin(if stdin { std::fs::File::open(file).unwrap().into() } else { std::process::Stdio::null() })
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout)
             .unwrap()
@@ -195,10 +200,12 @@ fn a_large_837_gives_the_findings_of_its_claims_as_json() {
             })
             .collect()
     };
-    let (from_x12, from_json) = (found(&x12), found(&jsonl));
+    let (from_x12, from_json) = (found(&x12, false), found(&jsonl, false));
     assert_eq!(from_x12.len(), 5000);
     assert_eq!(from_x12.iter().filter(|(_, f)| !f.is_empty()).count(), 714);
     assert_eq!(from_x12, from_json);
+    assert_eq!(found(&x12, true), from_x12);
+    assert_eq!(found(&jsonl, true), from_json);
 }
 
 #[test]
@@ -327,6 +334,13 @@ fn x12_and_fhir_inputs_are_recognised_and_convert_round_trips() {
     let back = run(&["convert", x12.to_str().unwrap(), "--to", "json"]);
     let claims: Vec<serde_json::Value> = serde_json::from_slice(&back.stdout).unwrap();
     assert_eq!(claims[0]["id"], "PCN-2026-0003");
+    // The same from standard input.
+    let piped = Command::new(env!("CARGO_BIN_EXE_cleanclaim"))
+        .args(["convert", "-", "--to", "json"])
+        .stdin(std::fs::File::open(&*x12).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(piped.stdout, back.stdout, "{}", String::from_utf8_lossy(&piped.stderr));
 
     // A FHIR R4 Claim is recognised by content.
     let fhir = serde_json::json!({

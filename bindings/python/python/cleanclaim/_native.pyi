@@ -97,8 +97,9 @@ class Engine:
         """Checks one claim."""
     def check_many(self, claims: Iterable[ClaimLike]) -> List[Report]:
         """Checks many claims on every core with the GIL released."""
-    def check_json(self, text: JsonText) -> List[Report]:
-        """Checks a document: one claim, a JSON array or JSON lines."""
+    def check_json(self, text: Union[JsonText, "os.PathLike[str]"]) -> List[Report]:
+        """Checks a document: one claim, a JSON array or JSON lines; a PathLike is a file,
+        read as it is checked (a str is text)."""
     def check_x12(self, data: X12Input) -> List[Report]:
         """Checks every claim in an X12 837: bytes are the content, str/PathLike a path."""
     def check_frame(self, claims: Any, lines: Any) -> Any:

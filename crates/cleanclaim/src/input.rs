@@ -200,6 +200,7 @@ pub(crate) fn map_claims_read<R: Send>(
     f: impl Fn(&mut Claim) -> R + Sync + Send,
     mut sink: impl FnMut(R),
 ) -> Result<usize, Error> {
+    // A piece and the start of the line after it.
     let mut buf = Vec::with_capacity(SPLIT_CHUNK_BYTES + (SPLIT_CHUNK_BYTES >> 2));
     // A failed read ends the input: the complete lines before it are handed over first.
     let (mut eof, mut failed) = match fill(&mut reader, &mut buf) {
@@ -253,11 +254,12 @@ pub(crate) fn map_claims_read<R: Send>(
     }
 }
 
-/// Reads into `buf` until it holds [`SPLIT_CHUNK_BYTES`] or more, or the input ends (true).
+/// Adds [`SPLIT_CHUNK_BYTES`] of input to `buf`, or what is left of it: true when the input
+/// has ended. A line longer than that grows `buf` by as much on each call until it is whole.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> Result<bool, Error> {
-    let want = buf.len().max(SPLIT_CHUNK_BYTES) + SPLIT_CHUNK_BYTES;
-    let got = reader.by_ref().take((want - buf.len()) as u64).read_to_end(buf).map_err(io_error)?;
-    Ok(got == 0 || buf.len() < want)
+    let want = SPLIT_CHUNK_BYTES as u64;
+    let got = reader.by_ref().take(want).read_to_end(buf).map_err(io_error)?;
+    Ok((got as u64) < want)
 }
 
 fn io_error(source: std::io::Error) -> Error {

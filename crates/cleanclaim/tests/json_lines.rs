@@ -229,6 +229,17 @@ fn from_a_reader_bytes_that_are_not_utf8_are_an_error_at_their_line() {
 }
 
 #[test]
+fn from_a_reader_a_line_longer_than_a_piece_is_read_whole() {
+    let e = engine();
+    let mut ls = lines_with_findings(2500);
+    // Blank space inside a claim line, more than a piece of it: the line spans three reads.
+    ls[1500] = ls[1500].replacen('{', &format!("{{{}", " ".repeat(2 * PIECE + 17)), 1);
+    let (got, n) = streamed(&e, &ls.join("\n"));
+    assert_eq!(n.unwrap(), 2500);
+    assert_eq!(got, e.check_many(&serial(&ls)));
+}
+
+#[test]
 fn from_a_reader_a_failed_read_is_an_io_error_after_the_lines_before_it() {
     let e = engine();
     let good = lines_with_findings(3000);

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cleanclaim::{Date, Engine, Report, Severity};
+use cleanclaim_x12::ClaimInput;
 
 #[derive(Parser, Debug)]
 #[command(name = "cleanclaim", version, about = "Checks medical claims before they leave")]
@@ -519,42 +520,23 @@ fn streamed_with_bar(
     })
 }
 
-/// Bytes enough to tell a file's format ([`cleanclaim_x12::detect`] reads 8 KiB past any
-/// leading blank space).
-const HEAD_BYTES: u64 = 64 << 10;
-
-/// A file to read, or standard input (`-`), with its first [`HEAD_BYTES`] read.
+/// A file to read, or standard input (`-`).
 struct Input {
     /// What messages call it: the path, or `<stdin>`.
     name: String,
-    head: Vec<u8>,
-    /// The rest, positioned after the head.
-    rest: Box<dyn Read>,
+    reader: Box<dyn Read>,
     /// Bytes in all, when known (not for standard input).
     size: Option<u64>,
 }
 
 fn open_input(path: &std::path::Path) -> Result<Input, String> {
-    let (name, mut rest, size): (String, Box<dyn Read>, _) = if path.as_os_str() == "-" {
-        ("<stdin>".to_owned(), Box::new(std::io::stdin().lock()), None)
-    } else {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        (name, Box::new(file), size)
-    };
-    let mut head = Vec::new();
-    (&mut rest).take(HEAD_BYTES).read_to_end(&mut head).map_err(|e| format!("{name}: {e}"))?;
-    Ok(Input { name, head, rest, size })
-}
-
-impl Input {
-    /// The whole input.
-    fn read_all(mut self) -> Result<(String, Vec<u8>), String> {
-        let name = self.name;
-        self.rest.read_to_end(&mut self.head).map_err(|e| format!("{name}: {e}"))?;
-        Ok((name, self.head))
+    if path.as_os_str() == "-" {
+        return Ok(Input { name: "<stdin>".to_owned(), reader: Box::new(std::io::stdin().lock()), size: None });
     }
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok(Input { name, reader: Box::new(file), size })
 }
 
 fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
@@ -606,41 +588,20 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     };
 
     for path in &args.files {
-        let unusable = |summary: &mut Summary, why: String| {
-            eprintln!("cleanclaim: {why}");
-            summary.unusable_files += 1;
-        };
-        let Input { name, head, mut rest, size } = match open_input(path) {
+        let Input { name, reader, size } = match open_input(path) {
             Ok(input) => input,
             Err(why) => {
-                unusable(&mut summary, why);
+                eprintln!("cleanclaim: {why}");
+                summary.unusable_files += 1;
                 continue;
             }
         };
-        // An 837 and JSON lines are read as they are checked, so that an input of any size
-        // takes the memory of a few thousand claims, not its own size.
-        let bar = || (show_progress && size.is_none_or(|n| n >= PROGRESS_MIN_BYTES)).then(|| claims_bar(&name));
-        match input_kind(&head, &name) {
-            Ok(Kind::X12) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
-                // The reader is given the file name, so its errors name it already.
-                cleanclaim_x12::check_837_with(&engine, head.as_slice().chain(rest), Some(&name), on_report)
-            })?,
-            Ok(Kind::Json) => streamed_with_bar(&name, bar(), &mut summary, &mut emit, |on_report| {
-                engine.check_json_read_with(head.as_slice().chain(rest), on_report)
-            })?,
-            Ok(Kind::Fhir) => {
-                let mut bytes = head;
-                let claim = match rest.read_to_end(&mut bytes) {
-                    Ok(_) => fhir_claim(&name, &bytes),
-                    Err(e) => Err(format!("{name}: {e}")),
-                };
-                match claim {
-                    Ok(claim) => emit(&name, engine.check(&claim), &mut summary)?,
-                    Err(why) => unusable(&mut summary, why),
-                }
-            }
-            Err(why) => unusable(&mut summary, why),
-        }
+        // JSON lines and 837s are read as they are checked, so that an input of any size takes
+        // the memory of a few thousand claims, not its own size.
+        let bar = (show_progress && size.is_none_or(|n| n >= PROGRESS_MIN_BYTES)).then(|| claims_bar(&name));
+        streamed_with_bar(&name, bar, &mut summary, &mut emit, |on_report| {
+            cleanclaim_x12::check_input_with(&engine, reader, Some(&name), on_report)
+        })?;
     }
 
     match args.format {
@@ -669,16 +630,19 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
 }
 
 fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
-    let input = open_input(path)?;
-    let kind = input_kind(&input.head, &input.name)?;
-    let (name, bytes) = input.read_all()?;
-    let claims = match kind {
-        Kind::Json => {
+    let Input { name, mut reader, .. } = open_input(path)?;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
+    let claims = match cleanclaim_x12::claim_input(&bytes).map_err(|why| format!("{name}: {why}"))? {
+        ClaimInput::Json => {
             let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
             cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?
         }
-        Kind::Fhir => vec![fhir_claim(&name, &bytes)?],
-        Kind::X12 => cleanclaim_x12::read_837_bytes(&bytes)
+        ClaimInput::Fhir => {
+            let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8"))?;
+            vec![cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?]
+        }
+        ClaimInput::X12 => cleanclaim_x12::read_837_bytes(&bytes)
             .with_file_name(&name)
             .map(|r| r.map(|p| p.claim))
             .collect::<Result<Vec<_>, _>>()
@@ -703,43 +667,6 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What an input holds, told from its first bytes.
-enum Kind {
-    X12,
-    Fhir,
-    Json,
-}
-
-/// Recognises the input by its first bytes: an X12 837, a FHIR R4 Claim or Bundle, or claim
-/// JSON; anything else X12 (a remittance, an acknowledgment, segments without an interchange)
-/// is an error that says what the file is.
-fn input_kind(head: &[u8], name: &str) -> Result<Kind, String> {
-    use cleanclaim_x12::{Format as F, TxKind};
-    match cleanclaim_x12::detect(head) {
-        F::X12 { kind: Some(TxKind::Remittance835), .. } => {
-            Err(format!("{name}: an 835 remittance, not claims: post it with `cleanclaim post {name} --db …`"))
-        }
-        F::X12 { kind: Some(TxKind::Ack999 | TxKind::ClaimAck277), .. } => {
-            Err(format!("{name}: an acknowledgment (999/277CA), not claims"))
-        }
-        F::X12 { .. } => Ok(Kind::X12),
-        F::X12WithoutIsa { isa_at: Some(at) } => Err(format!(
-            "{name}: X12 must start with its ISA segment, but the ISA starts at byte {at}, after other text: remove what comes before it"
-        )),
-        F::X12WithoutIsa { isa_at: None } => {
-            Err(format!("{name}: X12 segments without an interchange: the file must start with an ISA segment"))
-        }
-        F::FhirJson => Ok(Kind::Fhir),
-        _ => Ok(Kind::Json),
-    }
-}
-
-/// The claim of a FHIR R4 Claim or Bundle.
-fn fhir_claim(name: &str, bytes: &[u8]) -> Result<cleanclaim::Claim, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not UTF-8"))?;
-    cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))
 }
 
 fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<()> {

@@ -209,6 +209,24 @@ fn a_large_837_gives_the_findings_of_its_claims_as_json() {
 }
 
 #[test]
+fn an_835_given_to_check_is_unusable_and_named() {
+    let dir = scratch("remit");
+    let remit = dir.join("day.835");
+    std::fs::write(
+        &remit,
+        "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\
+GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~",
+    )
+    .unwrap();
+    let out = run(&["check", AS_OF, remit.to_str().unwrap(), "examples/claims/clean-office-visit.json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("day.835: an 835 remittance, not claims"), "{err}");
+    // The other file is still checked.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 claim(s) read, 1 clean"));
+}
+
+#[test]
 fn bad_usage_exits_two() {
     assert_eq!(run(&["check"]).status.code(), Some(2));
     assert_eq!(

@@ -110,6 +110,10 @@ fn check_837_reports_every_claim_in_file_order() {
     expected.push(line(None, envelope.iter().map(|f| (f.rule, f.path.as_str())).collect()));
     let reports = cleanclaim_x12::check_837(&engine, &out, None).unwrap();
     assert_eq!(reports.len(), expected.len());
+    // The same when the format is told from the input's first bytes.
+    let mut told = Vec::new();
+    cleanclaim_x12::check_input_with(&engine, &out[..], None, |r| told.push(r)).unwrap();
+    assert_eq!(told, reports);
     for (i, (r, e)) in reports.iter().zip(&expected).enumerate() {
         let found = r.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
         assert_eq!(&line(r.claim_id.as_deref(), found), e, "report {i}");

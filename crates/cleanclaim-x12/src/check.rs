@@ -105,6 +105,100 @@ fn check_batch(engine: &Engine, batch: Vec<Item>) -> Vec<Report> {
         .collect()
 }
 
+/// Bytes read to tell an input's format: [`detect`](crate::detect) looks at 8 KiB past any
+/// leading blank space.
+pub const HEAD_BYTES: usize = 64 << 10;
+
+/// What an input of claims holds, told from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimInput {
+    /// An X12 837P or 837I (or an X12 interchange of an unsupported version, which its reader
+    /// rejects naming the version).
+    X12,
+    /// A FHIR R4 Claim or Bundle.
+    Fhir,
+    /// The claim JSON model: one claim, an array, or JSON lines (anything else is read as
+    /// JSON, which names the first thing wrong).
+    Json,
+}
+
+/// What claims the input starting with `head` (its first [`HEAD_BYTES`], or all of it) holds;
+/// an X12 input that holds none — an 835 remittance, a 999 or 277CA acknowledgment — or X12
+/// segments without their interchange is an error message that says what the input is.
+pub fn claim_input(head: &[u8]) -> Result<ClaimInput, String> {
+    use crate::{Format, TxKind};
+    match crate::detect(head) {
+        Format::X12 { kind: Some(TxKind::Remittance835), .. } => {
+            Err("an 835 remittance, not claims: post it to the billing store (`cleanclaim post`)".into())
+        }
+        Format::X12 { kind: Some(TxKind::Ack999 | TxKind::ClaimAck277), .. } => {
+            Err("an acknowledgment (999/277CA), not claims".into())
+        }
+        Format::X12 { .. } => Ok(ClaimInput::X12),
+        Format::X12WithoutIsa { isa_at: Some(at) } => Err(format!(
+            "X12 must start with its ISA segment, but the ISA starts at byte {at}, after other text: remove what comes before it"
+        )),
+        Format::X12WithoutIsa { isa_at: None } => {
+            Err("X12 segments without an interchange: the input must start with an ISA segment".into())
+        }
+        Format::FhirJson => Ok(ClaimInput::Fhir),
+        _ => Ok(ClaimInput::Json),
+    }
+}
+
+/// Checks the claims of an input in any format cleanclaim reads, told from its content
+/// ([`claim_input`]), handing each report to `sink` in input order; returns how many there
+/// were. An 837 goes through [`check_837_with`] and claim JSON through
+/// [`Engine::check_json_read_with`]: both are read as they are checked, so an input of any
+/// size takes the memory of a few thousand claims. A FHIR resource is read whole. `name` (a
+/// file name) is given to the errors, which say where the input went wrong.
+pub fn check_input_with<R: Read>(
+    engine: &Engine,
+    mut reader: R,
+    name: Option<&str>,
+    mut sink: impl FnMut(Report),
+) -> Result<usize, cleanclaim::Error> {
+    let named = |e: cleanclaim::Error| match name {
+        Some(n) => e.with_source(n),
+        None => e,
+    };
+    let io = |source| named(cleanclaim::Error::Io { path: String::new(), source });
+    let mut head = Vec::new();
+    (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io)?;
+    let kind = claim_input(&head)
+        .map_err(|message| cleanclaim::Error::X12 { location: name.unwrap_or("input").to_owned(), message })?;
+    let rest = head.as_slice().chain(reader);
+    match kind {
+        ClaimInput::X12 => check_837_with(engine, rest, name, sink),
+        ClaimInput::Json => engine.check_json_read_with(rest, sink).map_err(named),
+        ClaimInput::Fhir => {
+            let mut bytes = Vec::new();
+            let mut rest = rest;
+            rest.read_to_end(&mut bytes).map_err(io)?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| {
+                let before = &bytes[..e.valid_up_to()];
+                let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                named(cleanclaim::Error::Json {
+                    source_name: None,
+                    line: 1 + memchr::memchr_iter(b'\n', before).count(),
+                    column: before.len() - line_start + 1,
+                    path: None,
+                    message: "not UTF-8 text".into(),
+                })
+            })?;
+            let claim = crate::read_fhir(text).map_err(|e| {
+                let e = match name {
+                    Some(n) => e.with_file(n),
+                    None => e,
+                };
+                cleanclaim::Error::from(e)
+            })?;
+            sink(engine.check(&claim));
+            Ok(1)
+        }
+    }
+}
+
 /// Reads and checks a whole 837 held in memory; see [`check_837_with`].
 pub fn check_837(engine: &Engine, bytes: &[u8], file_name: Option<&str>) -> Result<Vec<Report>, cleanclaim::Error> {
     let mut out = Vec::new();

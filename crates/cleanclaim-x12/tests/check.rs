@@ -100,3 +100,73 @@ fn every_corpus_837_checks() {
     assert_eq!(refused, expected, "corpus 837s refused");
     assert!(claims >= 1_500, "checked {claims} claims");
 }
+
+/// Every report `check_input_with` hands over, or its error.
+fn input(bytes: &[u8], name: Option<&str>) -> Result<Vec<cleanclaim::Report>, cleanclaim::Error> {
+    let mut out = Vec::new();
+    cleanclaim_x12::check_input_with(&engine(), bytes, name, |r| out.push(r)).map(|n| {
+        assert_eq!(n, out.len());
+        out
+    })
+}
+
+#[test]
+fn any_input_is_told_by_its_content_and_checked_as_its_reader_would() {
+    let e = engine();
+    // An 837: the same as `check_837` (past the 64 KiB head: the synth crate's tests).
+    let bytes = X12.as_bytes();
+    assert_eq!(input(bytes, None).unwrap(), check_837(&e, bytes, None).unwrap());
+    // Claim JSON, one claim and JSON lines: the same as `check_json`.
+    let claim = include_str!("../../../examples/claims/defective-pointer-and-units.json");
+    let one: serde_json::Value = serde_json::from_str(claim).unwrap();
+    let lines: String =
+        (0..3000).map(|i| format!("{}\n", one.to_string().replacen("PCN", &format!("L{i}-"), 1))).collect();
+    for text in [claim, lines.as_str()] {
+        assert_eq!(input(text.as_bytes(), None).unwrap(), e.check_json(text).unwrap());
+    }
+    assert_eq!(input(lines.as_bytes(), None).unwrap().len(), 3000);
+    // A bad line names the input.
+    let bad = format!("{lines}{{\"id\": 7}}\n");
+    let err = input(bad.as_bytes(), Some("day.jsonl")).unwrap_err();
+    assert!(err.to_string().starts_with("day.jsonl:3001:"), "{err}");
+}
+
+#[test]
+fn x12_that_holds_no_claims_is_an_error_that_says_what_it_is() {
+    let isa =
+        "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~";
+    let cases = [
+        (format!("{isa}GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~"), "an 835 remittance, not claims"),
+        (format!("{isa}GS*FA*S*R*20260101*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"), "an acknowledgment"),
+        ("GS*HC*S*R*20260101*1200*1*X*005010X222A1~ST*837*0001~".to_owned(), "without an interchange"),
+        (format!("hello\n{X12}"), "the ISA starts at byte 6"),
+    ];
+    for (text, says) in cases {
+        let err = input(text.as_bytes(), Some("in.x12")).unwrap_err();
+        assert_eq!(err.code(), "x12", "{err}");
+        let shown = err.to_string();
+        assert!(shown.starts_with("in.x12: ") && shown.contains(says), "{shown}");
+    }
+    // Not claims at all: JSON's error.
+    assert_eq!(input(b"\x00\x01 binary", None).unwrap_err().code(), "json");
+}
+
+#[test]
+fn a_fhir_claim_is_read_whole_and_checked() {
+    let fhir = serde_json::json!({
+        "resourceType": "Claim", "status": "active", "use": "claim", "id": "F1",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claim-type", "code": "professional"}]},
+        "created": "2026-01-05",
+        "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E119"}]}}],
+        "item": [{"sequence": 1, "productOrService": {"coding": [{"code": "99213"}]}, "servicedDate": "2026-01-05",
+                  "quantity": {"value": 1}, "net": {"value": 100}, "diagnosisSequence": [1]}]
+    })
+    .to_string();
+    let reports = input(fhir.as_bytes(), Some("claim.json")).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0], engine().check(&cleanclaim_x12::read_fhir(&fhir).unwrap()));
+    let mut bad = fhir.into_bytes();
+    bad[40] = 0xFF;
+    let err = input(&bad, Some("claim.json")).unwrap_err();
+    assert!(err.to_string().starts_with("claim.json:1:41: not UTF-8"), "{err}");
+}

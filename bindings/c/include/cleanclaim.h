@@ -380,6 +380,24 @@ cleanclaim_result cleanclaim_engine_check_x12(const cleanclaim_engine *engine,
                                               cleanclaim_report_list **out);
 
 /**
+ * Checks every claim of the file at the `len`-byte UTF-8 path `path`, in any format
+ * cleanclaim reads, told from its content: claim JSON (one claim, an array or JSON lines), an
+ * X12 837P/837I, or a FHIR R4 Claim or Bundle; the list in `*out` is in file order (free it
+ * with `cleanclaim_report_list_free`). JSON lines and 837s are read as they are checked, so
+ * the file is never held in memory whole. A file that cannot be opened or read is
+ * `CLEANCLAIM_ERR_IO`; an 835, a 999 or 277CA, or X12 segments without their interchange are
+ * `CLEANCLAIM_ERR_X12`, and `cleanclaim_last_error_message` says what the file is.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `path` is NULL or points to `len` readable bytes;
+ * `out` is NULL or a writable pointer.
+ */
+cleanclaim_result cleanclaim_engine_check_file(const cleanclaim_engine *engine,
+                                               const char *path,
+                                               size_t len,
+                                               cleanclaim_report_list **out);
+
+/**
  * Looks a code up (ICD-10-CM, then ICD-10-PCS, then HCPCS/CPT and modifiers) and stores
  * everything known about it as a JSON object in `*out` (free it with
  * `cleanclaim_string_free`), its length in `*out_len`. `date` (`YYYY-MM-DD`, may be NULL for

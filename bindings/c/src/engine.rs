@@ -326,6 +326,37 @@ pub unsafe extern "C" fn cleanclaim_engine_check_x12(
     })
 }
 
+/// Checks every claim of the file at the `len`-byte UTF-8 path `path`, in any format
+/// cleanclaim reads, told from its content: claim JSON (one claim, an array or JSON lines), an
+/// X12 837P/837I, or a FHIR R4 Claim or Bundle; the list in `*out` is in file order (free it
+/// with `cleanclaim_report_list_free`). JSON lines and 837s are read as they are checked, so
+/// the file is never held in memory whole. A file that cannot be opened or read is
+/// `CLEANCLAIM_ERR_IO`; an 835, a 999 or 277CA, or X12 segments without their interchange are
+/// `CLEANCLAIM_ERR_X12`, and `cleanclaim_last_error_message` says what the file is.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `path` is NULL or points to `len` readable bytes;
+/// `out` is NULL or a writable pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cleanclaim_engine_check_file(
+    engine: *const cleanclaim_engine,
+    path: *const c_char,
+    len: usize,
+    out: *mut *mut cleanclaim_report_list,
+) -> cleanclaim_result {
+    run(|| {
+        let engine = unsafe { arg_ref(engine, "engine") }?;
+        let path = unsafe { arg_str(path, len, "path") }?;
+        let out = OutBox::new(out, "out")?;
+        let file =
+            std::fs::File::open(path).map_err(|source| cleanclaim::Error::Io { path: path.to_owned(), source })?;
+        let mut reports = Vec::new();
+        cleanclaim_x12::check_input_with(&engine.inner, file, Some(path), |r| reports.push(r))?;
+        out.put(cleanclaim_report_list::new(reports));
+        Ok(())
+    })
+}
+
 fn parse_date(text: &str, what: &str) -> Result<Date, Fail> {
     Date::parse(text).map_err(|e| Fail::from(cleanclaim::Error::Config(format!("{what}: {e}"))))
 }

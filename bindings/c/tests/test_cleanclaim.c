@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -883,6 +884,45 @@ done:
     cleanclaim_engine_free(engine);
 }
 
+/* A file in any format is told by its content; what holds no claims says what it is. */
+static void test_check_file(void) {
+    cleanclaim_engine *engine = engine_as_of("2026-11-30");
+    CHECK(engine != NULL);
+    if (!engine) return;
+    const char *paths[] = {X12_FIXTURE, "examples/claims/defective-pointer-and-units.json"};
+    for (size_t i = 0; i < 2; i++) {
+        cleanclaim_report_list *list = NULL;
+        CHECK_RC(cleanclaim_engine_check_file(engine, paths[i], strlen(paths[i]), &list), CLEANCLAIM_OK);
+        CHECK(cleanclaim_report_list_len(list) == 1);
+        const cleanclaim_report *r = NULL;
+        CHECK_RC(cleanclaim_report_list_get(list, 0, &r), CLEANCLAIM_OK);
+        char *got = r ? rule_ids(r) : NULL;
+        CHECK(got && strcmp(got, "line.pointer_invalid\nline.units_invalid") == 0);
+        free(got);
+        cleanclaim_report_list_free(list);
+    }
+    char remit[] = "/tmp/cleanclaim-c-test-XXXXXX";
+    int fd = mkstemp(remit);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        const char *text = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*"
+                           "000000001*0*T*:~GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~";
+        CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+        close(fd);
+        cleanclaim_report_list *list = (cleanclaim_report_list *)&passed;
+        CHECK_RC(cleanclaim_engine_check_file(engine, remit, strlen(remit), &list), CLEANCLAIM_ERR_X12);
+        CHECK(strstr(last_error_text(), "an 835 remittance, not claims") != NULL);
+        CHECK(list == (cleanclaim_report_list *)&passed);
+        unlink(remit);
+    }
+    cleanclaim_report_list *list = (cleanclaim_report_list *)&passed;
+    CHECK_RC(cleanclaim_engine_check_file(engine, "no/such/file", 12, &list), CLEANCLAIM_ERR_IO);
+    CHECK(list == (cleanclaim_report_list *)&passed);
+    CHECK_RC(cleanclaim_engine_check_file(engine, NULL, 0, &list), CLEANCLAIM_ERR_NULL_ARGUMENT);
+    CHECK_RC(cleanclaim_engine_check_file(engine, "\xff", 1, &list), CLEANCLAIM_ERR_INVALID_UTF8);
+    cleanclaim_engine_free(engine);
+}
+
 /* Replaces the first `from` in `s` by `to` (same length). */
 static void replace_once(char *s, const char *from, const char *to) {
     char *at = strstr(s, from);
@@ -980,6 +1020,7 @@ int main(int argc, char **argv) {
     run_test("8 threads share one engine", test_threads_share_one_engine);
     run_test("X12 837 gives the JSON claim's rule ids", test_x12_matches_json);
     run_test("X12 errors: 4010, garbage, NULL", test_x12_errors);
+    run_test("check_file: any format by content, an 835, no file", test_check_file);
     run_test("NCCI tables from a folder", test_ncci_dir);
     const char *corpus = getenv("CLEANCLAIM_CORPUS");
     snprintf(release_order_file, sizeof release_order_file,

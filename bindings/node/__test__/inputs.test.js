@@ -53,6 +53,36 @@ test('checkX12: garbage is CLEANCLAIM_X12 or CLEANCLAIM_LIMIT; a non-buffer is C
   await assert.rejects(engine.checkX12Async(42), { code: 'CLEANCLAIM_INVALID' })
 })
 
+test('checkFile tells a file’s format by content and reads it as it checks', async () => {
+  const engine = new Engine({ asOf: AS_OF })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cleanclaim-file-'))
+  try {
+    const expected = ruleIds(engine.check(example('defective-pointer-and-units.json')))
+    // An 837 named .txt and claim JSON named .837: the content decides.
+    const x12 = path.join(dir, 'a.txt')
+    fs.copyFileSync(X12_FIXTURE, x12)
+    const json = path.join(dir, 'b.837')
+    fs.copyFileSync(path.join(EXAMPLES, 'defective-pointer-and-units.json'), json)
+    for (const file of [x12, json]) {
+      assert.deepEqual((await engine.checkFile(file)).map(ruleIds), [expected])
+    }
+    const lines = path.join(dir, 'day')
+    const claims = ['clean-office-visit.json', 'defective-dates.json'].map((n) => JSON.stringify(example(n)))
+    fs.writeFileSync(lines, claims.join('\n'))
+    assert.deepEqual((await engine.checkFile(lines)).map((r) => r.ok), [true, false])
+    const remit = path.join(dir, 'day.835')
+    fs.writeFileSync(
+      remit,
+      'ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~' +
+        'GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~',
+    )
+    await assert.rejects(engine.checkFile(remit), (e) => e.code === 'CLEANCLAIM_X12' && e.message.includes('an 835 remittance'))
+    await assert.rejects(engine.checkFile(path.join(dir, 'nope')), { code: 'CLEANCLAIM_IO' })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 function ptpClaim() {
   const claim = example('clean-office-visit.json')
   // Arthrocentesis (20610) with ultrasound guidance (76942) on one date: a PTP pair.

@@ -89,6 +89,17 @@ impl Engine {
         AsyncTask::new(CheckMany::x12(self.inner.clone(), input))
     }
 
+    /// Checks every claim of the file at `path`, in any format cleanclaim reads, told from its
+    /// content: claim JSON (one claim, an array or JSON lines), an X12 837P/837I, or a FHIR R4
+    /// Claim or Bundle; reports in file order. Runs on the libuv thread pool and reads JSON
+    /// lines and 837s as it checks them, so the file is never held whole. Never throws: a
+    /// missing file rejects with `CLEANCLAIM_IO`, an 835 or an acknowledgment with
+    /// `CLEANCLAIM_X12` saying what the file is.
+    #[napi(ts_return_type = "Promise<Array<Report>>")]
+    pub fn check_file(&self, path: String) -> AsyncTask<CheckMany> {
+        AsyncTask::new(CheckMany::file(self.inner.clone(), path))
+    }
+
     /// `check` on the libuv thread pool. Never throws: unusable input rejects.
     #[napi(ts_args_type = "claim: Claim | string", ts_return_type = "Promise<Report>")]
     pub fn check_async(&self, env: Env, claim: Unknown) -> AsyncTask<CheckOne> {

@@ -76,6 +76,8 @@ enum ManyInput {
     Claims(Res<Vec<String>>),
     Json(String),
     X12(Res<Vec<u8>>),
+    /// A file's path.
+    File(String),
 }
 
 /// An array of claims, JSON text with any number of claims, or an X12 837.
@@ -96,6 +98,10 @@ impl CheckMany {
     pub fn x12(engine: Arc<cleanclaim::Engine>, bytes: Res<Vec<u8>>) -> Self {
         CheckMany { engine, input: Some(ManyInput::X12(bytes)) }
     }
+
+    pub fn file(engine: Arc<cleanclaim::Engine>, path: String) -> Self {
+        CheckMany { engine, input: Some(ManyInput::File(path)) }
+    }
 }
 
 impl Task for CheckMany {
@@ -109,6 +115,13 @@ impl Task for CheckMany {
             Some(ManyInput::Claims(texts)) => Ok(engine.check_many(&parse_many(texts?)?)),
             Some(ManyInput::Json(text)) => Ok(engine.check_json(&text)?),
             Some(ManyInput::X12(bytes)) => Ok(cleanclaim_x12::check_837(engine, &bytes?, None)?),
+            Some(ManyInput::File(path)) => {
+                let file = std::fs::File::open(&path)
+                    .map_err(|source| cleanclaim::Error::Io { path: path.clone(), source })?;
+                let mut out = Vec::new();
+                cleanclaim_x12::check_input_with(engine, file, Some(&path), |r| out.push(r))?;
+                Ok(out)
+            }
             None => Err(cleanclaim::Error::Internal("task ran twice".to_owned()).into()),
         })))
     }

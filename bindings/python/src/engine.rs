@@ -437,6 +437,25 @@ impl PyEngine {
         })
     }
 
+    /// Checks every claim of a file in any format cleanclaim reads, told from its content:
+    /// claim JSON (one claim, an array or JSON lines), an X12 837P/837I, or a FHIR R4 Claim or
+    /// Bundle; reports in file order, with the GIL released. ``path`` is a ``str`` or
+    /// ``os.PathLike``. JSON lines and 837s are read as they are checked, so the file is never
+    /// held whole. An 835, a 999 or 277CA, or X12 segments without their interchange raise
+    /// ``InputError`` (code ``x12``) saying what the file is.
+    fn check_file(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<ReportList> {
+        guard(py, || {
+            let engine = &self.inner;
+            let path = path_arg(path)
+                .map_err(|_| pyo3::exceptions::PyTypeError::new_err("check_file expects str or os.PathLike"))?;
+            py.detach(|| {
+                from_file(&path, |file, sink| cleanclaim_x12::check_input_with(engine, file, Some(&path), sink))
+            })
+            .map(ReportList)
+            .map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
     /// Checks a table of claims plus a table of service lines → a findings table.
     ///
     /// ``claims`` and ``lines`` are pandas or polars DataFrames, pyarrow Tables/RecordBatches,

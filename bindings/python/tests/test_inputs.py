@@ -94,6 +94,32 @@ def test_json_lines_from_a_path_are_the_texts_reports(engine, tmp_path) -> None:
         engine.check_json(837)
 
 
+def test_check_file_tells_the_format_by_content(engine, tmp_path) -> None:
+    # An 837, claim JSON and JSON lines, whatever their names say.
+    for name, data in (("a.txt", X12_FIXTURE.read_bytes()),
+                       ("b.837", (EXAMPLES / "defective-pointer-and-units.json").read_bytes())):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for arg in (path, str(path)):
+            reports = engine.check_file(arg)
+            assert [r.rule_ids() for r in reports] == [json_rule_ids(engine)]
+    lines = tmp_path / "day"
+    lines.write_text("\n".join((EXAMPLES / n).read_text().replace("\n", "") for n in
+                               ("clean-office-visit.json", "defective-dates.json")))
+    assert [r.ok for r in engine.check_file(lines)] == [True, False]
+    remit = tmp_path / "day.835"
+    remit.write_text("ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*"
+                     "000000001*0*T*:~GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~")
+    with pytest.raises(cleanclaim.InputError) as e:
+        engine.check_file(remit)
+    assert e.value.code == "x12" and "an 835 remittance, not claims" in str(e.value)
+    with pytest.raises(cleanclaim.CleanclaimError) as e:
+        engine.check_file(tmp_path / "nope")
+    assert e.value.code == "io"
+    with pytest.raises(TypeError):
+        engine.check_file(837)
+
+
 def ptp_claim() -> dict:
     claim = json.loads((EXAMPLES / "clean-office-visit.json").read_text())
     # Arthrocentesis (20610) with ultrasound guidance (76942) on one date: a PTP pair.

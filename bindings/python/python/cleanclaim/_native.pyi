@@ -100,6 +100,9 @@ class Engine:
     def check_json(self, text: Union[JsonText, "os.PathLike[str]"]) -> List[Report]:
         """Checks a document: one claim, a JSON array or JSON lines; a PathLike is a file,
         read as it is checked (a str is text)."""
+    def check_file(self, path: Union[str, "os.PathLike[str]"]) -> List[Report]:
+        """Checks every claim of a file: claim JSON, JSON lines, X12 837 or FHIR, told by
+        content; JSON lines and 837s are read as they are checked."""
     def check_x12(self, data: X12Input) -> List[Report]:
         """Checks every claim in an X12 837: bytes are the content, str/PathLike a path."""
     def check_frame(self, claims: Any, lines: Any) -> Any:

@@ -43,6 +43,15 @@ export declare class Engine {
    * unusable input rejects.
    */
   checkX12Async(data: Uint8Array): Promise<Array<Report>>
+  /**
+   * Checks every claim of the file at `path`, in any format cleanclaim reads, told from its
+   * content: claim JSON (one claim, an array or JSON lines), an X12 837P/837I, or a FHIR R4
+   * Claim or Bundle; reports in file order. Runs on the libuv thread pool and reads JSON
+   * lines and 837s as it checks them, so the file is never held whole. Never throws: a
+   * missing file rejects with `CLEANCLAIM_IO`, an 835 or an acknowledgment with
+   * `CLEANCLAIM_X12` saying what the file is.
+   */
+  checkFile(path: string): Promise<Array<Report>>
   /** `check` on the libuv thread pool. Never throws: unusable input rejects. */
   checkAsync(claim: Claim | string): Promise<Report>
   /** `checkMany` on the libuv thread pool. Never throws: unusable input rejects. */

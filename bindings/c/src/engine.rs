@@ -348,11 +348,7 @@ pub unsafe extern "C" fn cleanclaim_engine_check_file(
         let engine = unsafe { arg_ref(engine, "engine") }?;
         let path = unsafe { arg_str(path, len, "path") }?;
         let out = OutBox::new(out, "out")?;
-        let file =
-            std::fs::File::open(path).map_err(|source| cleanclaim::Error::Io { path: path.to_owned(), source })?;
-        let mut reports = Vec::new();
-        cleanclaim_x12::check_input_with(&engine.inner, file, Some(path), |r| reports.push(r))?;
-        out.put(cleanclaim_report_list::new(reports));
+        out.put(cleanclaim_report_list::new(cleanclaim_x12::check_file(&engine.inner, path)?));
         Ok(())
     })
 }

@@ -115,13 +115,7 @@ impl Task for CheckMany {
             Some(ManyInput::Claims(texts)) => Ok(engine.check_many(&parse_many(texts?)?)),
             Some(ManyInput::Json(text)) => Ok(engine.check_json(&text)?),
             Some(ManyInput::X12(bytes)) => Ok(cleanclaim_x12::check_837(engine, &bytes?, None)?),
-            Some(ManyInput::File(path)) => {
-                let file = std::fs::File::open(&path)
-                    .map_err(|source| cleanclaim::Error::Io { path: path.clone(), source })?;
-                let mut out = Vec::new();
-                cleanclaim_x12::check_input_with(engine, file, Some(&path), |r| out.push(r))?;
-                Ok(out)
-            }
+            Some(ManyInput::File(path)) => Ok(cleanclaim_x12::check_file(engine, &path)?),
             None => Err(cleanclaim::Error::Internal("task ran twice".to_owned()).into()),
         })))
     }

@@ -448,11 +448,7 @@ impl PyEngine {
             let engine = &self.inner;
             let path = path_arg(path)
                 .map_err(|_| pyo3::exceptions::PyTypeError::new_err("check_file expects str or os.PathLike"))?;
-            py.detach(|| {
-                from_file(&path, |file, sink| cleanclaim_x12::check_input_with(engine, file, Some(&path), sink))
-            })
-            .map(ReportList)
-            .map_err(|e| to_pyerr(py, &e))
+            py.detach(|| cleanclaim_x12::check_file(engine, &path)).map(ReportList).map_err(|e| to_pyerr(py, &e))
         })
     }
 

@@ -199,6 +199,16 @@ pub fn check_input_with<R: Read>(
     }
 }
 
+/// [`check_input_with`] of the file at `path`, collecting the reports: a file of any size is
+/// read as it is checked (but for a FHIR resource). A file that cannot be opened is
+/// [`cleanclaim::Error::Io`] naming it.
+pub fn check_file(engine: &Engine, path: &str) -> Result<Vec<Report>, cleanclaim::Error> {
+    let file = std::fs::File::open(path).map_err(|source| cleanclaim::Error::Io { path: path.to_owned(), source })?;
+    let mut out = Vec::new();
+    check_input_with(engine, file, Some(path), |r| out.push(r))?;
+    Ok(out)
+}
+
 /// Reads and checks a whole 837 held in memory; see [`check_837_with`].
 pub fn check_837(engine: &Engine, bytes: &[u8], file_name: Option<&str>) -> Result<Vec<Report>, cleanclaim::Error> {
     let mut out = Vec::new();

@@ -400,7 +400,9 @@ impl PyEngine {
                 }
                 None if text.hasattr(intern!(py, "__fspath__"))? => {
                     let path = path_arg(text)?;
-                    py.detach(|| from_file(&path, |file, sink| engine.check_json_read_with(file, sink)))
+                    py.detach(|| {
+                        cleanclaim_x12::file_reports(&path, |file, sink| engine.check_json_read_with(file, sink))
+                    })
                 }
                 None => {
                     return Err(pyo3::exceptions::PyTypeError::new_err("check_json expects str, bytes or os.PathLike"));
@@ -430,7 +432,9 @@ impl PyEngine {
                     )
                 })?;
                 py.detach(|| {
-                    from_file(&path, |file, sink| cleanclaim_x12::check_837_with(engine, file, Some(&path), sink))
+                    cleanclaim_x12::file_reports(&path, |file, sink| {
+                        cleanclaim_x12::check_837_with(engine, file, Some(&path), sink)
+                    })
                 })
             };
             reports.map(ReportList).map_err(|e| to_pyerr(py, &e))
@@ -662,18 +666,6 @@ impl PyEngine {
 }
 
 /// A `str` or `os.PathLike` argument as a path string.
-/// The reports of `check` over the file at `path`, streamed from it: memory stays bounded by
-/// the reports, not the file. An error names the file.
-fn from_file(
-    path: &str,
-    check: impl FnOnce(std::fs::File, &mut dyn FnMut(cleanclaim::Report)) -> Result<usize, Error>,
-) -> Result<Vec<cleanclaim::Report>, Error> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let mut out = Vec::new();
-    check(file, &mut |r| out.push(r)).map_err(|e| e.with_source(path))?;
-    Ok(out)
-}
-
 fn path_arg(arg: &Bound<'_, PyAny>) -> PyResult<String> {
     let p = arg.py().import("os")?.call_method1("fspath", (arg,))?;
     Ok(p.cast::<PyString>()?.to_cow()?.into_owned())

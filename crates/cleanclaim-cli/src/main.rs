@@ -475,49 +475,34 @@ fn claims_bar(name: &str) -> indicatif::ProgressBar {
     b
 }
 
-/// Runs a streaming check of file `name`, handing each report to `emit` as it comes until
-/// `emit` fails (a write error, returned). The check's own error is reported after the claims
-/// before it, and the file counts as unusable (exit 2).
-fn streamed<T, E: std::fmt::Display>(
-    name: &str,
-    summary: &mut Summary,
-    emit: &mut impl FnMut(&str, Report, &mut Summary) -> Result<(), String>,
-    run: impl FnOnce(&mut dyn FnMut(Report)) -> Result<T, E>,
-) -> Result<(), String> {
-    let mut failed = Ok(());
-    let res = run(&mut |r| {
-        if failed.is_ok() {
-            failed = emit(name, r, summary);
-        }
-    });
-    failed?;
-    if let Err(e) = res {
-        eprintln!("cleanclaim: {e}");
-        summary.unusable_files += 1;
-    }
-    Ok(())
-}
-
-/// [`streamed`], counting the reports on `bar`, which is cleared at the end.
-fn streamed_with_bar(
+/// Runs a streaming check of file `name`, handing each report to `emit` as it comes (counted
+/// on `bar`, cleared at the end) until `emit` fails (a write error, returned). The check's own
+/// error is reported after the claims before it, and the file counts as unusable (exit 2).
+fn streamed(
     name: &str,
     bar: Option<indicatif::ProgressBar>,
     summary: &mut Summary,
     emit: &mut impl FnMut(&str, Report, &mut Summary) -> Result<(), String>,
     run: impl FnOnce(&mut dyn FnMut(Report)) -> Result<usize, cleanclaim::Error>,
 ) -> Result<(), String> {
-    streamed(name, summary, emit, |on_report| {
-        let res = run(&mut |r| {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            on_report(r);
-        });
-        if let Some(b) = bar {
-            b.finish_and_clear();
+    let mut failed = Ok(());
+    let res = run(&mut |r| {
+        if let Some(b) = &bar {
+            b.inc(1);
         }
-        res.map_err(|e| e.with_source(name))
-    })
+        if failed.is_ok() {
+            failed = emit(name, r, summary);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    failed?;
+    if let Err(e) = res {
+        eprintln!("cleanclaim: {}", e.with_source(name));
+        summary.unusable_files += 1;
+    }
+    Ok(())
 }
 
 /// A file to read, or standard input (`-`).
@@ -599,7 +584,7 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
         // JSON lines and 837s are read as they are checked, so that an input of any size takes
         // the memory of a few thousand claims, not its own size.
         let bar = (show_progress && size.is_none_or(|n| n >= PROGRESS_MIN_BYTES)).then(|| claims_bar(&name));
-        streamed_with_bar(&name, bar, &mut summary, &mut emit, |on_report| {
+        streamed(&name, bar, &mut summary, &mut emit, |on_report| {
             cleanclaim_x12::check_input_with(&engine, reader, Some(&name), on_report)
         })?;
     }
@@ -638,10 +623,7 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
             let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
             cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?
         }
-        ClaimInput::Fhir => {
-            let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8"))?;
-            vec![cleanclaim_x12::read_fhir(text).map_err(|e| format!("{name}: {e}"))?]
-        }
+        ClaimInput::Fhir => vec![cleanclaim_x12::read_fhir_bytes(&bytes, Some(&name)).map_err(|e| e.to_string())?],
         ClaimInput::X12 => cleanclaim_x12::read_837_bytes(&bytes)
             .with_file_name(&name)
             .map(|r| r.map(|p| p.claim))

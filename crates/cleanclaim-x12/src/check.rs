@@ -107,7 +107,7 @@ fn check_batch(engine: &Engine, batch: Vec<Item>) -> Vec<Report> {
 
 /// Bytes read to tell an input's format: [`detect`](crate::detect) looks at 8 KiB past any
 /// leading blank space.
-pub const HEAD_BYTES: usize = 64 << 10;
+const HEAD_BYTES: u64 = 64 << 10;
 
 /// What an input of claims holds, told from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub enum ClaimInput {
     Json,
 }
 
-/// What claims the input starting with `head` (its first [`HEAD_BYTES`], or all of it) holds;
+/// What claims the input starting with `head` (its first 64 KiB, or all of it) holds;
 /// an X12 input that holds none — an 835 remittance, a 999 or 277CA acknowledgment — or X12
 /// segments without their interchange is an error message that says what the input is.
 pub fn claim_input(head: &[u8]) -> Result<ClaimInput, String> {
@@ -164,49 +164,39 @@ pub fn check_input_with<R: Read>(
     };
     let io = |source| named(cleanclaim::Error::Io { path: String::new(), source });
     let mut head = Vec::new();
-    (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io)?;
+    (&mut reader).take(HEAD_BYTES).read_to_end(&mut head).map_err(io)?;
     let kind = claim_input(&head)
         .map_err(|message| cleanclaim::Error::X12 { location: name.unwrap_or("input").to_owned(), message })?;
-    let rest = head.as_slice().chain(reader);
+    let mut rest = head.as_slice().chain(reader);
     match kind {
         ClaimInput::X12 => check_837_with(engine, rest, name, sink),
         ClaimInput::Json => engine.check_json_read_with(rest, sink).map_err(named),
         ClaimInput::Fhir => {
             let mut bytes = Vec::new();
-            let mut rest = rest;
             rest.read_to_end(&mut bytes).map_err(io)?;
-            let text = std::str::from_utf8(&bytes).map_err(|e| {
-                let before = &bytes[..e.valid_up_to()];
-                let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                named(cleanclaim::Error::Json {
-                    source_name: None,
-                    line: 1 + memchr::memchr_iter(b'\n', before).count(),
-                    column: before.len() - line_start + 1,
-                    path: None,
-                    message: "not UTF-8 text".into(),
-                })
-            })?;
-            let claim = crate::read_fhir(text).map_err(|e| {
-                let e = match name {
-                    Some(n) => e.with_file(n),
-                    None => e,
-                };
-                cleanclaim::Error::from(e)
-            })?;
-            sink(engine.check(&claim));
+            sink(engine.check(&crate::read_fhir_bytes(&bytes, name)?));
             Ok(1)
         }
     }
 }
 
-/// [`check_input_with`] of the file at `path`, collecting the reports: a file of any size is
-/// read as it is checked (but for a FHIR resource). A file that cannot be opened is
-/// [`cleanclaim::Error::Io`] naming it.
-pub fn check_file(engine: &Engine, path: &str) -> Result<Vec<Report>, cleanclaim::Error> {
+/// The reports `check` hands over while it reads the file at `path`, collected. A file that
+/// cannot be opened is [`cleanclaim::Error::Io`] naming it, and so are the errors `check`
+/// gives without a name.
+pub fn file_reports(
+    path: &str,
+    check: impl FnOnce(std::fs::File, &mut dyn FnMut(Report)) -> Result<usize, cleanclaim::Error>,
+) -> Result<Vec<Report>, cleanclaim::Error> {
     let file = std::fs::File::open(path).map_err(|source| cleanclaim::Error::Io { path: path.to_owned(), source })?;
     let mut out = Vec::new();
-    check_input_with(engine, file, Some(path), |r| out.push(r))?;
+    check(file, &mut |r| out.push(r)).map_err(|e| e.with_source(path))?;
     Ok(out)
+}
+
+/// [`check_input_with`] of the file at `path`, collecting the reports: a file of any size is
+/// read as it is checked (but for a FHIR resource).
+pub fn check_file(engine: &Engine, path: &str) -> Result<Vec<Report>, cleanclaim::Error> {
+    file_reports(path, |file, sink| check_input_with(engine, file, Some(path), sink))
 }
 
 /// Reads and checks a whole 837 held in memory; see [`check_837_with`].

@@ -28,6 +28,22 @@ pub fn read_fhir(text: &str) -> Result<Claim, X12Error> {
     read_fhir_value(&v)
 }
 
+/// [`read_fhir`] of a resource's bytes, with the core's errors: bytes that are not UTF-8 are
+/// an error at their line and column; `name` (a file name) is given to every error.
+pub fn read_fhir_bytes(bytes: &[u8], name: Option<&str>) -> Result<Claim, cleanclaim::Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let e = cleanclaim::Error::not_utf8(bytes, e.valid_up_to());
+        match name {
+            Some(n) => e.with_source(n),
+            None => e,
+        }
+    })?;
+    read_fhir(text).map_err(|e| match name {
+        Some(n) => e.with_file(n).into(),
+        None => e.into(),
+    })
+}
+
 /// As [`read_fhir`], from a parsed JSON value.
 pub fn read_fhir_value(v: &Value) -> Result<Claim, X12Error> {
     let rt = v.get("resourceType").and_then(Value::as_str).unwrap_or("");

@@ -70,6 +70,6 @@ pub mod check;
 pub mod detect;
 pub mod fhir;
 
-pub use check::{ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input};
+pub use check::{ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input, file_reports};
 pub use detect::{Format, detect};
-pub use fhir::{read_fhir, read_fhir_value};
+pub use fhir::{read_fhir, read_fhir_bytes, read_fhir_value};

@@ -95,6 +95,20 @@ impl Error {
         }
     }
 
+    /// The error for `bytes` that are not UTF-8 from byte `at` on (`Utf8Error::valid_up_to`),
+    /// named by its line and column, as a JSON error is.
+    pub fn not_utf8(bytes: &[u8], at: usize) -> Error {
+        let before = &bytes[..at.min(bytes.len())];
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        Error::Json {
+            source_name: None,
+            line: 1 + memchr::memchr_iter(b'\n', before).count(),
+            column: before.len() - line_start + 1,
+            path: None,
+            message: "not UTF-8 text".into(),
+        }
+    }
+
     /// Sets the file name on a JSON error, or on a read error that names none.
     pub fn with_source(mut self, name: &str) -> Error {
         match &mut self {

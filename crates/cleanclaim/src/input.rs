@@ -219,7 +219,7 @@ pub(crate) fn map_claims_read<R: Send>(
         // read and no more.
         let limit = (MAX_DOCUMENT_BYTES + 1).saturating_sub(buf.len()) as u64;
         reader.take(limit).read_to_end(&mut buf).map_err(io_error)?;
-        let text = std::str::from_utf8(&buf).map_err(|e| not_utf8(&buf, e.valid_up_to(), 0))?;
+        let text = std::str::from_utf8(&buf).map_err(|e| Error::not_utf8(&buf, e.valid_up_to()))?;
         return map_claims_with(text, f, sink);
     }
     let (mut emitted, mut lines_before) = (0, 0);
@@ -236,7 +236,7 @@ pub(crate) fn map_claims_read<R: Send>(
                 let good = memchr::memrchr(b'\n', &piece[..e.valid_up_to()]).map_or(0, |i| i + 1);
                 let text = std::str::from_utf8(&piece[..good]).unwrap_or_default();
                 hand_over(map_piece(text, &f), &mut lines_before, &mut sink)?;
-                return Err(not_utf8(&piece[good..], e.valid_up_to() - good, lines_before));
+                return Err(after_lines(Error::not_utf8(&piece[good..], e.valid_up_to() - good), lines_before));
             }
         };
         emitted += hand_over(map_piece(text, &f), &mut lines_before, &mut sink)?;
@@ -264,20 +264,6 @@ fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> Result<bool, Error> {
 
 fn io_error(source: std::io::Error) -> Error {
     Error::Io { path: String::new(), source }
-}
-
-/// The error for bytes that are not UTF-8 `at` bytes into `text`, whose first line is the
-/// document's line `lines_before + 1`.
-fn not_utf8(text: &[u8], at: usize, lines_before: usize) -> Error {
-    let before = &text[..at];
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    Error::Json {
-        source_name: None,
-        line: lines_before + 1 + memchr::memchr_iter(b'\n', before).count(),
-        column: at - line_start + 1,
-        path: None,
-        message: "not UTF-8 text".into(),
-    }
 }
 
 enum Shape {

@@ -105,9 +105,23 @@ fn check_batch(engine: &Engine, batch: Vec<Item>) -> Vec<Report> {
         .collect()
 }
 
-/// Bytes read to tell an input's format: [`detect`](crate::detect) looks at 8 KiB past any
-/// leading blank space.
+/// Bytes read at a time to tell an input's format.
 const HEAD_BYTES: u64 = 64 << 10;
+
+/// The first bytes of `reader`, enough to tell its format: [`detect`](crate::detect) looks at
+/// 8 KiB past any leading blank space, so an input that opens with more blank space than one
+/// read is read on until that much follows it (or the input ends).
+fn read_head(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        reader.by_ref().take(HEAD_BYTES).read_to_end(&mut head)?;
+        let ended = head.len() - before < HEAD_BYTES as usize;
+        if ended || crate::detect::content(&head).len() >= crate::detect::WINDOW {
+            return Ok(head);
+        }
+    }
+}
 
 /// What an input of claims holds, told from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +177,7 @@ pub fn check_input_with<R: Read>(
         None => e,
     };
     let io = |source| named(cleanclaim::Error::Io { path: String::new(), source });
-    let mut head = Vec::new();
-    (&mut reader).take(HEAD_BYTES).read_to_end(&mut head).map_err(io)?;
+    let head = read_head(&mut reader).map_err(io)?;
     let kind = claim_input(&head)
         .map_err(|message| cleanclaim::Error::X12 { location: name.unwrap_or("input").to_owned(), message })?;
     let mut rest = head.as_slice().chain(reader);

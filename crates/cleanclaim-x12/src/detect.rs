@@ -28,12 +28,20 @@ pub enum Format {
     Unknown,
 }
 
-/// Looks at the first few KiB of an input.
-pub fn detect(input: &[u8]) -> Format {
+/// How much of an input past its leading blank space (and byte-order mark) [`detect`] reads.
+pub(crate) const WINDOW: usize = 8192;
+
+/// `input` past its byte-order mark and leading blank space: where [`detect`] looks.
+pub(crate) fn content(input: &[u8]) -> &[u8] {
     let bytes = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let b = &bytes[start..];
-    let head = &b[..b.len().min(8192)];
+    &bytes[start..]
+}
+
+/// Looks at the first few KiB of an input.
+pub fn detect(input: &[u8]) -> Format {
+    let b = content(input);
+    let head = &b[..b.len().min(WINDOW)];
     if head.starts_with(b"ISA") {
         let Ok((d, _)) = parse_isa_delimiters(head) else {
             return Format::X12 { kind: None, version: None };

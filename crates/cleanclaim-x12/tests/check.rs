@@ -132,6 +132,22 @@ fn any_input_is_told_by_its_content_and_checked_as_its_reader_would() {
 }
 
 #[test]
+fn an_input_that_opens_with_more_blank_space_than_one_read_is_still_told_by_its_content() {
+    let e = engine();
+    // Past the first 64 KiB read, and past the 8 KiB the content is told from.
+    for blanks in [70_000, 64 * 1024 - 100, 200_000] {
+        let pad = "\r\n ".repeat(blanks / 3);
+        let x12 = format!("{pad}{X12}");
+        assert_eq!(input(x12.as_bytes(), None).unwrap(), check_837(&e, x12.as_bytes(), None).unwrap(), "{blanks}");
+        let claim = include_str!("../../../examples/claims/defective-pointer-and-units.json");
+        let json = format!("{pad}{claim}");
+        assert_eq!(input(json.as_bytes(), None).unwrap(), e.check_json(&json).unwrap(), "{blanks}");
+    }
+    // Blank space alone is JSON with nothing in it, whatever its length.
+    assert_eq!(input(" ".repeat(300_000).as_bytes(), None).unwrap_err().code(), "json");
+}
+
+#[test]
 fn x12_that_holds_no_claims_is_an_error_that_says_what_it_is() {
     let isa =
         "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~";

@@ -118,6 +118,13 @@ fn check_837_reports_every_claim_in_file_order() {
         let found = r.findings.iter().map(|f| (f.rule.as_str(), f.path.as_str())).collect();
         assert_eq!(&line(r.claim_id.as_deref(), found), e, "report {i}");
     }
+    // Jobs cut anywhere — every transaction set (~32 KB) cut in parts and read in turn, even
+    // one segment a job — and the caller waiting on every job: the same reports.
+    for sizes in [[4 << 10, 8 << 10, 16 << 10], [64 << 10, 1 << 20, 0], [1, 1, 1 << 20]] {
+        let mut cut = Vec::new();
+        cleanclaim_x12::check::check_837_sized(&engine, &out[..], None, sizes, |r| cut.push(r)).unwrap();
+        assert!(cut == reports, "{sizes:?}");
+    }
 }
 
 fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

@@ -1,22 +1,81 @@
 //! Checking claims straight from an 837: the file's own findings (SNIP 1–3) merged with the
 //! engine's, each pointing back into the file.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Read;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 
 use cleanclaim::{Engine, Finding, Report, Severity};
 
-use crate::r837::{ParsedClaim, read_837};
+use crate::envelope::Envelope;
+use crate::r837::{Job, JobReader, ParsedClaim};
 use crate::sourcemap::SourceMap;
 
-/// Claims checked per batch: enough to keep every core busy, small enough to stream. Three
-/// batches are in memory at most (one being read, one waiting, one being checked).
+/// Items (claims and rejected sets) past which an input can no longer be "nothing readable".
 const BATCH: usize = 2048;
+
+/// A job is handed over once it holds this much and no transaction set is open in it.
+const JOB_BYTES: usize = 1 << 20;
+
+/// A transaction set that grows past this is cut: its jobs are read in turn, on one thread.
+const SET_BYTES: usize = 16 << 20;
+
+/// The calling thread waits for the oldest job once the jobs not yet handed to the sink hold
+/// this much: with the claims a worker holds (`CHECK_CLAIMS`), all the memory a check takes.
+const IN_FLIGHT_BYTES: usize = 32 << 20;
+
+/// Claims a worker reads before checking them.
+const CHECK_CLAIMS: usize = 256;
 
 /// Rule id of the report that stands for a transaction set the reader had to reject.
 pub const STRUCTURE_RULE: &str = "x12.structure";
 
 type Item = Result<ParsedClaim, crate::X12Error>;
+
+/// What a job gave: its reports in order, with what deciding "nothing readable" needs.
+#[derive(Default)]
+struct Done {
+    reports: Vec<Report>,
+    claims: usize,
+    items: usize,
+    first_error: Option<crate::X12Error>,
+    size: usize,
+}
+
+/// Reads one job and checks its claims `CHECK_CLAIMS` at a time, so that a worker holds a few
+/// hundred claims however large the job's transaction sets are.
+fn read_job(engine: &Engine, reader: &mut JobReader, job: Job, file: Option<&str>) -> Done {
+    let mut done = Done { size: job.size(), ..Done::default() };
+    let mut batch: Vec<Item> = Vec::new();
+    let flush = |batch: &mut Vec<Item>, done: &mut Done| {
+        done.reports.extend(check_batch(engine, batch));
+        done.items += batch.len();
+        for item in batch.drain(..) {
+            match item {
+                Ok(_) => done.claims += 1,
+                Err(e) => {
+                    done.first_error.get_or_insert(e);
+                }
+            }
+        }
+    };
+    reader.read(job, file, |item| {
+        batch.push(item);
+        if batch.len() == CHECK_CLAIMS {
+            flush(&mut batch, &mut done);
+        }
+    });
+    flush(&mut batch, &mut done);
+    done
+}
+
+/// Jobs that continue a transaction set cut in parts, read in turn by one task at a time.
+struct Lane {
+    jobs: Mutex<(VecDeque<(u64, Job)>, bool)>,
+    reader: Mutex<JobReader>,
+}
+
+type Finished = (u64, std::thread::Result<Done>);
 
 /// Reads an 837 (any size, streaming) and checks every claim, handing each report to `sink`
 /// in file order. Returns how many reports were produced.
@@ -25,75 +84,175 @@ type Item = Result<ParsedClaim, crate::X12Error>;
 /// loop, an unsupported version) becomes a report of its own with no claim id and one
 /// `x12.structure` error naming the segment, so nothing is silently dropped; interchange-level
 /// findings (control numbers, counts) come last, in a report with no claim id. Input with no
-/// readable transaction at all is an error — decided on the first batch of 2,048 transaction
-/// sets, so that memory stays bounded: past it, rejected sets are already reports.
+/// readable transaction at all is an error — decided on the first 2,048 claims and rejected
+/// sets, whose reports are held until then, so that memory stays bounded.
 ///
-/// Past the first batch, reading and checking overlap: this thread reads the next batch (and
-/// calls `sink`) while another thread checks the last one on the engine's cores. Reading is
-/// most of the work (a claim is read in ~4 µs and checked in ~1), so checking in turns left
-/// every other core idle for most of a large file.
+/// Reading is shared by every core of the engine's pool. This thread only tokenizes the input
+/// and checks its envelope, copying the segments of whole transaction sets into jobs of about
+/// a megabyte; workers build the claims of a job (through the reader's own steps) and check
+/// them. A transaction set larger than 16 MiB is cut, and its jobs are read in turn. Reports
+/// come back to this thread and reach `sink` here, in file order. Memory is bounded by the
+/// jobs in flight (32 MiB) and a few hundred claims a worker, whatever the input's size.
 pub fn check_837_with<R: Read>(
     engine: &Engine,
     reader: R,
     file_name: Option<&str>,
+    sink: impl FnMut(Report),
+) -> Result<usize, cleanclaim::Error> {
+    check_837_sized(engine, reader, file_name, [JOB_BYTES, SET_BYTES, IN_FLIGHT_BYTES], sink)
+}
+
+/// [`check_837_with`] with its job size, transaction-set cut and bytes in flight given
+/// (`sizes`, in that order): for tests, which must see jobs cut everywhere give the same
+/// reports.
+#[doc(hidden)]
+pub fn check_837_sized<R: Read>(
+    engine: &Engine,
+    reader: R,
+    file_name: Option<&str>,
+    sizes: [usize; 3],
     mut sink: impl FnMut(Report),
 ) -> Result<usize, cleanclaim::Error> {
-    let mut x12 = read_837(reader);
-    if let Some(name) = file_name {
-        x12 = x12.with_file_name(name);
-    }
-    let first: Vec<Item> = x12.by_ref().take(BATCH).collect();
-    let mut produced = 0usize;
-    let mut emit = |reports: Vec<Report>| {
-        produced += reports.len();
-        reports.into_iter().for_each(&mut sink);
-    };
-    if first.len() < BATCH {
-        // Nothing readable at all (not X12, a 4010 file, a broken header): that is an error.
-        if first.iter().all(|r| r.is_err()) {
-            return match first.into_iter().next() {
-                Some(Err(e)) => Err(e.into()),
-                _ => Ok(0),
-            };
+    let [job_bytes, set_bytes, in_flight_bytes] = sizes;
+    let mut env = Envelope::new(reader);
+    let mut envelope_findings = Vec::new();
+    // Called from the pool, this thread could be the one its jobs wait for: read them here.
+    let inline = rayon::current_thread_index().is_some();
+    let lane = Lane { jobs: Mutex::new((VecDeque::new(), false)), reader: Mutex::new(JobReader::new(true)) };
+    let (mut produced, mut items, mut claims) = (0usize, 0usize, 0usize);
+    let mut first_error = None;
+    let mut held: Vec<Report> = Vec::new();
+    let mut emit = |done: Done| {
+        items += done.items;
+        claims += done.claims;
+        if first_error.is_none() {
+            first_error = done.first_error;
         }
-        // All of the input in one batch: no thread to start.
-        emit(check_batch(engine, first));
-    } else {
-        std::thread::scope(|s| {
-            let (to_check, batches) = mpsc::sync_channel::<Vec<Item>>(1);
-            // Unbounded, so that the checker never waits on this thread while this thread
-            // waits to hand it a batch; it holds at most the reports of the batches in flight.
-            let (checked, reports) = mpsc::channel::<Vec<Report>>();
-            s.spawn(move || {
-                for batch in batches {
-                    if checked.send(check_batch(engine, batch)).is_err() {
-                        return;
-                    }
-                }
-            });
-            let mut batch = first;
-            while !batch.is_empty() && to_check.send(batch).is_ok() {
-                batch = x12.by_ref().take(BATCH).collect();
-                while let Ok(done) = reports.try_recv() {
+        produced += done.reports.len();
+        if claims > 0 || items >= BATCH {
+            held.drain(..).chain(done.reports).for_each(&mut sink);
+        } else {
+            held.extend(done.reports);
+        }
+    };
+    rayon::in_place_scope(|scope| {
+        let (finished, results) = mpsc::channel::<Finished>();
+        let lane = &lane;
+        let read = move |reader: &mut JobReader, job: Job| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_job(engine, reader, job, file_name)))
+        };
+        let run_lane = move |finished: mpsc::Sender<Finished>| loop {
+            let Some((seq, job)) = ({
+                let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                let next = jobs.0.pop_front();
+                jobs.1 = next.is_some();
+                next
+            }) else {
+                return;
+            };
+            let mut reader = lane.reader.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = finished.send((seq, read(&mut reader, job)));
+        };
+        let (mut next_seq, mut next_out, mut in_flight) = (0u64, 0u64, 0usize);
+        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut receive = |done: Finished, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| match done {
+            (seq, Ok(done)) => {
+                waiting.insert(seq, done);
+                while let Some(done) = waiting.remove(&next_out) {
+                    *in_flight -= done.size;
+                    next_out += 1;
                     emit(done);
                 }
             }
-            drop(to_check);
-            reports.into_iter().for_each(&mut emit);
-        });
+            (_, Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        let mut dispatch = |job: Job, cut: bool, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| {
+            let seq = next_seq;
+            next_seq += 1;
+            *in_flight += job.size();
+            if inline {
+                let done = if cut {
+                    read(&mut lane.reader.lock().unwrap_or_else(|p| p.into_inner()), job)
+                } else {
+                    read(&mut JobReader::new(true), job)
+                };
+                receive((seq, done), waiting, in_flight);
+                return;
+            }
+            if cut {
+                let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                jobs.0.push_back((seq, job));
+                if !jobs.1 {
+                    jobs.1 = true;
+                    let finished = finished.clone();
+                    scope.spawn(move |_| run_lane(finished));
+                }
+            } else {
+                let finished = finished.clone();
+                scope.spawn(move |_| {
+                    let _ = finished.send((seq, read(&mut JobReader::new(true), job)));
+                });
+            }
+            while *in_flight > in_flight_bytes {
+                match results.recv() {
+                    Ok(done) => receive(done, waiting, in_flight),
+                    Err(_) => break,
+                }
+            }
+        };
+        let mut job = Job::default();
+        // A set is open at the end of `job`; `job` continues a set cut before it.
+        let (mut open, mut cut) = (false, false);
+        loop {
+            match env.next_item() {
+                Ok(Some(item)) => {
+                    // ISA, GS, GE and IEA hold nothing to read: the envelope has checked them.
+                    if let Some(info) = item.tx {
+                        job.push(&item, info);
+                        open = item.seg.code() != crate::token::id::SE;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    job.lost(e);
+                    open = false;
+                }
+            }
+            env.move_findings_to(&mut envelope_findings);
+            let size = job.size();
+            if (!open && size >= job_bytes) || size >= set_bytes {
+                dispatch(std::mem::take(&mut job), cut || open, &mut waiting, &mut in_flight);
+                cut = open;
+            }
+        }
+        env.move_findings_to(&mut envelope_findings);
+        job.last = true;
+        dispatch(job, cut || open, &mut waiting, &mut in_flight);
+        // The channel closes once every job's task has sent its result.
+        drop(finished);
+        for done in results.iter() {
+            receive(done, &mut waiting, &mut in_flight);
+        }
+    });
+    if claims == 0 && items < BATCH {
+        // Nothing readable at all (not X12, a 4010 file, a broken header): that is an error.
+        return match first_error {
+            Some(e) => Err(e.into()),
+            None => Ok(0),
+        };
     }
-    let envelope = x12.envelope_findings();
-    if !envelope.is_empty() {
-        let findings: Vec<Finding> = envelope.iter().map(crate::Finding::to_core).collect();
+    if !envelope_findings.is_empty() {
+        let findings: Vec<Finding> = envelope_findings.iter().map(crate::Finding::to_core).collect();
         let ok = !findings.iter().any(|f| f.severity == Severity::Error);
-        emit(vec![Report { claim_id: None, ok, findings }]);
+        sink(Report { claim_id: None, ok, findings });
+        produced += 1;
     }
     Ok(produced)
 }
 
 /// The reports of one batch, in its order: the claims checked in place (cloning every claim
 /// would double the reader's work), each merged with what the reader found.
-fn check_batch(engine: &Engine, batch: Vec<Item>) -> Vec<Report> {
+fn check_batch(engine: &Engine, batch: &[Item]) -> Vec<Report> {
     let claims: Vec<&cleanclaim::Claim> = batch.iter().filter_map(|r| r.as_ref().ok().map(|p| &p.claim)).collect();
     let mut reports = engine.check_many_refs(&claims).into_iter();
     batch

@@ -8,14 +8,14 @@ use cleanclaim::codes::trim;
 use cleanclaim::model::{Address, IcdProcedure, Payer, PersonName};
 use cleanclaim::{Claim, ClaimKind, Date, Diagnosis, Money, Person, Provider, ServiceLine, Sex};
 
-use crate::envelope::{Envelope, Item, TxKind};
+use crate::envelope::{Envelope, Item, TxInfo, TxKind};
 use crate::error::{ErrorKind, Location, X12Error};
 use crate::finding::{Finding, Severity};
 use crate::money::cents;
 use crate::schema837::{INSTITUTIONAL, PROFESSIONAL};
 use crate::sourcemap::{Entry, Field, Lp, SourceMap};
 use crate::structure::Structure;
-use crate::token::{SEGMENT_CODES, Segment, id, seg_index};
+use crate::token::{Delimiters, SEGMENT_CODES, Segment, id, seg_index};
 
 /// One claim read from an 837, with where its fields came from and SNIP 2–3 findings.
 #[derive(Debug, Clone)]
@@ -87,14 +87,6 @@ impl<R: Read> Reader837<R> {
         &self.envelope_findings
     }
 
-    fn push_err(&mut self, e: X12Error) {
-        let e = match &self.file {
-            Some(f) => e.with_file(f),
-            None => e,
-        };
-        self.queue.push_back(Err(e));
-    }
-
     fn pump(&mut self) {
         while self.queue.is_empty() && !self.done {
             // `lost`: the envelope lost its place, and the transaction set with it.
@@ -106,23 +98,152 @@ impl<R: Read> Reader837<R> {
                 }
                 Err(e) => (Err(e), true),
             };
-            if let Some(tx) = self.tx.as_mut()
-                && (result.is_err() || self.done)
-            {
-                // A claim finished before the error or the end still comes before it.
-                tx.resolve_pending(&mut self.queue, Dead::NONE);
-                if result.is_err() {
-                    tx.failed = true;
-                    tx.claim = None;
-                }
-            }
-            if lost {
-                self.tx = None;
-            }
-            if let Err(e) = result {
-                self.push_err(e);
-            }
+            settle(&mut self.tx, result, lost, self.done, &mut self.queue, self.file.as_deref());
             self.env.move_findings_to(&mut self.envelope_findings);
+        }
+    }
+}
+
+/// What follows one segment's `step` (or the envelope's error, `lost`, which loses the open
+/// transaction set), and the end of input (`end`): a claim finished before an error or the end
+/// still comes before it; after an error the set reads nothing more.
+fn settle(
+    tx: &mut Option<Tx>,
+    result: Result<(), X12Error>,
+    lost: bool,
+    end: bool,
+    queue: &mut Queue,
+    file: Option<&str>,
+) {
+    if let Some(t) = tx.as_mut()
+        && (result.is_err() || end)
+    {
+        t.resolve_pending(queue, Dead::NONE);
+        if result.is_err() {
+            t.failed = true;
+            t.claim = None;
+        }
+    }
+    if lost {
+        *tx = None;
+    }
+    if let Err(e) = result {
+        queue.push_back(Err(match file {
+            Some(f) => e.with_file(f),
+            None => e,
+        }));
+    }
+}
+
+/// The segments of transaction sets, copied off the tokenizer's buffer so that another thread
+/// can build their claims ([`JobReader`]); the envelope's errors among them, in their place.
+/// Whole sets, but for a set too large to hold at once, which is cut into jobs read in turn by
+/// one [`JobReader`].
+#[derive(Default)]
+pub(crate) struct Job {
+    bytes: Vec<u8>,
+    seps: Vec<u32>,
+    events: Vec<Event>,
+    sets: Vec<(TxInfo, Delimiters)>,
+    /// The input ends after it.
+    pub(crate) last: bool,
+}
+
+enum Event {
+    Seg(JobSeg),
+    /// The envelope's error: the open set is lost.
+    Lost(X12Error),
+}
+
+struct JobSeg {
+    /// Ends in `Job::bytes` and `Job::seps` (each starts where the one before ends).
+    raw_end: u32,
+    seps_end: u32,
+    code: u32,
+    in_set: u32,
+    /// Index in `Job::sets`.
+    set: u32,
+    ascii: bool,
+    number: u64,
+    offset: u64,
+}
+
+impl Job {
+    /// Copies a segment of an open transaction set (`item.tx` is set).
+    pub(crate) fn push(&mut self, item: &Item<'_>, info: &TxInfo) {
+        let seg = &item.seg;
+        if item.seg.code() == id::ST || self.sets.is_empty() {
+            self.sets.push((info.clone(), seg.delims));
+        }
+        let (seps, ascii) = seg.parts();
+        self.bytes.extend_from_slice(seg.raw());
+        self.seps.extend_from_slice(seps);
+        self.events.push(Event::Seg(JobSeg {
+            raw_end: self.bytes.len() as u32,
+            seps_end: self.seps.len() as u32,
+            code: seg.code(),
+            in_set: item.in_set,
+            set: self.sets.len() as u32 - 1,
+            ascii,
+            number: seg.number,
+            offset: seg.offset,
+        }));
+    }
+
+    pub(crate) fn lost(&mut self, e: X12Error) {
+        self.events.push(Event::Lost(e));
+    }
+
+    /// Bytes held, roughly.
+    pub(crate) fn size(&self) -> usize {
+        self.bytes.len() + 4 * self.seps.len() + std::mem::size_of::<Event>() * self.events.len()
+    }
+}
+
+/// Reads [`Job`]s into claims as [`Reader837`] reads the same segments: through the same `step`
+/// and [`settle`], so the claims, findings and errors are the same, in the same order.
+pub(crate) struct JobReader {
+    tx: Option<Tx>,
+    queue: Queue,
+    source_map: bool,
+}
+
+impl JobReader {
+    pub(crate) fn new(source_map: bool) -> JobReader {
+        JobReader { tx: None, queue: VecDeque::new(), source_map }
+    }
+
+    /// Reads `job`, handing each claim or error to `each` in order. A set the job leaves open
+    /// goes on in the next job this reader reads.
+    pub(crate) fn read(&mut self, job: Job, file: Option<&str>, mut each: impl FnMut(Result<ParsedClaim, X12Error>)) {
+        let Job { bytes, seps, events, sets, last } = job;
+        let (mut raw_at, mut seps_at) = (0usize, 0usize);
+        for event in events {
+            let (result, lost) = match event {
+                Event::Seg(s) => {
+                    let (raw_end, seps_end) = (s.raw_end as usize, s.seps_end as usize);
+                    let (info, delims) = &sets[s.set as usize];
+                    let seg = Segment::from_parts(
+                        &bytes[raw_at..raw_end],
+                        &seps[seps_at..seps_end],
+                        s.code,
+                        s.ascii,
+                        *delims,
+                        s.number,
+                        s.offset,
+                    );
+                    (raw_at, seps_at) = (raw_end, seps_end);
+                    let item = Item { seg, in_set: s.in_set, tx: Some(info) };
+                    (step(&mut self.tx, &item, &mut self.queue, self.source_map), false)
+                }
+                Event::Lost(e) => (Err(e), true),
+            };
+            settle(&mut self.tx, result, lost, false, &mut self.queue, file);
+            self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
+        }
+        if last {
+            settle(&mut self.tx, Ok(()), false, true, &mut self.queue, file);
+            self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
         }
     }
 }

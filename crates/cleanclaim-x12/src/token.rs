@@ -201,6 +201,26 @@ impl<'a> Segment<'a> {
         self.raw
     }
 
+    /// The element offsets and the all-ASCII flag, to copy the segment off the tokenizer's
+    /// buffer ([`Segment::from_parts`] puts it back together).
+    pub(crate) fn parts(&self) -> (&'a [u32], bool) {
+        (self.seps, self.ascii)
+    }
+
+    /// A segment copied elsewhere: `raw` and `seps` as [`Segment::raw`] and [`Segment::parts`]
+    /// gave them, with the rest of what the tokenizer knew.
+    pub(crate) fn from_parts(
+        raw: &'a [u8],
+        seps: &'a [u32],
+        code: u32,
+        ascii: bool,
+        delims: Delimiters,
+        number: u64,
+        offset: u64,
+    ) -> Segment<'a> {
+        Segment { raw, seps, code, ascii, delims, number, offset }
+    }
+
     /// Location of element `n` (0 = segment) of this segment.
     pub fn loc(&self, element: u16, in_set: u32) -> Location {
         Location {

@@ -86,7 +86,18 @@ fn every_corpus_837_checks() {
             continue;
         }
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        match check_837(&engine, &bytes, Some(&name)) {
+        let checked = check_837(&engine, &bytes, Some(&name));
+        let lines = |reports: &Vec<cleanclaim::Report>| reports.iter().map(line_of).collect::<Vec<_>>();
+        assert_eq!(checked.as_ref().map(lines).map_err(|e| e.to_string()), serial(&engine, &bytes, &name), "{name}");
+        // Every segment a job of its own, each set read in turn, the caller waiting on each.
+        let mut cut = Vec::new();
+        let cut_result =
+            cleanclaim_x12::check::check_837_sized(&engine, &bytes[..], Some(&name), [1, 1, 0], |r| cut.push(r));
+        match &checked {
+            Ok(reports) => assert!(cut_result.is_ok() && &cut == reports, "{name}"),
+            Err(e) => assert_eq!(cut_result.unwrap_err().to_string(), e.to_string(), "{name}"),
+        }
+        match checked {
             Ok(reports) => claims += reports.iter().filter(|r| r.claim_id.is_some()).count(),
             Err(e) => {
                 assert!(e.to_string().contains(&name), "the error names the file: {e}");
@@ -99,6 +110,43 @@ fn every_corpus_837_checks() {
     expected.sort();
     assert_eq!(refused, expected, "corpus 837s refused");
     assert!(claims >= 1_500, "checked {claims} claims");
+}
+
+/// A report as one line: its claim id, then each finding's rule and path.
+fn line_of(r: &cleanclaim::Report) -> String {
+    let found: Vec<String> = r.findings.iter().map(|f| format!("{} {}", f.rule, f.path)).collect();
+    format!("{:?}: {}", r.claim_id, found.join(", "))
+}
+
+/// What `check_837` must give, as [`line_of`] shows it, from a serial read of `bytes` and a
+/// check of each claim on its own: one line per claim or rejected set, in file order, then the
+/// interchange's findings; or, when nothing is readable, the first error.
+fn serial(engine: &Engine, bytes: &[u8], name: &str) -> Result<Vec<String>, String> {
+    let mut read = cleanclaim_x12::read_837_bytes(bytes).with_file_name(name);
+    let items: Vec<_> = read.by_ref().collect();
+    if items.len() < 2048 && items.iter().all(|i| i.is_err()) {
+        return match items.into_iter().next() {
+            Some(Err(e)) => Err(cleanclaim::Error::from(e).to_string()),
+            _ => Ok(Vec::new()),
+        };
+    }
+    let mut lines: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            Ok(p) => {
+                let mut r = engine.check(&p.claim);
+                r.findings.extend(p.findings.iter().map(cleanclaim_x12::Finding::to_core));
+                line_of(&r)
+            }
+            Err(_) => format!("None: {} ", cleanclaim_x12::check::STRUCTURE_RULE),
+        })
+        .collect();
+    let envelope = read.envelope_findings();
+    if !envelope.is_empty() {
+        let findings = envelope.iter().map(cleanclaim_x12::Finding::to_core).collect();
+        lines.push(line_of(&cleanclaim::Report { claim_id: None, ok: false, findings }));
+    }
+    Ok(lines)
 }
 
 /// Every report `check_input_with` hands over, or its error.

@@ -22,7 +22,7 @@ const SET_BYTES: usize = 16 << 20;
 
 /// The calling thread waits for the oldest job once the jobs not yet handed to the sink hold
 /// this much: with the claims a worker holds (`CHECK_CLAIMS`), all the memory a check takes.
-const IN_FLIGHT_BYTES: usize = 32 << 20;
+const IN_FLIGHT_BYTES: usize = 16 << 20;
 
 /// Claims a worker reads before checking them.
 const CHECK_CLAIMS: usize = 256;
@@ -32,7 +32,8 @@ pub const STRUCTURE_RULE: &str = "x12.structure";
 
 type Item = Result<ParsedClaim, crate::X12Error>;
 
-/// What a job gave: its reports in order, with what deciding "nothing readable" needs.
+/// What a job gave: its reports in order, with what deciding "nothing readable" needs, and
+/// the job emptied, its buffers to be filled again.
 #[derive(Default)]
 struct Done {
     reports: Vec<Report>,
@@ -40,11 +41,12 @@ struct Done {
     items: usize,
     first_error: Option<crate::X12Error>,
     size: usize,
+    job: Job,
 }
 
 /// Reads one job and checks its claims `CHECK_CLAIMS` at a time, so that a worker holds a few
 /// hundred claims however large the job's transaction sets are.
-fn read_job(engine: &Engine, reader: &mut JobReader, job: Job, file: Option<&str>) -> Done {
+fn read_job(engine: &Engine, reader: &mut JobReader, mut job: Job, file: Option<&str>) -> Done {
     let mut done = Done { size: job.size(), ..Done::default() };
     let mut batch: Vec<Item> = Vec::new();
     let flush = |batch: &mut Vec<Item>, done: &mut Done| {
@@ -59,13 +61,14 @@ fn read_job(engine: &Engine, reader: &mut JobReader, job: Job, file: Option<&str
             }
         }
     };
-    reader.read(job, file, |item| {
+    reader.read(&mut job, file, |item| {
         batch.push(item);
         if batch.len() == CHECK_CLAIMS {
             flush(&mut batch, &mut done);
         }
     });
     flush(&mut batch, &mut done);
+    done.job = job;
     done
 }
 
@@ -92,7 +95,7 @@ type Finished = (u64, std::thread::Result<Done>);
 /// a megabyte; workers build the claims of a job (through the reader's own steps) and check
 /// them. A transaction set larger than 16 MiB is cut, and its jobs are read in turn. Reports
 /// come back to this thread and reach `sink` here, in file order. Memory is bounded by the
-/// jobs in flight (32 MiB) and a few hundred claims a worker, whatever the input's size.
+/// jobs in flight (16 MiB, and the one being filled) and a few hundred claims a worker, whatever the input's size.
 pub fn check_837_with<R: Read>(
     engine: &Engine,
     reader: R,
@@ -155,11 +158,15 @@ pub fn check_837_sized<R: Read>(
         };
         let (mut next_seq, mut next_out, mut in_flight) = (0u64, 0u64, 0usize);
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        // Emptied jobs, filled again: a job's buffers grow to a transaction set's size once.
+        let spare: Mutex<Vec<Job>> = Mutex::new(Vec::new());
+        let spare = &spare;
         let mut receive = |done: Finished, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| match done {
             (seq, Ok(done)) => {
                 waiting.insert(seq, done);
-                while let Some(done) = waiting.remove(&next_out) {
+                while let Some(mut done) = waiting.remove(&next_out) {
                     *in_flight -= done.size;
+                    spare.lock().unwrap_or_else(|p| p.into_inner()).push(std::mem::take(&mut done.job));
                     next_out += 1;
                     emit(done);
                 }
@@ -221,7 +228,8 @@ pub fn check_837_sized<R: Read>(
             env.move_findings_to(&mut envelope_findings);
             let size = job.size();
             if (!open && size >= job_bytes) || size >= set_bytes {
-                dispatch(std::mem::take(&mut job), cut || open, &mut waiting, &mut in_flight);
+                let next = spare.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_default();
+                dispatch(std::mem::replace(&mut job, next), cut || open, &mut waiting, &mut in_flight);
                 cut = open;
             }
         }

@@ -151,8 +151,8 @@ pub(crate) struct Job {
 
 enum Event {
     Seg(JobSeg),
-    /// The envelope's error: the open set is lost.
-    Lost(X12Error),
+    /// The envelope's error: the open set is lost. Boxed: errors are rare, segments many.
+    Lost(Box<X12Error>),
 }
 
 struct JobSeg {
@@ -191,7 +191,7 @@ impl Job {
     }
 
     pub(crate) fn lost(&mut self, e: X12Error) {
-        self.events.push(Event::Lost(e));
+        self.events.push(Event::Lost(Box::new(e)));
     }
 
     /// Bytes held, roughly.
@@ -213,12 +213,18 @@ impl JobReader {
         JobReader { tx: None, queue: VecDeque::new(), source_map }
     }
 
-    /// Reads `job`, handing each claim or error to `each` in order. A set the job leaves open
-    /// goes on in the next job this reader reads.
-    pub(crate) fn read(&mut self, job: Job, file: Option<&str>, mut each: impl FnMut(Result<ParsedClaim, X12Error>)) {
+    /// Reads `job`, handing each claim or error to `each` in order, and empties it (its
+    /// buffers kept for the next job). A set the job leaves open goes on in the next job this
+    /// reader reads.
+    pub(crate) fn read(
+        &mut self,
+        job: &mut Job,
+        file: Option<&str>,
+        mut each: impl FnMut(Result<ParsedClaim, X12Error>),
+    ) {
         let Job { bytes, seps, events, sets, last } = job;
         let (mut raw_at, mut seps_at) = (0usize, 0usize);
-        for event in events {
+        for event in events.drain(..) {
             let (result, lost) = match event {
                 Event::Seg(s) => {
                     let (raw_end, seps_end) = (s.raw_end as usize, s.seps_end as usize);
@@ -236,15 +242,19 @@ impl JobReader {
                     let item = Item { seg, in_set: s.in_set, tx: Some(info) };
                     (step(&mut self.tx, &item, &mut self.queue, self.source_map), false)
                 }
-                Event::Lost(e) => (Err(e), true),
+                Event::Lost(e) => (Err(*e), true),
             };
             settle(&mut self.tx, result, lost, false, &mut self.queue, file);
             self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
         }
-        if last {
+        if *last {
             settle(&mut self.tx, Ok(()), false, true, &mut self.queue, file);
             self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
         }
+        bytes.clear();
+        seps.clear();
+        sets.clear();
+        *last = false;
     }
 }
 

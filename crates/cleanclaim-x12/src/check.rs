@@ -177,7 +177,9 @@ pub fn check_837_sized<R: Read>(
             let seq = next_seq;
             next_seq += 1;
             *in_flight += job.size();
-            if inline {
+            // An input of one job is read here: nothing to overlap, and no wait on a channel
+            // (whose first use on a thread allocates what a C host's main thread never frees).
+            if inline || (seq == 0 && job.last) {
                 let done = if cut {
                     read(&mut lane.reader.lock().unwrap_or_else(|p| p.into_inner()), job)
                 } else {

@@ -159,14 +159,15 @@ pub fn check_837_sized<R: Read>(
         let (mut next_seq, mut next_out, mut in_flight) = (0u64, 0u64, 0usize);
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
         // Emptied jobs, filled again: a job's buffers grow to a transaction set's size once.
-        let spare: Mutex<Vec<Job>> = Mutex::new(Vec::new());
+        // Only this thread touches it (handing jobs back and taking them), from two closures.
+        let spare: std::cell::RefCell<Vec<Job>> = std::cell::RefCell::default();
         let spare = &spare;
         let mut receive = |done: Finished, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| match done {
             (seq, Ok(done)) => {
                 waiting.insert(seq, done);
                 while let Some(mut done) = waiting.remove(&next_out) {
                     *in_flight -= done.size;
-                    spare.lock().unwrap_or_else(|p| p.into_inner()).push(std::mem::take(&mut done.job));
+                    spare.borrow_mut().push(std::mem::take(&mut done.job));
                     next_out += 1;
                     emit(done);
                 }
@@ -230,7 +231,7 @@ pub fn check_837_sized<R: Read>(
             env.move_findings_to(&mut envelope_findings);
             let size = job.size();
             if (!open && size >= job_bytes) || size >= set_bytes {
-                let next = spare.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_default();
+                let next = spare.borrow_mut().pop().unwrap_or_default();
                 dispatch(std::mem::replace(&mut job, next), cut || open, &mut waiting, &mut in_flight);
                 cut = open;
             }

@@ -696,6 +696,10 @@ impl<R: Read> Tokenizer<R> {
         while raw_end > start && matches!(self.buf[raw_end - 1], b'\r' | b'\n') {
             raw_end -= 1;
         }
+        // A separator that was one of those line breaks went with them.
+        while self.seps.last().is_some_and(|&p| p as usize >= raw_end - start) {
+            self.seps.pop();
+        }
         let raw = &self.buf[start..raw_end];
         self.number += 1;
         let offset = self.consumed + start as u64;
@@ -723,6 +727,23 @@ impl<R: Read> Tokenizer<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line breaks before a terminator are not part of the segment, even when the element
+    /// separator is one of them: a separator cut off with them is no element, so reading the
+    /// last element gives its text rather than slicing past the segment's end.
+    #[test]
+    fn an_element_separator_trimmed_with_the_line_break_is_no_element() {
+        let isa = "ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~";
+        let mut input = isa.replace('*', "\n").into_bytes();
+        input.extend_from_slice(b"REF\nEI\n~REF\nEI\nX\r\n~");
+        let mut t = Tokenizer::new(&input[..]);
+        let mut segs = Vec::new();
+        while let Some(seg) = t.next_segment().unwrap() {
+            segs.push((seg.len(), (1..=seg.len()).map(|n| seg.s(n).to_string()).collect::<Vec<_>>()));
+        }
+        let els = |e: &[&str]| (e.len(), e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(segs[1..], [els(&["EI"]), els(&["EI", "X"])], "{segs:?}");
+    }
 
     /// Element text is sliced as is from an all-ASCII segment and checked otherwise: a UTF-8
     /// name reads back whole, a Latin-1 one as empty, and the other elements of both alike.

@@ -201,14 +201,8 @@ impl<'a> Segment<'a> {
         self.raw
     }
 
-    /// The element offsets and the all-ASCII flag, to copy the segment off the tokenizer's
-    /// buffer ([`Segment::from_parts`] puts it back together).
-    pub(crate) fn parts(&self) -> (&'a [u32], bool) {
-        (self.seps, self.ascii)
-    }
-
-    /// A segment copied elsewhere: `raw` and `seps` as [`Segment::raw`] and [`Segment::parts`]
-    /// gave them, with the rest of what the tokenizer knew.
+    /// A segment copied elsewhere: its raw bytes, the element separators in them (every one),
+    /// and the rest of what the tokenizer knew. `ascii` says every byte is ASCII.
     pub(crate) fn from_parts(
         raw: &'a [u8],
         seps: &'a [u32],
@@ -367,6 +361,16 @@ fn scan_segment(hay: &[u8], el: u8, term: u8, seps: &mut Vec<u32>) -> Option<(us
     {
         scan_swar(hay, 0, el, term, seps)
     }
+}
+
+/// The element separators in `raw`, a segment's bytes without its terminator, as the
+/// tokenizer found them (into `seps`, emptied first); and whether every byte is ASCII.
+pub(crate) fn split_again(raw: &[u8], delims: Delimiters, seps: &mut Vec<u32>) -> bool {
+    seps.clear();
+    // With no terminator in `raw`, the scan runs to its end and reports every separator.
+    let cut = scan_segment(raw, delims.element, delims.segment, seps);
+    debug_assert!(cut.is_none(), "a segment's bytes hold no terminator");
+    raw.is_ascii()
 }
 
 /// 16 bytes at a time with SSE2 (twice the SWAR stride, one compare per delimiter); the last

@@ -89,6 +89,8 @@ const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 #[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+    #[cfg(test)]
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
 }
 
 /// On Linux, mimalloc commits its arena eagerly by default, and then purges freed pages by
@@ -114,6 +116,18 @@ static COMMIT_ON_DEMAND: extern "C" fn() = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The constructor ran before `main` (a test binary links this crate as a binding does).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_arena_is_committed_on_demand_unless_the_environment_says_otherwise() {
+        // SAFETY: reads an option.
+        let eager = unsafe { mi_option_get(ARENA_EAGER_COMMIT) };
+        match std::env::var("MIMALLOC_ARENA_EAGER_COMMIT") {
+            Err(_) => assert_eq!(eager, 0),
+            Ok(v) => assert_eq!(eager.to_string(), v),
+        }
+    }
 
     /// Every size up to a few pages, at every alignment from 1 to 4 KiB: the block is aligned,
     /// writable to its end, keeps its bytes when it grows, and is freed.

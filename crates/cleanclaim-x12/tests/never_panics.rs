@@ -25,7 +25,10 @@ fn exercise(bytes: &[u8]) {
     for _ in 0..10_000 {
         match t.next_segment() {
             Ok(Some(s)) => {
-                let _ = (s.id(), s.el(3), s.comp(1, 2), s.reps(2));
+                let _ = (s.id(), s.comp(1, 2), s.reps(2));
+                for n in 0..=s.len() + 1 {
+                    let _ = (s.el(n), s.s(n), s.comp(n, 1), s.comp(n, 3));
+                }
             }
             _ => break,
         }
@@ -35,8 +38,55 @@ fn exercise(bytes: &[u8]) {
     }
 }
 
+/// The valid file with other delimiters, a line break or two after some terminators, and
+/// before some (which the tokenizer tolerates, even when the element separator is one).
+fn with_delimiters(delims: &[u8], breaks: &[u8]) -> Vec<u8> {
+    let (el, comp, term, rep) = (delims[0], delims[1], delims[2], delims[3]);
+    let mut out = Vec::new();
+    let mut breaks = breaks.iter().cycle();
+    for &b in VALID.as_bytes() {
+        match b {
+            b'*' => out.push(el),
+            b':' => out.push(comp),
+            b'^' => out.push(rep),
+            b'~' => {
+                let gap: &[u8] = match breaks.next() {
+                    Some(0) => b"",
+                    Some(1) => b"\n",
+                    _ => b"\r\n",
+                };
+                // Before the ISA's terminator the fixed-width ISA would no longer fit.
+                if out.len() > 106 {
+                    out.extend_from_slice(gap);
+                }
+                out.push(term);
+                out.extend_from_slice(gap);
+            }
+            b => out.push(b),
+        }
+    }
+    out
+}
+
+fn engine() -> &'static cleanclaim::Engine {
+    static ENGINE: std::sync::OnceLock<cleanclaim::Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| cleanclaim::Engine::builder().build().unwrap())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any delimiters the ISA allows, line breaks among them included, with line breaks around
+    /// terminators: read, and checked through the parallel reader, without a panic.
+    #[test]
+    fn valid_file_with_any_delimiters(
+        delims in prop::sample::subsequence(b"*|\n\r\t!#%&+<>?@{}'".to_vec(), 4).prop_shuffle(),
+        breaks in proptest::collection::vec(0u8..3, 1..8),
+    ) {
+        let b = with_delimiters(&delims, &breaks);
+        exercise(&b);
+        let _ = cleanclaim_x12::check::check_837(engine(), &b, None);
+    }
 
     #[test]
     fn random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -87,4 +137,14 @@ fn valid_sample_is_valid() {
     let claims: Vec<_> = read_837_bytes(VALID.as_bytes()).collect();
     assert_eq!(claims.len(), 1);
     assert!(claims[0].is_ok(), "{:?}", claims[0]);
+}
+
+/// The rewritten files are still 837s a reader reads, not noise.
+#[test]
+fn the_valid_file_with_other_delimiters_is_still_valid() {
+    for (delims, breaks) in [(&b"|<\n!"[..], &[0u8][..]), (b"*:~^", &[2, 1, 0]), (b"\t}'@", &[1])] {
+        let claims: Vec<_> = read_837_bytes(&with_delimiters(delims, breaks)).collect();
+        assert_eq!(claims.len(), 1);
+        assert!(claims[0].is_ok(), "{delims:?}: {:?}", claims[0]);
+    }
 }

@@ -80,6 +80,32 @@ struct Lane {
 
 type Finished = (u64, std::thread::Result<Done>);
 
+/// The calling thread's side of the jobs: their results put back in file order and handed to
+/// `emit`, the bytes of the jobs not yet handed over, and the emptied jobs, to fill again (a
+/// job's buffers grow to a transaction set's size once).
+struct InOrder<E> {
+    next: u64,
+    waiting: BTreeMap<u64, Done>,
+    in_flight: usize,
+    spare: Vec<Job>,
+    emit: E,
+}
+
+impl<E: FnMut(Done)> InOrder<E> {
+    /// Takes a job's result and hands over every result it completes the order of; a panic
+    /// in the job goes on here.
+    fn receive(&mut self, (seq, done): Finished) {
+        let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        self.waiting.insert(seq, done);
+        while let Some(mut done) = self.waiting.remove(&self.next) {
+            self.in_flight -= done.size;
+            self.spare.push(std::mem::take(&mut done.job));
+            self.next += 1;
+            (self.emit)(done);
+        }
+    }
+}
+
 /// Reads an 837 (any size, streaming) and checks every claim, handing each report to `sink`
 /// in file order. Returns how many reports were produced.
 ///
@@ -125,7 +151,7 @@ pub fn check_837_sized<R: Read>(
     let (mut produced, mut items, mut claims) = (0usize, 0usize, 0usize);
     let mut first_error = None;
     let mut held: Vec<Report> = Vec::new();
-    let mut emit = |done: Done| {
+    let emit = |done: Done| {
         items += done.items;
         claims += done.claims;
         if first_error.is_none() {
@@ -156,28 +182,14 @@ pub fn check_837_sized<R: Read>(
             let mut reader = lane.reader.lock().unwrap_or_else(|p| p.into_inner());
             let _ = finished.send((seq, read(&mut reader, job)));
         };
-        let (mut next_seq, mut next_out, mut in_flight) = (0u64, 0u64, 0usize);
-        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
-        // Emptied jobs, filled again: a job's buffers grow to a transaction set's size once.
-        // Only this thread touches it (handing jobs back and taking them), from two closures.
-        let spare: std::cell::RefCell<Vec<Job>> = std::cell::RefCell::default();
-        let spare = &spare;
-        let mut receive = |done: Finished, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| match done {
-            (seq, Ok(done)) => {
-                waiting.insert(seq, done);
-                while let Some(mut done) = waiting.remove(&next_out) {
-                    *in_flight -= done.size;
-                    spare.borrow_mut().push(std::mem::take(&mut done.job));
-                    next_out += 1;
-                    emit(done);
-                }
-            }
-            (_, Err(panic)) => std::panic::resume_unwind(panic),
-        };
-        let mut dispatch = |job: Job, cut: bool, waiting: &mut BTreeMap<u64, Done>, in_flight: &mut usize| {
+        let mut order = InOrder { next: 0, waiting: BTreeMap::new(), in_flight: 0, spare: Vec::new(), emit };
+        let mut next_seq = 0u64;
+        // Hands `job` over (`cut`: it holds part of a set cut in parts, read in the lane) and
+        // gives the job to fill next.
+        let mut hand_over = |job: Job, cut: bool| -> Job {
             let seq = next_seq;
             next_seq += 1;
-            *in_flight += job.size();
+            order.in_flight += job.size();
             // An input of one job is read here: nothing to overlap, and no wait on a channel
             // (whose first use on a thread allocates what a C host's main thread never frees).
             if inline || (seq == 0 && job.last) {
@@ -186,29 +198,30 @@ pub fn check_837_sized<R: Read>(
                 } else {
                     read(&mut JobReader::new(true), job)
                 };
-                receive((seq, done), waiting, in_flight);
-                return;
-            }
-            if cut {
-                let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
-                jobs.0.push_back((seq, job));
-                if !jobs.1 {
-                    jobs.1 = true;
-                    let finished = finished.clone();
-                    scope.spawn(move |_| run_lane(finished));
-                }
+                order.receive((seq, done));
             } else {
-                let finished = finished.clone();
-                scope.spawn(move |_| {
-                    let _ = finished.send((seq, read(&mut JobReader::new(true), job)));
-                });
-            }
-            while *in_flight > in_flight_bytes {
-                match results.recv() {
-                    Ok(done) => receive(done, waiting, in_flight),
-                    Err(_) => break,
+                if cut {
+                    let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                    jobs.0.push_back((seq, job));
+                    if !jobs.1 {
+                        jobs.1 = true;
+                        let finished = finished.clone();
+                        scope.spawn(move |_| run_lane(finished));
+                    }
+                } else {
+                    let finished = finished.clone();
+                    scope.spawn(move |_| {
+                        let _ = finished.send((seq, read(&mut JobReader::new(true), job)));
+                    });
+                }
+                while order.in_flight > in_flight_bytes {
+                    match results.recv() {
+                        Ok(done) => order.receive(done),
+                        Err(_) => break,
+                    }
                 }
             }
+            order.spare.pop().unwrap_or_default()
         };
         let mut job = Job::default();
         // A set is open at the end of `job`; `job` continues a set cut before it.
@@ -231,18 +244,17 @@ pub fn check_837_sized<R: Read>(
             env.move_findings_to(&mut envelope_findings);
             let size = job.size();
             if (!open && size >= job_bytes) || size >= set_bytes {
-                let next = spare.borrow_mut().pop().unwrap_or_default();
-                dispatch(std::mem::replace(&mut job, next), cut || open, &mut waiting, &mut in_flight);
+                job = hand_over(std::mem::take(&mut job), cut || open);
                 cut = open;
             }
         }
         env.move_findings_to(&mut envelope_findings);
         job.last = true;
-        dispatch(job, cut || open, &mut waiting, &mut in_flight);
+        hand_over(job, cut || open);
         // The channel closes once every job's task has sent its result.
         drop(finished);
         for done in results.iter() {
-            receive(done, &mut waiting, &mut in_flight);
+            order.receive(done);
         }
     });
     if claims == 0 && items < BATCH {

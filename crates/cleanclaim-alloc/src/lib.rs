@@ -96,7 +96,7 @@ unsafe extern "C" {
 /// On Linux, mimalloc commits its arena eagerly by default, and then purges freed pages by
 /// resetting them (`MADV_FREE`) rather than decommitting them: the kernel keeps them in the
 /// process's resident set until memory runs short. Committing on demand purges them for real.
-/// `cleanclaim check` of a 1 GB 837 peaked at 121–141 MiB with eager commit and 85–89 MiB
+/// `cleanclaim check` of a 1 GB 837 peaked at 120–142 MiB with eager commit and 69–79 MiB
 /// without, in the same time (docs/performance.md, twenty-first session).
 ///
 /// It must be set before mimalloc's first allocation reserves the arena, which happens before

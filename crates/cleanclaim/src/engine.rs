@@ -202,6 +202,13 @@ impl Engine {
                 if i + FIELDS_AHEAD < n {
                     prefetch::fields(claim(i + FIELDS_AHEAD));
                 }
+            } else {
+                if i + LISTS_AHEAD < n {
+                    prefetch::code_lists(claim(i + LISTS_AHEAD));
+                }
+                if i + FIELDS_AHEAD < n {
+                    prefetch::codes(claim(i + FIELDS_AHEAD));
+                }
             }
             if i + PREFETCH_AHEAD < n {
                 self.prefetch(claim(i + PREFETCH_AHEAD));

@@ -38,8 +38,7 @@ pub(crate) const FIELDS_AHEAD: usize = 4;
 /// and its boxed people and providers, whose addresses the claim itself holds.
 #[inline]
 pub(crate) fn lists(c: &Claim) {
-    prefetch(c.diagnoses.as_ptr());
-    prefetch(c.procedures.as_ptr());
+    code_lists(c);
     if let Some(p) = &c.patient {
         prefetch::<Person>(&**p);
     }
@@ -74,12 +73,7 @@ pub(crate) fn codes(c: &Claim) {
 /// bytes, a line's modifiers and pointers, the providers' NPIs, the required fields' strings.
 #[inline]
 pub(crate) fn fields(c: &Claim) {
-    for d in &c.diagnoses {
-        prefetch(d.code.as_ptr());
-    }
-    for p in &c.procedures {
-        prefetch(p.code.as_ptr());
-    }
+    codes(c);
     prefetch(c.id.as_ptr());
     prefetch(c.frequency.as_ptr());
     for l in &c.lines {

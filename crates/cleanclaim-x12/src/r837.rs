@@ -143,7 +143,8 @@ fn settle(
 /// A segment takes its bytes and 24 more: what can be found again in the bytes (the element
 /// separators, whether they are ASCII) is found again there, by the worker, and the segment's
 /// number and offset are kept in 32 bits from a base. Copying the separators too, and both
-/// numbers in full, made the job of a 3.2 MB set of short segments 11 MB.
+/// numbers in full, made the job of a 3.2 MB set of short segments 11 MB (by arithmetic from
+/// its 135,010 segments and 590,061 separators).
 #[derive(Default)]
 pub(crate) struct Job {
     bytes: Vec<u8>,
@@ -151,10 +152,9 @@ pub(crate) struct Job {
     sets: Vec<(TxInfo, Delimiters)>,
     /// The errors of the `Event::Lost` events, in order.
     errors: Vec<X12Error>,
-    /// The numbers and offsets segments count from, in order: one for each `Event::Base`.
+    /// The numbers and offsets segments count from, in order: one for each `Event::Base`; the
+    /// last is in force.
     bases: Vec<(u64, u64)>,
-    /// The base in force for the next segment.
-    base: Option<(u64, u64)>,
     /// The input ends after it.
     pub(crate) last: bool,
 }
@@ -189,10 +189,9 @@ impl Job {
         let from = |base: (u64, u64)| {
             Some((u32::try_from(seg.number - base.0).ok()?, u32::try_from(seg.offset - base.1).ok()?))
         };
-        let (number, offset) = match self.base.and_then(from) {
+        let (number, offset) = match self.bases.last().copied().and_then(from) {
             Some(delta) => delta,
             None => {
-                self.base = Some((seg.number, seg.offset));
                 self.bases.push((seg.number, seg.offset));
                 self.events.push(Event::Base);
                 (0, 0)
@@ -239,7 +238,7 @@ impl JobReader {
         file: Option<&str>,
         mut each: impl FnMut(Result<ParsedClaim, X12Error>),
     ) {
-        let Job { bytes, events, sets, errors, bases, base, last } = job;
+        let Job { bytes, events, sets, errors, bases, last } = job;
         let (mut errors, mut bases) = (errors.drain(..), bases.drain(..));
         let (mut raw_at, mut base_at, mut set) = (0usize, (0u64, 0u64), None);
         for event in events.drain(..) {
@@ -284,7 +283,6 @@ impl JobReader {
         }
         bytes.clear();
         sets.clear();
-        *base = None;
         *last = false;
     }
 }

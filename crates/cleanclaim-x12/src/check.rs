@@ -74,8 +74,15 @@ fn read_job(engine: &Engine, reader: &mut JobReader, mut job: Job, file: Option<
 
 /// Jobs that continue a transaction set cut in parts, read in turn by one task at a time.
 struct Lane {
-    jobs: Mutex<(VecDeque<(u64, Job)>, bool)>,
+    jobs: Mutex<LaneJobs>,
     reader: Mutex<JobReader>,
+}
+
+#[derive(Default)]
+struct LaneJobs {
+    waiting: VecDeque<(u64, Job)>,
+    /// A task is reading them (it ends once none is left).
+    running: bool,
 }
 
 type Finished = (u64, std::thread::Result<Done>);
@@ -147,7 +154,7 @@ pub fn check_837_sized<R: Read>(
     let mut envelope_findings = Vec::new();
     // Called from the pool, this thread could be the one its jobs wait for: read them here.
     let inline = rayon::current_thread_index().is_some();
-    let lane = Lane { jobs: Mutex::new((VecDeque::new(), false)), reader: Mutex::new(JobReader::new(true)) };
+    let lane = Lane { jobs: Mutex::default(), reader: Mutex::new(JobReader::new(true)) };
     let (mut produced, mut items, mut claims) = (0usize, 0usize, 0usize);
     let mut first_error = None;
     let mut held: Vec<Report> = Vec::new();
@@ -173,8 +180,8 @@ pub fn check_837_sized<R: Read>(
         let run_lane = move |finished: mpsc::Sender<Finished>| loop {
             let Some((seq, job)) = ({
                 let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
-                let next = jobs.0.pop_front();
-                jobs.1 = next.is_some();
+                let next = jobs.waiting.pop_front();
+                jobs.running = next.is_some();
                 next
             }) else {
                 return;
@@ -202,9 +209,9 @@ pub fn check_837_sized<R: Read>(
             } else {
                 if cut {
                     let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
-                    jobs.0.push_back((seq, job));
-                    if !jobs.1 {
-                        jobs.1 = true;
+                    jobs.waiting.push_back((seq, job));
+                    if !jobs.running {
+                        jobs.running = true;
                         let finished = finished.clone();
                         scope.spawn(move |_| run_lane(finished));
                     }

@@ -57,8 +57,8 @@ pub struct Engine {
     payer_rules: Vec<PayerRule>,
     // See `TEST_PANIC_CLAIM_ID`.
     test_panic: bool,
-    // Whether `check_many` fetches ahead every list and field the rules read
-    // (`crate::prefetch`), or only the codes: an engine of code rules alone reads little more.
+    // Whether `check_many` fetches claims' lists and fields ahead (`crate::prefetch`): not for
+    // an engine of code rules alone, which reads little more than its codes.
     prefetch_fields: bool,
 }
 
@@ -195,14 +195,20 @@ impl Engine {
     /// another thread checks: a few wasted hints a share.
     fn check_ahead<'c>(&self, n: usize, claim: impl Fn(usize) -> &'c Claim + Sync) -> Vec<Report> {
         let ahead = |i: usize| {
-            // An engine of code rules alone fetches only its codes (`crate::prefetch`).
-            if i + LISTS_AHEAD < n {
-                let c = claim(i + LISTS_AHEAD);
-                if self.prefetch_fields { prefetch::lists(c) } else { prefetch::code_lists(c) }
-            }
-            if i + FIELDS_AHEAD < n {
-                let c = claim(i + FIELDS_AHEAD);
-                if self.prefetch_fields { prefetch::fields(c) } else { prefetch::codes(c) }
+            if self.prefetch_fields {
+                if i + LISTS_AHEAD < n {
+                    prefetch::lists(claim(i + LISTS_AHEAD));
+                }
+                if i + FIELDS_AHEAD < n {
+                    prefetch::fields(claim(i + FIELDS_AHEAD));
+                }
+            } else {
+                if i + LISTS_AHEAD < n {
+                    prefetch::code_lists(claim(i + LISTS_AHEAD));
+                }
+                if i + FIELDS_AHEAD < n {
+                    prefetch::codes(claim(i + FIELDS_AHEAD));
+                }
             }
             if i + PREFETCH_AHEAD < n {
                 self.prefetch(claim(i + PREFETCH_AHEAD));

@@ -14,7 +14,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cleanclaim::{Date, Engine, Report, Severity};
-use cleanclaim_x12::ClaimInput;
 
 #[derive(Parser, Debug)]
 #[command(name = "cleanclaim", version, about = "Checks medical claims before they leave")]
@@ -81,7 +80,7 @@ enum Command {
     Convert {
         /// Input file: claim JSON, FHIR R4 Claim/Bundle, or X12 837; `-` reads standard input.
         file: std::path::PathBuf,
-        /// Output: the claim JSON model, or X12 837 (837P or 837I by claim kind).
+        /// Output: the claim JSON model (an array or JSON lines), or X12 837 (837P or 837I by claim kind).
         #[arg(long, value_enum)]
         to: ConvertTo,
     },
@@ -148,6 +147,9 @@ enum CodesetsAction {
 enum ConvertTo {
     /// The cleanclaim claim JSON (an array).
     Json,
+    /// JSON lines: one claim object per line (what `check` and pandas' `read_json(lines=True)`
+    /// read a piece at a time).
+    Jsonl,
     /// X12 005010 837P / 837I.
     X12,
 }
@@ -614,41 +616,88 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     })
 }
 
+/// Converts claims as they are read: an 837 or JSON lines of any size takes the memory of a
+/// few thousand claims (X12 out: one transaction set), not its own. The first error stops,
+/// after the claims before it were written (an 837 out: its complete transaction sets), and
+/// the output is left without its end (`]`, GE/IEA), so that nothing reads it as complete.
 fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
-    let Input { name, mut reader, .. } = open_input(path)?;
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
-    let claims = match cleanclaim_x12::claim_input(&bytes).map_err(|why| format!("{name}: {why}"))? {
-        ClaimInput::Json => {
-            let text = std::str::from_utf8(&bytes).map_err(|_| format!("{name}: not UTF-8 text, X12 or JSON"))?;
-            cleanclaim::parse_claims(text).map_err(|e| e.with_source(&name).to_string())?
-        }
-        ClaimInput::Fhir => vec![cleanclaim_x12::read_fhir_bytes(&bytes, Some(&name)).map_err(|e| e.to_string())?],
-        ClaimInput::X12 => cleanclaim_x12::read_837_bytes(&bytes)
-            .with_file_name(&name)
-            .map(|r| r.map(|p| p.claim))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?,
+    let Input { name, reader, .. } = open_input(path)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // A failed write or claim stops the writing; the reader still runs to its end.
+    let mut failed: Result<(), String> = Ok(());
+    let read = |sink: &mut dyn FnMut(cleanclaim::Claim)| {
+        cleanclaim_x12::read_input_with(reader, Some(&name), sink).map_err(|e| e.to_string())
     };
-    let mut out = std::io::stdout().lock();
     match to {
         ConvertTo::Json => {
-            serde_json::to_writer_pretty(&mut out, &claims).map_err(|e| e.to_string())?;
-            writeln!(out).map_err(|e| e.to_string())?;
+            // serde_json's pretty array, an element at a time: nothing is written before the
+            // first claim, so an input with none (an error) leaves no `[`.
+            let (mut n, mut claim) = (0usize, Vec::new());
+            read(&mut |c| {
+                if failed.is_ok() {
+                    claim.clear();
+                    failed = serde_json::to_writer_pretty(&mut claim, &c)
+                        .map_err(|e| e.to_string())
+                        .and_then(|()| write_element(&mut out, n, &claim).map_err(|e| e.to_string()));
+                    n += 1;
+                }
+            })?;
+            failed?;
+            out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" }).map_err(|e| e.to_string())?;
+        }
+        ConvertTo::Jsonl => {
+            read(&mut |c| {
+                if failed.is_ok() {
+                    failed = serde_json::to_writer(&mut out, &c)
+                        .map_err(|e| e.to_string())
+                        .and_then(|()| writeln!(out).map_err(|e| e.to_string()));
+                }
+            })?;
+            failed?;
         }
         ConvertTo::X12 => {
-            let Some(kind) = claims.first().map(|c| c.kind) else { return Err(format!("{name}: no claims")) };
-            if let Some(i) = claims.iter().position(|c| c.kind != kind) {
-                return Err(format!(
-                    "{name}: claim [{i}] is {:?} but claim [0] is {kind:?}: convert them separately",
-                    claims[i].kind
-                ));
-            }
             let opts = cleanclaim_x12::EnvelopeOptions::default();
-            cleanclaim_x12::write_837(&claims, kind, &mut out, &opts).map_err(|e| e.to_string())?;
+            // The writer takes the output at the first claim, whose kind it writes.
+            let (mut unused_out, mut x12) = (Some(&mut out), None);
+            read(&mut |c| {
+                if failed.is_err() {
+                    return;
+                }
+                let w = match (&mut x12, unused_out.take()) {
+                    (Some(w), _) => w,
+                    (None, None) => return,
+                    (None, Some(out)) => match cleanclaim_x12::Writer837::new(out, c.kind, &opts) {
+                        Ok(w) => x12.insert(w),
+                        Err(e) => {
+                            failed = Err(e.to_string());
+                            return;
+                        }
+                    },
+                };
+                failed = w.write(&c).map_err(|e| format!("{name}: {e}"));
+            })?;
+            failed?;
+            x12.ok_or_else(|| format!("{name}: no claims"))?.finish().map_err(|e| e.to_string())?;
         }
     }
+    out.flush().map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes element `n` of a pretty-printed JSON array, `json` (pretty-printed on its own), as
+/// `serde_json::to_writer_pretty` of the array writes it: one level further in. A JSON string
+/// holds no raw line break, so each one is between tokens.
+fn write_element(out: &mut impl Write, n: usize, json: &[u8]) -> std::io::Result<()> {
+    out.write_all(if n == 0 { b"[\n  " } else { b",\n  " })?;
+    let mut lines = json.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.write_all(first)?;
+    }
+    for line in lines {
+        out.write_all(b"\n  ")?;
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<()> {

@@ -130,8 +130,6 @@ fn json_lines_report_the_claims_before_a_bad_line_then_exit_two() {
     assert_eq!(ids, (0..1500).map(|i| format!("L{i}")).collect::<Vec<_>>());
 }
 
-/// A report that cannot be written stops the check with that error, once, and exit 2, for
-/// streamed JSON lines and X12 alike (the output fills up long before the input ends).
 /// `n` claims (`claim(i)`, given the id `L{i}`) as JSON lines in `dir`, and the same claims
 /// as an 837 made by `convert`: the two files' paths.
 fn batch_files(dir: &Scratch, n: usize, claim: impl Fn(usize) -> serde_json::Value) -> (PathBuf, PathBuf) {
@@ -151,6 +149,8 @@ fn batch_files(dir: &Scratch, n: usize, claim: impl Fn(usize) -> serde_json::Val
     (jsonl, x12)
 }
 
+/// A report that cannot be written stops the check with that error, once, and exit 2, for
+/// streamed JSON lines and X12 alike (the output fills up long before the input ends).
 #[cfg(target_os = "linux")]
 #[test]
 fn a_write_error_stops_a_streamed_check() {
@@ -167,6 +167,91 @@ fn a_write_error_stops_a_streamed_check() {
         assert_eq!(out.status.code(), Some(2), "{file:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{file:?}: {err}");
         assert!(err.contains("No space left on device"), "{file:?}: {err}");
+    }
+}
+
+/// `convert` writes claims as it reads them, in every direction: JSON lines to an 837 of
+/// several transaction sets and back, to JSON lines and to an array, the same claims in order.
+/// The first error stops it (exit 2) after the claims before it, and the output is left
+/// without its end.
+#[test]
+fn convert_streams_claims_and_stops_at_the_first_error() {
+    let dir = scratch("convert");
+    let v = office_visit();
+    // More than one transaction set of 5,000 claims, and more than one piece of JSON lines.
+    let (jsonl, x12) = batch_files(&dir, 6000, |_| v.clone());
+    let text = String::from_utf8(std::fs::read(&x12).unwrap()).unwrap();
+    assert_eq!(text.matches("~ST*837*").count(), 2);
+    assert!(text.contains("~SE*") && text.contains("~GE*2*1~IEA*1*"), "{}", &text[text.len() - 200..]);
+    let out = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let lines =
+        |text: &str| -> Vec<serde_json::Value> { text.lines().map(|l| serde_json::from_str(l).unwrap()).collect() };
+    let from_x12 = lines(&out(&["convert", "--to", "jsonl", x12.to_str().unwrap()]));
+    let from_jsonl = lines(&out(&["convert", "--to", "jsonl", jsonl.to_str().unwrap()]));
+    let array = |file: &PathBuf| -> Vec<serde_json::Value> {
+        serde_json::from_str(&out(&["convert", "--to", "json", file.to_str().unwrap()])).unwrap()
+    };
+    // Whole claims compared without printing them: 6,000 would drown the message.
+    assert!(from_x12 == array(&x12), "837 to JSON lines and to an array differ");
+    assert!(from_jsonl == array(&jsonl), "JSON lines to JSON lines and to an array differ");
+    for claims in [&from_x12, &from_jsonl] {
+        let ids: Vec<String> = claims.iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(ids, (0..6000).map(|i| format!("L{i}")).collect::<Vec<_>>());
+    }
+    // The 837 holds the claims of the JSON lines: its claims written as JSON lines and
+    // converted again give the same 837.
+    let again = dir.join("again.jsonl");
+    std::fs::write(&again, out(&["convert", "--to", "jsonl", x12.to_str().unwrap()])).unwrap();
+    assert!(
+        out(&["convert", "--to", "x12", again.to_str().unwrap()]) == text,
+        "the 837 does not convert back to itself"
+    );
+
+    // A claim of the other kind at 5,500: the first set (5,000 claims) was written, not the
+    // second, and the interchange has no end.
+    let mut mixed: Vec<String> = std::fs::read_to_string(&jsonl).unwrap().lines().map(str::to_owned).collect();
+    let mut other: serde_json::Value = serde_json::from_str(&mixed[5500]).unwrap();
+    other["kind"] = "institutional".into();
+    mixed[5500] = other.to_string();
+    let bad = dir.join("mixed.jsonl");
+    std::fs::write(&bad, mixed.join("\n")).unwrap();
+    let o = run(&["convert", "--to", "x12", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("mixed.jsonl: ") && err.contains("claims[5500] is Institutional but the 837 is Professional"),
+        "{err}"
+    );
+    let partial = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(partial.matches("~ST*837*").count(), 1);
+    assert!(partial.ends_with("*0001~") && !partial.contains("~GE*"), "{}", &partial[partial.len() - 100..]);
+
+    // An error before the first claim writes nothing.
+    let broken = dir.join("broken.837");
+    std::fs::write(&broken, "ISA*00*~").unwrap();
+    for to in ["jsonl", "json", "x12"] {
+        let o = run(&["convert", "--to", to, broken.to_str().unwrap()]);
+        assert_eq!((o.status.code(), o.stdout.len()), (Some(2), 0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    // A bad JSON line at 5,999: the lines before it, then the error naming its line.
+    mixed[5500] = mixed[5499].clone();
+    mixed[5999] = "{not json".into();
+    std::fs::write(&bad, mixed.join("\n")).unwrap();
+    for to in ["jsonl", "json"] {
+        let o = run(&["convert", "--to", to, bad.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("mixed.jsonl") && err.contains("6000"), "{err}");
+        let written = String::from_utf8(o.stdout).unwrap();
+        match to {
+            "jsonl" => assert_eq!(written.lines().count(), 5999),
+            _ => assert!(written.starts_with('[') && !written.trim_end().ends_with(']')),
+        }
     }
 }
 

@@ -357,29 +357,80 @@ pub fn claim_input(head: &[u8]) -> Result<ClaimInput, String> {
 /// file name) is given to the errors, which say where the input went wrong.
 pub fn check_input_with<R: Read>(
     engine: &Engine,
-    mut reader: R,
+    reader: R,
     name: Option<&str>,
     mut sink: impl FnMut(Report),
 ) -> Result<usize, cleanclaim::Error> {
-    let named = |e: cleanclaim::Error| match name {
-        Some(n) => e.with_source(n),
-        None => e,
-    };
-    let io = |source| named(cleanclaim::Error::Io { path: String::new(), source });
-    let head = read_head(&mut reader).map_err(io)?;
-    let kind = claim_input(&head)
-        .map_err(|message| cleanclaim::Error::X12 { location: name.unwrap_or("input").to_owned(), message })?;
-    let mut rest = head.as_slice().chain(reader);
+    let (kind, rest) = told_input(reader, name)?;
     match kind {
         ClaimInput::X12 => check_837_with(engine, rest, name, sink),
-        ClaimInput::Json => engine.check_json_read_with(rest, sink).map_err(named),
+        ClaimInput::Json => engine.check_json_read_with(rest, sink).map_err(|e| named(e, name)),
         ClaimInput::Fhir => {
-            let mut bytes = Vec::new();
-            rest.read_to_end(&mut bytes).map_err(io)?;
-            sink(engine.check(&crate::read_fhir_bytes(&bytes, name)?));
+            sink(engine.check(&read_fhir_whole(rest, name)?));
             Ok(1)
         }
     }
+}
+
+/// Reads the claims of an input in any format cleanclaim reads, told from its content
+/// ([`claim_input`]), handing each to `sink` in input order; returns how many there were.
+/// An 837 and JSON lines are read as they are handed over, so an input of any size takes the
+/// memory of a few thousand claims (`cleanclaim convert` of a file of any size); a FHIR
+/// resource, a JSON array or a single claim is read whole. The first error stops: an 837's
+/// transaction set the reader rejects, a bad JSON line (the claims before it have reached
+/// `sink`). `name` (a file name) is given to the errors.
+pub fn read_input_with<R: Read>(
+    reader: R,
+    name: Option<&str>,
+    mut sink: impl FnMut(cleanclaim::Claim),
+) -> Result<usize, cleanclaim::Error> {
+    let (kind, rest) = told_input(reader, name)?;
+    match kind {
+        ClaimInput::X12 => {
+            let mut claims = crate::read_837(rest).without_source_map();
+            if let Some(name) = name {
+                claims = claims.with_file_name(name);
+            }
+            let mut n = 0;
+            for claim in claims {
+                sink(claim?.claim);
+                n += 1;
+            }
+            Ok(n)
+        }
+        ClaimInput::Json => cleanclaim::read_claims_with(rest, sink).map_err(|e| named(e, name)),
+        ClaimInput::Fhir => {
+            sink(read_fhir_whole(rest, name)?);
+            Ok(1)
+        }
+    }
+}
+
+/// `e`, naming the input `name` when there is one.
+fn named(e: cleanclaim::Error, name: Option<&str>) -> cleanclaim::Error {
+    match name {
+        Some(n) => e.with_source(n),
+        None => e,
+    }
+}
+
+fn io_error(source: std::io::Error, name: Option<&str>) -> cleanclaim::Error {
+    named(cleanclaim::Error::Io { path: String::new(), source }, name)
+}
+
+/// What claims `reader` holds ([`claim_input`] of its first bytes), and the whole input again.
+fn told_input<R: Read>(mut reader: R, name: Option<&str>) -> Result<(ClaimInput, impl Read), cleanclaim::Error> {
+    let head = read_head(&mut reader).map_err(|e| io_error(e, name))?;
+    let kind = claim_input(&head)
+        .map_err(|message| cleanclaim::Error::X12 { location: name.unwrap_or("input").to_owned(), message })?;
+    Ok((kind, std::io::Cursor::new(head).chain(reader)))
+}
+
+/// The FHIR resource `rest` holds, read whole.
+fn read_fhir_whole(mut rest: impl Read, name: Option<&str>) -> Result<cleanclaim::Claim, cleanclaim::Error> {
+    let mut bytes = Vec::new();
+    rest.read_to_end(&mut bytes).map_err(|e| io_error(e, name))?;
+    crate::read_fhir_bytes(&bytes, name)
 }
 
 /// The reports `check` hands over while it reads the file at `path`, collected. A file that

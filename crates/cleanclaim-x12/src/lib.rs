@@ -65,11 +65,13 @@ pub use acks::{Ack999, ClaimAck277, ClaimDisposition, read_277ca, read_999};
 pub use r835::{ClaimPayment, LinePayment, Remittance, read_835, read_835_bytes};
 pub mod w837;
 
-pub use w837::{EnvelopeOptions, EnvelopeParty, write_837, write_837_vec};
+pub use w837::{EnvelopeOptions, EnvelopeParty, Writer837, write_837, write_837_vec};
 pub mod check;
 pub mod detect;
 pub mod fhir;
 
-pub use check::{ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input, file_reports};
+pub use check::{
+    ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input, file_reports, read_input_with,
+};
 pub use detect::{Format, detect};
 pub use fhir::{read_fhir, read_fhir_bytes, read_fhir_value};

@@ -84,15 +84,15 @@ impl Default for EnvelopeOptions {
 }
 
 /// Segment builder: checks that no value contains a delimiter, counts segments.
-struct Seg<'a> {
-    buf: &'a mut Vec<u8>,
+struct Seg {
+    buf: Vec<u8>,
     d: Delimiters,
     count: u32,
     newlines: bool,
     path: String,
 }
 
-impl Seg<'_> {
+impl Seg {
     fn check(&self, v: &str) -> Result<(), X12Error> {
         let d = self.d;
         let bad = v.bytes().any(|b| {
@@ -165,7 +165,7 @@ fn provider_name(name: Option<&str>) -> (&'static str, String, String) {
     }
 }
 
-fn check_claim(s: &Seg<'_>, c: &Claim) -> Result<(), X12Error> {
+fn check_claim(s: &Seg, c: &Claim) -> Result<(), X12Error> {
     // Validate every string that will be written, once, with a path in the error.
     let mut vals: Vec<&str> = vec![c.id.as_str(), c.frequency.as_str()];
     fn provider<'a>(p: &'a Provider, v: &mut Vec<&'a str>) {
@@ -236,13 +236,13 @@ fn check_claim(s: &Seg<'_>, c: &Claim) -> Result<(), X12Error> {
     Ok(())
 }
 
-fn nm1_provider(s: &mut Seg<'_>, code: &str, p: &Provider) -> Result<(), X12Error> {
+fn nm1_provider(s: &mut Seg, code: &str, p: &Provider) -> Result<(), X12Error> {
     let (et, last, first) = provider_name(p.name.as_deref());
     let npi = p.npi.as_deref().unwrap_or("");
     s.w("NM1", &[code, et, &last, &first, "", "", "", if npi.is_empty() { "" } else { "XX" }, npi])
 }
 
-fn address(s: &mut Seg<'_>, a: &Option<cleanclaim::model::Address>) -> Result<(), X12Error> {
+fn address(s: &mut Seg, a: &Option<cleanclaim::model::Address>) -> Result<(), X12Error> {
     if let Some(a) = a {
         if !a.lines.is_empty() {
             let l2 = a.lines.get(1).map_or("", String::as_str);
@@ -262,7 +262,7 @@ fn address(s: &mut Seg<'_>, a: &Option<cleanclaim::model::Address>) -> Result<()
     Ok(())
 }
 
-fn person_segments(s: &mut Seg<'_>, code: &str, p: &Person) -> Result<(), X12Error> {
+fn person_segments(s: &mut Seg, code: &str, p: &Person) -> Result<(), X12Error> {
     let n = p.name.clone().unwrap_or_default();
     let id = p.member_id.as_deref().unwrap_or("");
     s.w(
@@ -302,147 +302,246 @@ fn hi_el(d: Delimiters, dx: &Diagnosis, default_qual: &str) -> String {
 }
 
 /// Writes claims as one interchange with one functional group and as many transaction sets
-/// as `claims_per_transaction` requires. All claims must be of `kind`.
+/// as `claims_per_transaction` requires. All claims must be of `kind`. On an error, `out`
+/// holds the transaction sets completed before it (see [`Writer837`]).
 pub fn write_837<W: Write>(
     claims: &[Claim],
     kind: ClaimKind,
     out: &mut W,
     opts: &EnvelopeOptions,
 ) -> Result<(), X12Error> {
-    let d = opts.delimiters;
-    let version = opts.version.clone().unwrap_or_else(|| {
-        match kind {
-            ClaimKind::Professional => "005010X222A1",
-            ClaimKind::Institutional => "005010X223A2",
-        }
-        .to_string()
-    });
-    let mut buf = Vec::with_capacity(1024 + claims.len() * 1024);
-    let yymmdd = &d8(opts.date)[2..];
-    let rep = d.repetition.map_or("U".to_string(), |r| (r as char).to_string());
-    let isa13 = format!("{:09}", opts.interchange_control % 1_000_000_000);
-    let nl = if opts.newlines { "\n" } else { "" };
-    let isa = format!(
-        "ISA{e}00{e}{sp}{e}00{e}{sp}{e}{sq}{e}{sid}{e}{rq}{e}{rid}{e}{yymmdd}{e}{time}{e}{rep}{e}00501{e}{isa13}{e}0{e}{usage}{e}{c}{t}{nl}",
-        e = d.element as char,
-        sp = pad("", 10),
-        sq = pad(&opts.sender_qualifier, 2),
-        sid = pad(&opts.sender_id, 15),
-        rq = pad(&opts.receiver_qualifier, 2),
-        rid = pad(&opts.receiver_id, 15),
-        time = pad(&opts.time, 4),
-        usage = if opts.production { 'P' } else { 'T' },
-        c = d.component as char,
-        t = d.segment as char,
-    );
-    buf.extend_from_slice(isa.as_bytes());
-    let mut s = Seg { buf: &mut buf, d, count: 0, newlines: opts.newlines, path: String::new() };
-    for v in [
-        &opts.sender_id,
-        &opts.receiver_id,
-        &opts.submitter.name,
-        &opts.submitter.id,
-        &opts.receiver.name,
-        &opts.receiver.id,
-    ] {
-        s.path = "envelope".into();
-        s.check(v)?;
+    let mut w = Writer837::new(out, kind, opts)?;
+    for c in claims {
+        w.write(c)?;
     }
-    let ccyymmdd = d8(opts.date);
-    let gs06 = opts.group_control.to_string();
-    s.w("GS", &["HC", &opts.sender_id, &opts.receiver_id, &ccyymmdd, &opts.time, &gs06, "X", &version])?;
-    let per_set = opts.claims_per_transaction.max(1);
-    let mut sets = 0u32;
-    for (chunk_no, chunk) in claims.chunks(per_set).enumerate() {
-        sets += 1;
-        let st02 = format!("{:04}", opts.transaction_control as usize + chunk_no);
-        let start = s.count;
-        s.w("ST", &["837", &st02, &version])?;
-        s.w("BHT", &["0019", "00", &st02, &ccyymmdd, &opts.time, "CH"])?;
-        s.w("NM1", &["41", "2", &opts.submitter.name, "", "", "", "", "46", &opts.submitter.id])?;
-        s.w("PER", &["IC", &opts.submitter_contact, "TE", &opts.submitter_phone])?;
-        s.w("NM1", &["40", "2", &opts.receiver.name, "", "", "", "", "46", &opts.receiver.id])?;
-        let mut hl = 0u32;
-        let mut billing_hl = 0u32;
-        let mut last_billing: Option<&Provider> = None;
-        for (ci, c) in chunk.iter().enumerate() {
-            if c.kind != kind {
-                return Err(X12Error::new(
-                    ErrorKind::BadElement,
-                    None,
-                    format!("claims[{}].kind does not match the requested 837 kind", chunk_no * per_set + ci),
-                ));
-            }
-            s.path = format!("claims[{}]", chunk_no * per_set + ci);
-            check_claim(&s, c)?;
-            if last_billing != Some(&c.billing_provider) {
-                hl += 1;
-                billing_hl = hl;
-                s.w("HL", &[&hl.to_string(), "", "20", "1"])?;
-                let bp = &c.billing_provider;
-                if let Some(t) = &bp.taxonomy {
-                    s.w("PRV", &["BI", "PXC", t])?;
-                }
-                nm1_provider(&mut s, "85", bp)?;
-                address(&mut s, &bp.address)?;
-                if let Some(t) = &bp.tax_id {
-                    s.w("REF", &["EI", t])?;
-                }
-                last_billing = Some(bp);
-            }
-            hl += 1;
-            let sub_hl = hl;
-            let has_patient = c.patient.is_some();
-            s.w("HL", &[&sub_hl.to_string(), &billing_hl.to_string(), "22", if has_patient { "1" } else { "0" }])?;
-            let sub = &c.subscriber;
-            s.w(
-                "SBR",
-                &[
-                    "P",
-                    sub.relationship.as_deref().unwrap_or(""),
-                    sub.group_number.as_deref().unwrap_or(""),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "CI",
-                ],
-            )?;
-            person_segments(&mut s, "IL", sub)?;
-            let pid = c.payer.id.as_deref().unwrap_or("");
-            s.w(
-                "NM1",
-                &[
-                    "PR",
-                    "2",
-                    c.payer.name.as_deref().unwrap_or(""),
-                    "",
-                    "",
-                    "",
-                    "",
-                    if pid.is_empty() { "" } else { "PI" },
-                    pid,
-                ],
-            )?;
-            if let Some(p) = &c.patient {
-                hl += 1;
-                s.w("HL", &[&hl.to_string(), &sub_hl.to_string(), "23", "0"])?;
-                s.w("PAT", &[p.relationship.as_deref().unwrap_or("")])?;
-                person_segments(&mut s, "QC", p)?;
-            }
-            write_claim(&mut s, c, kind)?;
-        }
-        let n = (s.count - start + 1).to_string();
-        s.w("SE", &[&n, &st02])?;
-    }
-    s.w("GE", &[&sets.to_string(), &gs06])?;
-    s.w("IEA", &["1", &isa13])?;
-    out.write_all(&buf)?;
+    w.finish()?;
     Ok(())
 }
 
-fn write_claim(s: &mut Seg<'_>, c: &Claim, kind: ClaimKind) -> Result<(), X12Error> {
+/// Writes an 837 a claim at a time, as [`write_837`] writes a list: each transaction set
+/// reaches the output once it is complete, so a writer holds one set (at most
+/// `claims_per_transaction` claims' segments), never the whole interchange, and converting a
+/// file of any size takes the memory of one set. [`finish`](Writer837::finish) closes the
+/// envelope; an interchange left without it (after an error) has no GE and IEA, so no reader
+/// takes it for complete.
+pub struct Writer837<W: Write> {
+    out: W,
+    s: Seg,
+    kind: ClaimKind,
+    opts: EnvelopeOptions,
+    version: String,
+    ccyymmdd: String,
+    gs06: String,
+    isa13: String,
+    sets: u32,
+    /// Claims written so far: the next claim's index in errors.
+    claims: usize,
+    set: Option<OpenSet>,
+}
+
+/// Counts only: the buffer holds patients' names and ids.
+impl<W: Write> std::fmt::Debug for Writer837<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer837")
+            .field("kind", &self.kind)
+            .field("sets", &self.sets)
+            .field("claims", &self.claims)
+            .finish()
+    }
+}
+
+/// The transaction set being written.
+struct OpenSet {
+    st02: String,
+    /// Segments written before its ST.
+    start: u32,
+    claims: usize,
+    hl: u32,
+    billing_hl: u32,
+    /// The billing provider of its last HL 20, which the next claim's shares unless it differs.
+    billing: Option<Provider>,
+}
+
+impl<W: Write> Writer837<W> {
+    /// Starts the interchange (ISA, GS) of claims of `kind`.
+    pub fn new(out: W, kind: ClaimKind, opts: &EnvelopeOptions) -> Result<Writer837<W>, X12Error> {
+        let d = opts.delimiters;
+        let version = opts.version.clone().unwrap_or_else(|| {
+            match kind {
+                ClaimKind::Professional => "005010X222A1",
+                ClaimKind::Institutional => "005010X223A2",
+            }
+            .to_string()
+        });
+        let yymmdd = &d8(opts.date)[2..];
+        let rep = d.repetition.map_or("U".to_string(), |r| (r as char).to_string());
+        let isa13 = format!("{:09}", opts.interchange_control % 1_000_000_000);
+        let nl = if opts.newlines { "\n" } else { "" };
+        let isa = format!(
+            "ISA{e}00{e}{sp}{e}00{e}{sp}{e}{sq}{e}{sid}{e}{rq}{e}{rid}{e}{yymmdd}{e}{time}{e}{rep}{e}00501{e}{isa13}{e}0{e}{usage}{e}{c}{t}{nl}",
+            e = d.element as char,
+            sp = pad("", 10),
+            sq = pad(&opts.sender_qualifier, 2),
+            sid = pad(&opts.sender_id, 15),
+            rq = pad(&opts.receiver_qualifier, 2),
+            rid = pad(&opts.receiver_id, 15),
+            time = pad(&opts.time, 4),
+            usage = if opts.production { 'P' } else { 'T' },
+            c = d.component as char,
+            t = d.segment as char,
+        );
+        // A set of claims is about a kilobyte each.
+        let mut buf = Vec::with_capacity(1024 + opts.claims_per_transaction.clamp(1, 5000) * 1024);
+        buf.extend_from_slice(isa.as_bytes());
+        let mut s = Seg { buf, d, count: 0, newlines: opts.newlines, path: String::new() };
+        for v in [
+            &opts.sender_id,
+            &opts.receiver_id,
+            &opts.submitter.name,
+            &opts.submitter.id,
+            &opts.receiver.name,
+            &opts.receiver.id,
+        ] {
+            s.path = "envelope".into();
+            s.check(v)?;
+        }
+        let ccyymmdd = d8(opts.date);
+        let gs06 = opts.group_control.to_string();
+        s.w("GS", &["HC", &opts.sender_id, &opts.receiver_id, &ccyymmdd, &opts.time, &gs06, "X", &version])?;
+        Ok(Writer837 {
+            out,
+            s,
+            kind,
+            opts: opts.clone(),
+            version,
+            ccyymmdd,
+            gs06,
+            isa13,
+            sets: 0,
+            claims: 0,
+            set: None,
+        })
+    }
+
+    /// Writes one claim, opening a transaction set when none is open and handing the set to
+    /// the output once it holds `claims_per_transaction` claims.
+    pub fn write(&mut self, c: &Claim) -> Result<(), X12Error> {
+        let (kind, i) = (self.kind, self.claims);
+        if c.kind != kind {
+            return Err(X12Error::new(
+                ErrorKind::BadElement,
+                None,
+                format!("claims[{i}] is {:?} but the 837 is {kind:?}: write each kind to an 837 of its own", c.kind),
+            ));
+        }
+        let s = &mut self.s;
+        s.path = format!("claims[{i}]");
+        check_claim(s, c)?;
+        let set = match &mut self.set {
+            Some(set) => set,
+            None => {
+                let o = &self.opts;
+                let st02 = format!("{:04}", o.transaction_control as usize + self.sets as usize);
+                self.sets += 1;
+                let start = s.count;
+                s.w("ST", &["837", &st02, &self.version])?;
+                s.w("BHT", &["0019", "00", &st02, &self.ccyymmdd, &o.time, "CH"])?;
+                s.w("NM1", &["41", "2", &o.submitter.name, "", "", "", "", "46", &o.submitter.id])?;
+                s.w("PER", &["IC", &o.submitter_contact, "TE", &o.submitter_phone])?;
+                s.w("NM1", &["40", "2", &o.receiver.name, "", "", "", "", "46", &o.receiver.id])?;
+                self.set.insert(OpenSet { st02, start, claims: 0, hl: 0, billing_hl: 0, billing: None })
+            }
+        };
+        if set.billing.as_ref() != Some(&c.billing_provider) {
+            set.hl += 1;
+            set.billing_hl = set.hl;
+            s.w("HL", &[&set.hl.to_string(), "", "20", "1"])?;
+            let bp = &c.billing_provider;
+            if let Some(t) = &bp.taxonomy {
+                s.w("PRV", &["BI", "PXC", t])?;
+            }
+            nm1_provider(s, "85", bp)?;
+            address(s, &bp.address)?;
+            if let Some(t) = &bp.tax_id {
+                s.w("REF", &["EI", t])?;
+            }
+            set.billing = Some(bp.clone());
+        }
+        set.hl += 1;
+        let sub_hl = set.hl;
+        let has_patient = c.patient.is_some();
+        s.w("HL", &[&sub_hl.to_string(), &set.billing_hl.to_string(), "22", if has_patient { "1" } else { "0" }])?;
+        let sub = &c.subscriber;
+        s.w(
+            "SBR",
+            &[
+                "P",
+                sub.relationship.as_deref().unwrap_or(""),
+                sub.group_number.as_deref().unwrap_or(""),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "CI",
+            ],
+        )?;
+        person_segments(s, "IL", sub)?;
+        let pid = c.payer.id.as_deref().unwrap_or("");
+        s.w(
+            "NM1",
+            &[
+                "PR",
+                "2",
+                c.payer.name.as_deref().unwrap_or(""),
+                "",
+                "",
+                "",
+                "",
+                if pid.is_empty() { "" } else { "PI" },
+                pid,
+            ],
+        )?;
+        if let Some(p) = &c.patient {
+            set.hl += 1;
+            s.w("HL", &[&set.hl.to_string(), &sub_hl.to_string(), "23", "0"])?;
+            s.w("PAT", &[p.relationship.as_deref().unwrap_or("")])?;
+            person_segments(s, "QC", p)?;
+        }
+        write_claim(s, c, kind)?;
+        set.claims += 1;
+        self.claims += 1;
+        if set.claims == self.opts.claims_per_transaction.max(1) {
+            self.close_set()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the open set's SE and hands what is written to the output.
+    fn close_set(&mut self) -> Result<(), X12Error> {
+        if let Some(set) = self.set.take() {
+            let n = (self.s.count - set.start + 1).to_string();
+            self.s.w("SE", &[&n, &set.st02])?;
+            self.out.write_all(&self.s.buf)?;
+            self.s.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Closes the open transaction set and the envelope (GE, IEA) and returns the output,
+    /// flushed.
+    pub fn finish(mut self) -> Result<W, X12Error> {
+        self.close_set()?;
+        let sets = self.sets.to_string();
+        self.s.w("GE", &[&sets, &self.gs06])?;
+        self.s.w("IEA", &["1", &self.isa13])?;
+        self.out.write_all(&self.s.buf)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn write_claim(s: &mut Seg, c: &Claim, kind: ClaimKind) -> Result<(), X12Error> {
     let d = s.d;
     let total = format_cents(c.total_charge.cents());
     let clm05 = match kind {
@@ -520,7 +619,7 @@ fn write_claim(s: &mut Seg<'_>, c: &Claim, kind: ClaimKind) -> Result<(), X12Err
         let refs: Vec<&str> = els.iter().map(String::as_str).collect();
         s.w("HI", &refs)?;
     }
-    let provider_loop = |s: &mut Seg<'_>, code: &str, prv: &str, p: &Provider| -> Result<(), X12Error> {
+    let provider_loop = |s: &mut Seg, code: &str, prv: &str, p: &Provider| -> Result<(), X12Error> {
         nm1_provider(s, code, p)?;
         if let Some(t) = &p.taxonomy {
             s.w("PRV", &[prv, "PXC", t])?;

@@ -4,8 +4,8 @@ use std::io::Read;
 
 use cleanclaim::ClaimKind;
 use cleanclaim_x12::{
-    ClaimDisposition, EnvelopeOptions, ErrorKind, Format, Tokenizer, TxKind, detect, read_277ca, read_835_bytes,
-    read_837, read_837_bytes, read_999, write_837_vec,
+    ClaimDisposition, EnvelopeOptions, ErrorKind, Format, Tokenizer, TxKind, Writer837, detect, read_277ca,
+    read_835_bytes, read_837, read_837_bytes, read_999, write_837_vec,
 };
 
 /// A small 837P with made-up data; `{E}`, `{C}`, `{T}`, `{R}` are the delimiters.
@@ -289,6 +289,48 @@ fn writer_round_trip_and_envelope() {
     bad.id = "A*B".into();
     let e = write_837_vec(&[bad], ClaimKind::Professional, &opts).unwrap_err();
     assert!(e.to_string().contains("claims[0]"), "{e}");
+}
+
+/// `Writer837` hands each transaction set to its output once the set is complete, and writes
+/// what `write_837` writes of the same claims.
+#[test]
+fn a_streamed_writer_hands_over_whole_sets() {
+    let claims: Vec<_> = read_837_bytes(default_837().as_bytes()).map(|c| c.unwrap().claim).collect();
+    let opts = EnvelopeOptions { claims_per_transaction: 2, ..EnvelopeOptions::default() };
+    let mut out = Vec::new();
+    let mut w = Writer837::new(&mut out, ClaimKind::Professional, &opts).unwrap();
+    w.write(&claims[0]).unwrap();
+    // Its Debug shows counts, not the buffer of patients' data.
+    let shown = format!("{w:?}");
+    assert!(shown.contains("sets: 1") && !shown.contains("SECRET"), "{shown}");
+    w.write(&claims[0]).unwrap();
+    w.write(&claims[0]).unwrap();
+    // The third claim opened a set that is not handed over yet; its error leaves the first.
+    let mut bad = claims[0].clone();
+    bad.kind = ClaimKind::Institutional;
+    assert!(w.write(&bad).unwrap_err().to_string().contains("claims[3]"));
+    drop(w);
+    let first = String::from_utf8(out.clone()).unwrap();
+    let last_segment = first.trim_end_matches('~').rsplit('~').next().unwrap();
+    assert!(last_segment.starts_with("SE*") && last_segment.ends_with("*0001"), "{first}");
+    assert_eq!(first.matches("~ST*").count(), 1, "{first}");
+    assert!(!first.contains("GE*"), "an unfinished interchange has no GE: {first}");
+    // Finished, it is what `write_837` writes, and reads back.
+    let mut out = Vec::new();
+    let mut w = Writer837::new(&mut out, ClaimKind::Professional, &opts).unwrap();
+    for _ in 0..3 {
+        w.write(&claims[0]).unwrap();
+    }
+    w.finish().unwrap();
+    let three = vec![claims[0].clone(); 3];
+    assert_eq!(out, write_837_vec(&three, ClaimKind::Professional, &opts).unwrap());
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("GE*2*1~IEA*1*000000001~"), "{text}");
+    assert_eq!(read_837_bytes(&out).map(|c| c.unwrap().claim).collect::<Vec<_>>(), three);
+    // No claims: an interchange of no sets, as `write_837` of an empty list writes it.
+    let empty = Writer837::new(Vec::new(), ClaimKind::Professional, &opts).unwrap().finish().unwrap();
+    assert_eq!(empty, write_837_vec(&[], ClaimKind::Professional, &opts).unwrap());
+    assert!(String::from_utf8_lossy(&empty).ends_with("GE*0*1~IEA*1*000000001~"));
 }
 
 #[test]

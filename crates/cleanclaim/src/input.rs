@@ -150,6 +150,16 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
     }
 }
 
+/// Reads claims like [`parse_claims`] from `reader` (a file, a pipe) and hands each to `sink`
+/// in input order, returning how many there were: JSON lines are read a piece of about a
+/// megabyte at a time and parsed on every core, so an input of any size takes the memory of
+/// a piece, not its own; an array or a single claim is read whole first. On a bad line the
+/// claims before it have reached `sink` and the error names the line. A failed read is an
+/// [`Error::Io`] with an empty path ([`Error::with_source`] names it).
+pub fn read_claims_with(reader: impl Read, sink: impl FnMut(Claim)) -> Result<usize, Error> {
+    map_claims_read(reader, |c| std::mem::replace(c, fast::blank_claim()), sink)
+}
+
 /// Reads claims like [`parse_claims`], maps each one with `f` (on every core for many claims)
 /// and hands the results to `sink` in input order, on the calling thread. Returns how many
 /// results `sink` received.

@@ -616,50 +616,44 @@ fn check(args: &CheckArgs, rel: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-/// Converts claims as they are read: an 837 or JSON lines of any size takes the memory of a
-/// few thousand claims (X12 out: one transaction set), not its own. The first error stops,
-/// after the claims before it were written (an 837 out: its complete transaction sets), and
-/// the output is left without its end (`]`, GE/IEA), so that nothing reads it as complete.
+/// Converts claims as they are read, on every core: an 837 or JSON lines of any size takes the
+/// memory of a few thousand claims (X12 out: one transaction set), not its own. The first
+/// error stops, after the claims before it were written (an 837 out: its complete transaction
+/// sets), and the output is left without its end (`]`, GE/IEA), so that nothing reads it as
+/// complete.
 fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
     let Input { name, reader, .. } = open_input(path)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // A failed write or claim stops the writing; the reader still runs to its end.
     let mut failed: Result<(), String> = Ok(());
-    let read = |sink: &mut dyn FnMut(cleanclaim::Claim)| {
-        cleanclaim_x12::read_input_with(reader, Some(&name), sink).map_err(|e| e.to_string())
-    };
     match to {
-        ConvertTo::Json => {
-            // serde_json's pretty array, an element at a time: nothing is written before the
-            // first claim, so an input with none (an error) leaves no `[`.
-            let (mut n, mut claim) = (0usize, Vec::new());
-            read(&mut |c| {
+        ConvertTo::Json | ConvertTo::Jsonl => {
+            // Each claim's JSON is written on the worker that read it; this thread only
+            // writes the bytes out.
+            let json = to == ConvertTo::Json;
+            let mut first = true;
+            let to_json = |c: &mut cleanclaim::Claim| if json { pretty_element(c) } else { json_line(c) };
+            cleanclaim_x12::map_input_with(reader, Some(&name), to_json, |bytes| {
                 if failed.is_ok() {
-                    claim.clear();
-                    failed = serde_json::to_writer_pretty(&mut claim, &c)
-                        .map_err(|e| e.to_string())
-                        .and_then(|()| write_element(&mut out, n, &claim).map_err(|e| e.to_string()));
-                    n += 1;
+                    failed = bytes.map_err(|e| e.to_string()).and_then(|b| {
+                        // The first element opens the array its `,` would have continued.
+                        let (open, rest) = if json && first { (&b"["[..], &b[1..]) } else { (&b""[..], &b[..]) };
+                        out.write_all(open).and_then(|()| out.write_all(rest)).map_err(|e| e.to_string())
+                    });
+                    first = false;
                 }
-            })?;
+            })
+            .map_err(|e| e.to_string())?;
             failed?;
-            out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" }).map_err(|e| e.to_string())?;
-        }
-        ConvertTo::Jsonl => {
-            read(&mut |c| {
-                if failed.is_ok() {
-                    failed = serde_json::to_writer(&mut out, &c)
-                        .map_err(|e| e.to_string())
-                        .and_then(|()| writeln!(out).map_err(|e| e.to_string()));
-                }
-            })?;
-            failed?;
+            if json {
+                out.write_all(if first { b"[]\n" } else { b"\n]\n" }).map_err(|e| e.to_string())?;
+            }
         }
         ConvertTo::X12 => {
             let opts = cleanclaim_x12::EnvelopeOptions::default();
             // The writer takes the output at the first claim, whose kind it writes.
             let (mut unused_out, mut x12) = (Some(&mut out), None);
-            read(&mut |c| {
+            cleanclaim_x12::read_input_with(reader, Some(&name), |c| {
                 if failed.is_err() {
                     return;
                 }
@@ -675,7 +669,8 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
                     },
                 };
                 failed = w.write(&c).map_err(|e| format!("{name}: {e}"));
-            })?;
+            })
+            .map_err(|e| e.to_string())?;
             failed?;
             x12.ok_or_else(|| format!("{name}: no claims"))?.finish().map_err(|e| e.to_string())?;
         }
@@ -684,20 +679,28 @@ fn convert(path: &std::path::Path, to: ConvertTo) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes element `n` of a pretty-printed JSON array, `json` (pretty-printed on its own), as
-/// `serde_json::to_writer_pretty` of the array writes it: one level further in. A JSON string
-/// holds no raw line break, so each one is between tokens.
-fn write_element(out: &mut impl Write, n: usize, json: &[u8]) -> std::io::Result<()> {
-    out.write_all(if n == 0 { b"[\n  " } else { b",\n  " })?;
-    let mut lines = json.split(|&b| b == b'\n');
-    if let Some(first) = lines.next() {
-        out.write_all(first)?;
+/// A claim as one JSON line.
+fn json_line(c: &cleanclaim::Claim) -> serde_json::Result<Vec<u8>> {
+    let mut line = serde_json::to_vec(c)?;
+    line.push(b'\n');
+    Ok(line)
+}
+
+/// A claim as a later element of a pretty-printed JSON array, from the `,` that ends the one
+/// before it: `serde_json::to_writer_pretty` of the array writes each element one level
+/// further in than the element alone. A JSON string holds no raw line break, so each one is
+/// between tokens.
+fn pretty_element(c: &cleanclaim::Claim) -> serde_json::Result<Vec<u8>> {
+    let alone = serde_json::to_vec_pretty(c)?;
+    let mut out = Vec::with_capacity(alone.len() + alone.len() / 16 + 4);
+    out.extend_from_slice(b",\n  ");
+    for (i, line) in alone.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"\n  ");
+        }
+        out.extend_from_slice(line);
     }
-    for line in lines {
-        out.write_all(b"\n  ")?;
-        out.write_all(line)?;
-    }
-    Ok(())
+    Ok(out)
 }
 
 fn write_text(out: &mut impl Write, file: &str, r: &Report) -> std::io::Result<()> {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::sync::{Mutex, mpsc};
 
 use cleanclaim::{Engine, Finding, Report, Severity};
@@ -32,44 +33,35 @@ pub const STRUCTURE_RULE: &str = "x12.structure";
 
 type Item = Result<ParsedClaim, crate::X12Error>;
 
-/// What a job gave: its reports in order, with what deciding "nothing readable" needs, and
-/// the job emptied, its buffers to be filled again.
-#[derive(Default)]
-struct Done {
-    reports: Vec<Report>,
-    claims: usize,
-    items: usize,
-    first_error: Option<crate::X12Error>,
+/// What a job gave: `work`'s result for each batch of its items, in order, and the job
+/// emptied, its buffers to be filled again.
+struct Done<T> {
+    out: Vec<T>,
     size: usize,
     job: Job,
 }
 
-/// Reads one job and checks its claims `CHECK_CLAIMS` at a time, so that a worker holds a few
-/// hundred claims however large the job's transaction sets are.
-fn read_job(engine: &Engine, reader: &mut JobReader, mut job: Job, file: Option<&str>) -> Done {
-    let mut done = Done { size: job.size(), ..Done::default() };
-    let mut batch: Vec<Item> = Vec::new();
-    let flush = |batch: &mut Vec<Item>, done: &mut Done| {
-        done.reports.extend(check_batch(engine, batch));
-        done.items += batch.len();
-        for item in batch.drain(..) {
-            match item {
-                Ok(_) => done.claims += 1,
-                Err(e) => {
-                    done.first_error.get_or_insert(e);
-                }
-            }
-        }
-    };
+/// Reads one job, handing its items to `work` `CHECK_CLAIMS` at a time, so that a worker
+/// holds a few hundred claims however large the job's transaction sets are.
+fn read_job<T>(
+    reader: &mut JobReader,
+    mut job: Job,
+    file: Option<&str>,
+    work: &impl Fn(&mut Vec<Item>) -> T,
+) -> Done<T> {
+    let size = job.size();
+    let (mut out, mut batch) = (Vec::new(), Vec::new());
     reader.read(&mut job, file, |item| {
         batch.push(item);
         if batch.len() == CHECK_CLAIMS {
-            flush(&mut batch, &mut done);
+            out.push(work(&mut batch));
+            batch.clear();
         }
     });
-    flush(&mut batch, &mut done);
-    done.job = job;
-    done
+    if !batch.is_empty() {
+        out.push(work(&mut batch));
+    }
+    Done { out, size, job }
 }
 
 /// Jobs that continue a transaction set cut in parts, read in turn by one task at a time.
@@ -85,32 +77,181 @@ struct LaneJobs {
     running: bool,
 }
 
-type Finished = (u64, std::thread::Result<Done>);
+type Finished<T> = (u64, std::thread::Result<Done<T>>);
 
 /// The calling thread's side of the jobs: their results put back in file order and handed to
-/// `emit`, the bytes of the jobs not yet handed over, and the emptied jobs, to fill again (a
-/// job's buffers grow to a transaction set's size once).
-struct InOrder<E> {
+/// `emit` until it breaks, the bytes of the jobs not yet handed over, and the emptied jobs, to
+/// fill again (a job's buffers grow to a transaction set's size once).
+struct InOrder<T, E> {
     next: u64,
-    waiting: BTreeMap<u64, Done>,
+    waiting: BTreeMap<u64, Done<T>>,
     in_flight: usize,
     spare: Vec<Job>,
     emit: E,
+    /// `emit` broke: later results are dropped.
+    stopped: bool,
 }
 
-impl<E: FnMut(Done)> InOrder<E> {
+impl<T, E: FnMut(T) -> ControlFlow<()>> InOrder<T, E> {
     /// Takes a job's result and hands over every result it completes the order of; a panic
     /// in the job goes on here.
-    fn receive(&mut self, (seq, done): Finished) {
+    fn receive(&mut self, (seq, done): Finished<T>) {
         let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         self.waiting.insert(seq, done);
-        while let Some(mut done) = self.waiting.remove(&self.next) {
+        while let Some(done) = self.waiting.remove(&self.next) {
             self.in_flight -= done.size;
-            self.spare.push(std::mem::take(&mut done.job));
+            self.spare.push(done.job);
             self.next += 1;
-            (self.emit)(done);
+            for out in done.out {
+                self.stopped = self.stopped || (self.emit)(out).is_break();
+            }
         }
     }
+}
+
+/// Reads an 837 (any size, streaming) on every core of the pool: its items (claims and
+/// transaction sets the reader rejects) go through `work` on a worker, a batch of a few hundred
+/// at a time, and each batch's result to `emit` on this thread, in file order, until `emit`
+/// breaks (reading stops there). Returns the interchange-level findings.
+///
+/// This thread only tokenizes the input and checks its envelope, copying the segments of whole
+/// transaction sets into jobs of about a megabyte; workers build the claims of a job (through
+/// the reader's own steps, with their source maps when `source_map`). A transaction set larger
+/// than `set_bytes` is cut, and its jobs are read in turn. Memory is bounded by the jobs in
+/// flight (`in_flight_bytes`, and the one being filled) and a few hundred claims a worker,
+/// whatever the input's size.
+fn map_837<R: Read, T: Send>(
+    reader: R,
+    file_name: Option<&str>,
+    [job_bytes, set_bytes, in_flight_bytes]: [usize; 3],
+    source_map: bool,
+    work: impl Fn(&mut Vec<Item>) -> T + Sync,
+    emit: impl FnMut(T) -> ControlFlow<()>,
+) -> Vec<crate::Finding> {
+    let mut env = Envelope::new(reader);
+    let mut envelope_findings = Vec::new();
+    // Called from the pool, this thread could be the one its jobs wait for: read them here.
+    let inline = rayon::current_thread_index().is_some();
+    let lane = Lane { jobs: Mutex::default(), reader: Mutex::new(JobReader::new(source_map)) };
+    rayon::in_place_scope(|scope| {
+        let (finished, results) = mpsc::channel::<Finished<T>>();
+        let (lane, work) = (&lane, &work);
+        let read = move |reader: &mut JobReader, job: Job| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_job(reader, job, file_name, work)))
+        };
+        let run_lane = move |finished: mpsc::Sender<Finished<T>>| loop {
+            let Some((seq, job)) = ({
+                let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                let next = jobs.waiting.pop_front();
+                jobs.running = next.is_some();
+                next
+            }) else {
+                return;
+            };
+            let mut reader = lane.reader.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = finished.send((seq, read(&mut reader, job)));
+        };
+        let mut order =
+            InOrder { next: 0, waiting: BTreeMap::new(), in_flight: 0, spare: Vec::new(), emit, stopped: false };
+        let mut next_seq = 0u64;
+        // Hands `job` over (`cut`: it holds part of a set cut in parts, read in the lane) and
+        // gives the job to fill next, or `None` once `emit` has broken.
+        let mut hand_over = |job: Job, cut: bool| -> Option<Job> {
+            let seq = next_seq;
+            next_seq += 1;
+            order.in_flight += job.size();
+            // An input of one job is read here: nothing to overlap, and no wait on a channel
+            // (whose first use on a thread allocates what a C host's main thread never frees).
+            if inline || (seq == 0 && job.last) {
+                let done = if cut {
+                    read(&mut lane.reader.lock().unwrap_or_else(|p| p.into_inner()), job)
+                } else {
+                    read(&mut JobReader::new(source_map), job)
+                };
+                order.receive((seq, done));
+            } else {
+                if cut {
+                    let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                    jobs.waiting.push_back((seq, job));
+                    if !jobs.running {
+                        jobs.running = true;
+                        let finished = finished.clone();
+                        scope.spawn(move |_| run_lane(finished));
+                    }
+                } else {
+                    let finished = finished.clone();
+                    scope.spawn(move |_| {
+                        let _ = finished.send((seq, read(&mut JobReader::new(source_map), job)));
+                    });
+                }
+                while order.in_flight > in_flight_bytes {
+                    match results.recv() {
+                        Ok(done) => order.receive(done),
+                        Err(_) => break,
+                    }
+                }
+            }
+            (!order.stopped).then(|| order.spare.pop().unwrap_or_default())
+        };
+        let mut job = Job::default();
+        // A set is open at the end of `job`; `job` continues a set cut before it.
+        let (mut open, mut cut) = (false, false);
+        loop {
+            match env.next_item() {
+                Ok(Some(item)) => {
+                    // ISA, GS, GE and IEA hold nothing to read: the envelope has checked them.
+                    if let Some(info) = item.tx {
+                        job.push(&item, info);
+                        open = item.seg.code() != crate::token::id::SE;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    job.lost(e);
+                    open = false;
+                }
+            }
+            env.move_findings_to(&mut envelope_findings);
+            let size = job.size();
+            if (!open && size >= job_bytes) || size >= set_bytes {
+                match hand_over(std::mem::take(&mut job), cut || open) {
+                    Some(next) => job = next,
+                    None => return,
+                }
+                cut = open;
+            }
+        }
+        env.move_findings_to(&mut envelope_findings);
+        job.last = true;
+        hand_over(job, cut || open);
+        // The channel closes once every job's task has sent its result.
+        drop(finished);
+        for done in results.iter() {
+            order.receive(done);
+        }
+    });
+    envelope_findings
+}
+
+/// A batch of items checked: their reports, with what deciding "nothing readable" needs.
+struct Checked {
+    reports: Vec<Report>,
+    items: usize,
+    claims: usize,
+    first_error: Option<crate::X12Error>,
+}
+
+fn check_items(engine: &Engine, batch: &mut Vec<Item>) -> Checked {
+    let mut checked = Checked { reports: check_batch(engine, batch), items: batch.len(), claims: 0, first_error: None };
+    for item in batch.drain(..) {
+        match item {
+            Ok(_) => checked.claims += 1,
+            Err(e) => {
+                checked.first_error.get_or_insert(e);
+            }
+        }
+    }
+    checked
 }
 
 /// Reads an 837 (any size, streaming) and checks every claim, handing each report to `sink`
@@ -135,8 +276,11 @@ pub fn check_837_with<R: Read>(
     file_name: Option<&str>,
     sink: impl FnMut(Report),
 ) -> Result<usize, cleanclaim::Error> {
-    check_837_sized(engine, reader, file_name, [JOB_BYTES, SET_BYTES, IN_FLIGHT_BYTES], sink)
+    check_837_sized(engine, reader, file_name, SIZES, sink)
 }
+
+/// The job size, transaction-set cut and bytes in flight of [`map_837`].
+const SIZES: [usize; 3] = [JOB_BYTES, SET_BYTES, IN_FLIGHT_BYTES];
 
 /// [`check_837_with`] with its job size, transaction-set cut and bytes in flight given
 /// (`sizes`, in that order): for tests, which must see jobs cut everywhere give the same
@@ -149,16 +293,10 @@ pub fn check_837_sized<R: Read>(
     sizes: [usize; 3],
     mut sink: impl FnMut(Report),
 ) -> Result<usize, cleanclaim::Error> {
-    let [job_bytes, set_bytes, in_flight_bytes] = sizes;
-    let mut env = Envelope::new(reader);
-    let mut envelope_findings = Vec::new();
-    // Called from the pool, this thread could be the one its jobs wait for: read them here.
-    let inline = rayon::current_thread_index().is_some();
-    let lane = Lane { jobs: Mutex::default(), reader: Mutex::new(JobReader::new(true)) };
     let (mut produced, mut items, mut claims) = (0usize, 0usize, 0usize);
     let mut first_error = None;
     let mut held: Vec<Report> = Vec::new();
-    let emit = |done: Done| {
+    let emit = |done: Checked| {
         items += done.items;
         claims += done.claims;
         if first_error.is_none() {
@@ -170,100 +308,9 @@ pub fn check_837_sized<R: Read>(
         } else {
             held.extend(done.reports);
         }
+        ControlFlow::Continue(())
     };
-    rayon::in_place_scope(|scope| {
-        let (finished, results) = mpsc::channel::<Finished>();
-        let lane = &lane;
-        let read = move |reader: &mut JobReader, job: Job| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_job(engine, reader, job, file_name)))
-        };
-        let run_lane = move |finished: mpsc::Sender<Finished>| loop {
-            let Some((seq, job)) = ({
-                let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
-                let next = jobs.waiting.pop_front();
-                jobs.running = next.is_some();
-                next
-            }) else {
-                return;
-            };
-            let mut reader = lane.reader.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = finished.send((seq, read(&mut reader, job)));
-        };
-        let mut order = InOrder { next: 0, waiting: BTreeMap::new(), in_flight: 0, spare: Vec::new(), emit };
-        let mut next_seq = 0u64;
-        // Hands `job` over (`cut`: it holds part of a set cut in parts, read in the lane) and
-        // gives the job to fill next.
-        let mut hand_over = |job: Job, cut: bool| -> Job {
-            let seq = next_seq;
-            next_seq += 1;
-            order.in_flight += job.size();
-            // An input of one job is read here: nothing to overlap, and no wait on a channel
-            // (whose first use on a thread allocates what a C host's main thread never frees).
-            if inline || (seq == 0 && job.last) {
-                let done = if cut {
-                    read(&mut lane.reader.lock().unwrap_or_else(|p| p.into_inner()), job)
-                } else {
-                    read(&mut JobReader::new(true), job)
-                };
-                order.receive((seq, done));
-            } else {
-                if cut {
-                    let mut jobs = lane.jobs.lock().unwrap_or_else(|p| p.into_inner());
-                    jobs.waiting.push_back((seq, job));
-                    if !jobs.running {
-                        jobs.running = true;
-                        let finished = finished.clone();
-                        scope.spawn(move |_| run_lane(finished));
-                    }
-                } else {
-                    let finished = finished.clone();
-                    scope.spawn(move |_| {
-                        let _ = finished.send((seq, read(&mut JobReader::new(true), job)));
-                    });
-                }
-                while order.in_flight > in_flight_bytes {
-                    match results.recv() {
-                        Ok(done) => order.receive(done),
-                        Err(_) => break,
-                    }
-                }
-            }
-            order.spare.pop().unwrap_or_default()
-        };
-        let mut job = Job::default();
-        // A set is open at the end of `job`; `job` continues a set cut before it.
-        let (mut open, mut cut) = (false, false);
-        loop {
-            match env.next_item() {
-                Ok(Some(item)) => {
-                    // ISA, GS, GE and IEA hold nothing to read: the envelope has checked them.
-                    if let Some(info) = item.tx {
-                        job.push(&item, info);
-                        open = item.seg.code() != crate::token::id::SE;
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    job.lost(e);
-                    open = false;
-                }
-            }
-            env.move_findings_to(&mut envelope_findings);
-            let size = job.size();
-            if (!open && size >= job_bytes) || size >= set_bytes {
-                job = hand_over(std::mem::take(&mut job), cut || open);
-                cut = open;
-            }
-        }
-        env.move_findings_to(&mut envelope_findings);
-        job.last = true;
-        hand_over(job, cut || open);
-        // The channel closes once every job's task has sent its result.
-        drop(finished);
-        for done in results.iter() {
-            order.receive(done);
-        }
-    });
+    let envelope_findings = map_837(reader, file_name, sizes, true, |batch| check_items(engine, batch), emit);
     if claims == 0 && items < BATCH {
         // Nothing readable at all (not X12, a 4010 file, a broken header): that is an error.
         return match first_error {
@@ -373,37 +420,62 @@ pub fn check_input_with<R: Read>(
 }
 
 /// Reads the claims of an input in any format cleanclaim reads, told from its content
-/// ([`claim_input`]), handing each to `sink` in input order; returns how many there were.
-/// An 837 and JSON lines are read as they are handed over, so an input of any size takes the
-/// memory of a few thousand claims (`cleanclaim convert` of a file of any size); a FHIR
-/// resource, a JSON array or a single claim is read whole. The first error stops: an 837's
-/// transaction set the reader rejects, a bad JSON line (the claims before it have reached
-/// `sink`). `name` (a file name) is given to the errors.
-pub fn read_input_with<R: Read>(
+/// ([`claim_input`]), maps each with `f` on every core and hands the results to `sink` in
+/// input order; returns how many there were. An 837 and JSON lines are read as they are
+/// handed over, so an input of any size takes the memory of a few thousand claims
+/// (`cleanclaim convert` of a file of any size); a FHIR resource, a JSON array or a single
+/// claim is read whole. The first error stops, after the results of the claims before it: an
+/// 837's transaction set the reader rejects (the reading stops there), a bad JSON line. `name`
+/// (a file name) is given to the errors.
+pub fn map_input_with<R: Read, T: Send>(
     reader: R,
     name: Option<&str>,
-    mut sink: impl FnMut(cleanclaim::Claim),
+    f: impl Fn(&mut cleanclaim::Claim) -> T + Sync + Send,
+    mut sink: impl FnMut(T),
 ) -> Result<usize, cleanclaim::Error> {
     let (kind, rest) = told_input(reader, name)?;
     match kind {
         ClaimInput::X12 => {
-            let mut claims = crate::read_837(rest).without_source_map();
-            if let Some(name) = name {
-                claims = claims.with_file_name(name);
+            let (mut n, mut failed) = (0, None);
+            let work = |batch: &mut Vec<Item>| -> Vec<_> {
+                batch.drain(..).map(|item| item.map(|mut parsed| f(&mut parsed.claim))).collect()
+            };
+            map_837(rest, name, SIZES, false, work, |results| {
+                for result in results {
+                    match result {
+                        Ok(t) => {
+                            sink(t);
+                            n += 1;
+                        }
+                        Err(e) => {
+                            failed = Some(e);
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            match failed {
+                Some(e) => Err(e.into()),
+                None => Ok(n),
             }
-            let mut n = 0;
-            for claim in claims {
-                sink(claim?.claim);
-                n += 1;
-            }
-            Ok(n)
         }
-        ClaimInput::Json => cleanclaim::read_claims_with(rest, sink).map_err(|e| named(e, name)),
+        ClaimInput::Json => cleanclaim::map_claims_read(rest, f, sink).map_err(|e| named(e, name)),
         ClaimInput::Fhir => {
-            sink(read_fhir_whole(rest, name)?);
+            sink(f(&mut read_fhir_whole(rest, name)?));
             Ok(1)
         }
     }
+}
+
+/// [`map_input_with`], handing over the claims themselves.
+pub fn read_input_with<R: Read>(
+    reader: R,
+    name: Option<&str>,
+    sink: impl FnMut(cleanclaim::Claim),
+) -> Result<usize, cleanclaim::Error> {
+    let blank = || cleanclaim::Claim::blank(String::new(), cleanclaim::ClaimKind::Professional);
+    map_input_with(reader, name, |c| std::mem::replace(c, blank()), sink)
 }
 
 /// `e`, naming the input `name` when there is one.

@@ -71,7 +71,8 @@ pub mod detect;
 pub mod fhir;
 
 pub use check::{
-    ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input, file_reports, read_input_with,
+    ClaimInput, check_837, check_837_with, check_file, check_input_with, claim_input, file_reports, map_input_with,
+    read_input_with,
 };
 pub use detect::{Format, detect};
 pub use fhir::{read_fhir, read_fhir_bytes, read_fhir_value};

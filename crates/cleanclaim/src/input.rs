@@ -150,16 +150,6 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, Error> {
     }
 }
 
-/// Reads claims like [`parse_claims`] from `reader` (a file, a pipe) and hands each to `sink`
-/// in input order, returning how many there were: JSON lines are read a piece of about a
-/// megabyte at a time and parsed on every core, so an input of any size takes the memory of
-/// a piece, not its own; an array or a single claim is read whole first. On a bad line the
-/// claims before it have reached `sink` and the error names the line. A failed read is an
-/// [`Error::Io`] with an empty path ([`Error::with_source`] names it).
-pub fn read_claims_with(reader: impl Read, sink: impl FnMut(Claim)) -> Result<usize, Error> {
-    map_claims_read(reader, |c| std::mem::replace(c, fast::blank_claim()), sink)
-}
-
 /// Reads claims like [`parse_claims`], maps each one with `f` (on every core for many claims)
 /// and hands the results to `sink` in input order, on the calling thread. Returns how many
 /// results `sink` received.
@@ -196,16 +186,22 @@ pub(crate) fn map_claims_with<R: Send>(
     }
 }
 
-/// [`map_claims_with`] of claims read from `reader`: JSON lines a piece of about
-/// [`SPLIT_CHUNK_BYTES`] at a time, so that memory is bounded by the piece whatever the size
-/// of the input (a file is never held whole); an array or a single claim (the first piece is
-/// not JSON lines) is read whole first, up to [`MAX_DOCUMENT_BYTES`].
+/// Reads claims like [`parse_claims`] from `reader` (a file, a pipe), maps each one with `f`
+/// on every core and hands the results to `sink` in input order, on the calling thread;
+/// returns how many results `sink` received. `f` may take the claim (`std::mem::replace`) or
+/// turn it into what the caller keeps (`cleanclaim convert` writes its JSON there).
 ///
-/// What reaches `sink` and the error are those of [`map_claims_with`] on the whole text,
-/// bytes that are not UTF-8 being an error at their line; a read that fails is an
-/// [`Error::Io`] (with an empty path, for the caller to name), returned after the results of
+/// JSON lines are read a piece of about a megabyte at a time, so that memory is bounded by
+/// the piece whatever the size of the input (a file is never held whole); an array
+/// or a single claim (the first piece is not JSON lines) is read whole first, up to
+/// [`MAX_DOCUMENT_BYTES`].
+///
+/// On a bad line, the results of every line before it have reached `sink`, none after it
+/// have, and the error is the earliest bad line's, as a serial read would give; bytes that
+/// are not UTF-8 are an error at their line. A read that fails is an [`Error::Io`] (with an
+/// empty path, for the caller to name: [`Error::with_source`]), returned after the results of
 /// the complete lines read before it.
-pub(crate) fn map_claims_read<R: Send>(
+pub fn map_claims_read<R: Send>(
     mut reader: impl Read,
     f: impl Fn(&mut Claim) -> R + Sync + Send,
     mut sink: impl FnMut(R),

@@ -40,7 +40,7 @@ pub mod rules;
 pub use date::{Date, DateError};
 pub use engine::{Engine, EngineBuilder, PREFETCH_AHEAD, TEST_PANIC_CLAIM_ID};
 pub use error::Error;
-pub use input::{parse_claim, parse_claims, read_claims_with};
+pub use input::{map_claims_read, parse_claim, parse_claims};
 pub use model::{Claim, ClaimKind, ClaimType, Diagnosis, Encounter, Person, Provider, ServiceLine, Sex};
 pub use money::Money;
 pub use profile::Profile;

@@ -234,3 +234,74 @@ fn a_fhir_claim_is_read_whole_and_checked() {
     let err = input(&bad, Some("claim.json")).unwrap_err();
     assert!(err.to_string().starts_with("claim.json:1:41: not UTF-8"), "{err}");
 }
+
+/// What `map_input_with` must give: the claims a serial read gives up to its first error, and
+/// that error.
+fn serial_until_error(bytes: &[u8], name: &str) -> (Vec<String>, Option<String>) {
+    let mut ids = Vec::new();
+    for item in cleanclaim_x12::read_837_bytes(bytes).with_file_name(name) {
+        match item {
+            Ok(parsed) => ids.push(parsed.claim.id),
+            Err(e) => return (ids, Some(cleanclaim::Error::from(e).to_string())),
+        }
+    }
+    (ids, None)
+}
+
+fn mapped(bytes: &[u8], name: &str) -> (Vec<String>, Option<String>) {
+    let mut ids = Vec::new();
+    let result = cleanclaim_x12::map_input_with(bytes, Some(name), |c| std::mem::take(&mut c.id), |id| ids.push(id));
+    match result {
+        Ok(n) => {
+            assert_eq!(n, ids.len());
+            (ids, None)
+        }
+        Err(e) => (ids, Some(e.to_string())),
+    }
+}
+
+/// Read on every core, an 837's claims come in file order up to its first rejected set, and
+/// none after it, though the sets after it were read by then.
+#[test]
+fn map_input_stops_at_the_first_rejected_set() {
+    let body = |t: &str| t[t.find("ST*837").unwrap()..t.find("GE*").unwrap()].to_owned();
+    let set = |i: usize, clm: &str| {
+        body(X12)
+            .replace("CLM*C1*100***11:B:1*Y*A*Y*Y~", &clm.replace("{i}", &i.to_string()))
+            .replace("ST*837*0001", &format!("ST*837*{i:04}"))
+            .replace("SE*21*0001", &format!("SE*21*{i:04}"))
+    };
+    // Three jobs' worth of sets (a job is handed over at 1 MiB); set 2,000 has a claim with
+    // no CLM05, which the reader rejects.
+    let n = 8_000;
+    let sets: String = (1..=n)
+        .map(|i| if i == 2_000 { set(i, "CLM*C{i}*100***~") } else { set(i, "CLM*C{i}*100***11:B:1*Y*A*Y*Y~") })
+        .collect();
+    let text = X12.replace(&body(X12), &sets).replace("GE*1*1", &format!("GE*{n}*1"));
+    assert!(text.len() > 3 << 20, "{}", text.len());
+    let (ids, error) = mapped(text.as_bytes(), "sets.837");
+    assert_eq!(ids, (1..2_000).map(|i| format!("C{i}")).collect::<Vec<_>>());
+    assert!(error.as_deref().is_some_and(|e| e.contains("sets.837")), "{error:?}");
+    assert_eq!((ids, error), serial_until_error(text.as_bytes(), "sets.837"));
+    // Without the broken set, every claim.
+    let good = text.replace("CLM*C2000*100***~", "CLM*C2000*100***11:B:1*Y*A*Y*Y~");
+    assert_eq!(mapped(good.as_bytes(), "sets.837"), ((1..=n).map(|i| format!("C{i}")).collect(), None));
+}
+
+#[test]
+fn map_input_gives_every_corpus_837_as_a_serial_read() {
+    let Some(root) = common::corpus_dir() else { return };
+    let mut claims = 0;
+    for f in common::files(&root.join("x12")) {
+        let bytes = std::fs::read(&f).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        if !text.contains("005010X222") && !text.contains("005010X223") || !text.trim_start().starts_with("ISA") {
+            continue;
+        }
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let got = mapped(&bytes, &name);
+        assert_eq!(got, serial_until_error(&bytes, &name), "{name}");
+        claims += got.0.len();
+    }
+    assert!(claims >= 1_500, "read {claims} claims");
+}

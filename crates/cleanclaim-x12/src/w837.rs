@@ -334,7 +334,7 @@ pub struct Writer837<W: Write> {
     gs06: String,
     isa13: String,
     sets: u32,
-    /// Claims written so far: the next claim's index in errors.
+    /// Claims given so far, written or refused: the next claim's index in errors.
     claims: usize,
     set: Option<OpenSet>,
 }
@@ -390,9 +390,8 @@ impl<W: Write> Writer837<W> {
             c = d.component as char,
             t = d.segment as char,
         );
-        // A set of claims is about a kilobyte each.
-        let mut buf = Vec::with_capacity(1024 + opts.claims_per_transaction.clamp(1, 5000) * 1024);
-        buf.extend_from_slice(isa.as_bytes());
+        // Kept between sets: it grows to a set's size once.
+        let buf = isa.into_bytes();
         let mut s = Seg { buf, d, count: 0, newlines: opts.newlines, path: String::new() };
         for v in [
             &opts.sender_id,
@@ -427,6 +426,7 @@ impl<W: Write> Writer837<W> {
     /// the output once it holds `claims_per_transaction` claims.
     pub fn write(&mut self, c: &Claim) -> Result<(), X12Error> {
         let (kind, i) = (self.kind, self.claims);
+        self.claims += 1;
         if c.kind != kind {
             return Err(X12Error::new(
                 ErrorKind::BadElement,
@@ -510,7 +510,6 @@ impl<W: Write> Writer837<W> {
         }
         write_claim(s, c, kind)?;
         set.claims += 1;
-        self.claims += 1;
         if set.claims == self.opts.claims_per_transaction.max(1) {
             self.close_set()?;
         }

@@ -309,6 +309,10 @@ fn a_streamed_writer_hands_over_whole_sets() {
     let mut bad = claims[0].clone();
     bad.kind = ClaimKind::Institutional;
     assert!(w.write(&bad).unwrap_err().to_string().contains("claims[3]"));
+    // A refused claim still counts: the next is claims[4].
+    bad.kind = ClaimKind::Professional;
+    bad.id = "A*B".into();
+    assert!(w.write(&bad).unwrap_err().to_string().contains("claims[4]"));
     drop(w);
     let first = String::from_utf8(out.clone()).unwrap();
     let last_segment = first.trim_end_matches('~').rsplit('~').next().unwrap();

@@ -208,7 +208,12 @@ impl<R: Read> Envelope<R> {
                         None
                     };
                     if let Some(what) = what {
-                        let loc = Location { segment_in_file: self.tok.segment_count(), ..Location::default() };
+                        // Where the missing segment would be: after the last, at the end.
+                        let loc = Location {
+                            segment_in_file: self.tok.segment_count() + 1,
+                            byte_offset: self.tok.bytes_read(),
+                            ..Location::default()
+                        };
                         return Err(X12Error::new(
                             ErrorKind::Envelope,
                             Some(loc),

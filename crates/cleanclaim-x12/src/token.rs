@@ -558,6 +558,12 @@ impl<R: Read> Tokenizer<R> {
         self.number
     }
 
+    /// Bytes of input read past: where the next segment would start (at the end of input,
+    /// the input's length).
+    pub fn bytes_read(&self) -> u64 {
+        self.consumed + self.pos as u64
+    }
+
     /// Moves unread bytes to the front and reads more. Returns false at end of input.
     fn fill(&mut self) -> Result<bool, X12Error> {
         if self.eof {

@@ -189,6 +189,19 @@ fn envelope_count_mismatch_is_a_finding_and_huge_counts_do_not_allocate() {
     assert_eq!(rules, vec!["x12.envelope.se_control", "x12.envelope.iea_control"]);
 }
 
+/// A truncated interchange is an error at its end: the missing segment's number and the byte
+/// where it would start, not byte 0.
+#[test]
+fn a_truncated_interchange_is_an_error_at_its_end() {
+    let full = default_837();
+    let cut = &full[..full.find("SE*").unwrap()];
+    let segments = cut.matches('~').count() as u64;
+    let e = read_837_bytes(cut.as_bytes()).find_map(Result::err).expect("an error");
+    let at = e.location.as_ref().expect("a location");
+    assert_eq!((at.segment_in_file, at.byte_offset), (segments + 1, cut.len() as u64), "{e}");
+    assert!(e.to_string().contains("without the SE segment"), "{e}");
+}
+
 #[test]
 fn version_4010_is_rejected_clearly() {
     let text = default_837().replace("005010X222A1", "004010X098A1").replace("00501", "00401");

@@ -143,12 +143,26 @@ impl Engine {
         crate::lookup::icd10cm_valid(self.codes(), code, date)
     }
 
-    /// Checks one claim.
+    /// Checks one claim, as of the engine's day ([`as_of`](EngineBuilder::as_of), or today).
     pub fn check(&self, claim: &Claim) -> Report {
+        self.check_on(claim, self.day())
+    }
+
+    /// The day claims are checked as of: the configured one, or today. A call that checks
+    /// many claims asks once, so its claims are checked as of one day even across midnight.
+    /// Asking per claim (the clock read, the date worked out) cost ~65 ns a claim: without a
+    /// configured day, `check_many` ran the MCE rules ×1.20 and the full catalogue ×1.02
+    /// faster asking once (medians of five alternating pairs, twenty-second session).
+    fn day(&self) -> Date {
+        self.as_of.unwrap_or_else(Date::today)
+    }
+
+    /// [`check`](Engine::check) as of `day`.
+    fn check_on(&self, claim: &Claim, day: Date) -> Report {
         if self.test_panic && claim.id == TEST_PANIC_CLAIM_ID {
             panic!("deliberate test panic (CLEANCLAIM_TEST_PANIC=1)");
         }
-        let mut cx = Context::unfilled(claim, self.as_of.unwrap_or_else(Date::today), &self.ncci, self.codes());
+        let mut cx = Context::unfilled(claim, day, &self.ncci, self.codes());
         cx.look_up_codes();
         let mut findings = Vec::new();
         for a in &self.by_type[type_index(cx.claim_type)] {
@@ -177,7 +191,8 @@ impl Engine {
         }
     }
 
-    /// Checks claims on every core; reports come back in input order.
+    /// Checks claims on every core, all as of one day (the engine's, or today when the call
+    /// starts); reports come back in input order.
     pub fn check_many(&self, claims: &[Claim]) -> Vec<Report> {
         self.check_ahead(claims.len(), |i| &claims[i])
     }
@@ -228,7 +243,8 @@ impl Engine {
         C: std::borrow::Borrow<Claim>,
         E: Send,
     {
-        let one = |i| claim(i).map(|c| self.check(c.borrow()));
+        let day = self.day();
+        let one = |i| claim(i).map(|c| self.check_on(c.borrow(), day));
         // Waking the pool costs more than checking a few claims.
         if n < 64 {
             return (0..n).map(one).collect();
@@ -295,7 +311,7 @@ impl Engine {
         E: Send,
     {
         type Checked<B, E> = (usize, B, Result<Vec<Report>, (usize, E)>);
-        let (claim, len, checked) = (&claim, &len, &checked);
+        let (claim, len, checked, day) = (&claim, &len, &checked, self.day());
         debug_assert!(rayon::current_thread_index().is_none(), "try_check_batches called from the rayon pool");
         let mut alone = None;
         let mut done: Vec<Checked<B, E>> = Vec::new();
@@ -309,8 +325,9 @@ impl Engine {
                 next += n;
                 scope.spawn(move |_| {
                     let mut b = b;
-                    let result =
-                        (0..n).map(|k| claim(&b, k).map(|c| self.check(&c)).map_err(|e| (base + k, e))).collect();
+                    let result = (0..n)
+                        .map(|k| claim(&b, k).map(|c| self.check_on(&c, day)).map_err(|e| (base + k, e)))
+                        .collect();
                     checked(&mut b);
                     let _ = tx.send((base, b, result));
                 });
@@ -397,7 +414,8 @@ impl Engine {
     /// assert!(matches!(err, cleanclaim::Error::Json { line: 3, .. }), "{err}");
     /// ```
     pub fn check_json_with(&self, text: &str, on_report: impl FnMut(Report)) -> Result<usize, Error> {
-        crate::input::map_claims_with(text, |c| self.check(c), on_report)
+        let day = self.day();
+        crate::input::map_claims_with(text, |c| self.check_on(c, day), on_report)
     }
 
     /// [`check_json_with`](Engine::check_json_with) of claims read from `reader` (a file, a
@@ -410,7 +428,8 @@ impl Engine {
         reader: impl std::io::Read,
         on_report: impl FnMut(Report),
     ) -> Result<usize, Error> {
-        crate::input::map_claims_read(reader, |c| self.check(c), on_report)
+        let day = self.day();
+        crate::input::map_claims_read(reader, |c| self.check_on(c, day), on_report)
     }
 
     /// The rules this engine runs, with their effective severities, in catalogue order.

@@ -480,7 +480,9 @@ impl EngineBuilder {
         self
     }
 
-    /// Fixes "today" (for dates-in-the-future checks), making runs reproducible.
+    /// Fixes "today" (for dates-in-the-future checks), making runs reproducible. Without it,
+    /// each call reads the clock once: the claims of one `check_many` (or one input) are
+    /// checked as of the day the call started.
     pub fn as_of(mut self, date: Date) -> Self {
         self.as_of = Some(date);
         self

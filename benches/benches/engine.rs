@@ -2,6 +2,11 @@
 //! code validity look-ups. `cargo bench -p cleanclaim-benches --bench engine`; under
 //! `cargo nextest run --all-targets` every bench runs once on small inputs as a smoke test.
 
+// The allocator the CLI and the Python and Node bindings ship with, as `measure` uses, so the
+// numbers are theirs (`docs/performance.md`, twenty-second session).
+#[global_allocator]
+static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
+
 use std::hint::black_box;
 
 use cleanclaim::codesets::CodeSets;

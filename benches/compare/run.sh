@@ -55,6 +55,8 @@ fi
 step "inputs"
 "$M" gen-jsonl "$W/inpatient.jsonl" "$CLAIMS" institutional >/dev/null
 "$M" gen-jsonl "$W/inpatient-uniform.jsonl" "$CLAIMS" institutional uniform >/dev/null
+# Real inpatient claims carry 10-25 diagnoses, not the 4 of the claims above.
+"$M" gen-jsonl "$W/inpatient-18dx.jsonl" "$CLAIMS" institutional dx=18 >/dev/null
 "$M" gen-jsonl "$W/professional.jsonl" "$CLAIMS" professional >/dev/null
 # 10^6 codes: 10^5 run in a few ms, too close to the CPU clock's tick to time.
 "$M" gen-codes "$W/codes.txt" 1000000 >/dev/null
@@ -64,6 +66,7 @@ step "inputs"
   "$M" gen-x12 "$W/p-big.x12" "$X12_BYTES" professional >/dev/null
 "$PY" "$HERE/peers.py" mce-inputs "$W/inpatient.jsonl" "$W/mce-inpatient.jsonl" >/dev/null
 "$PY" "$HERE/peers.py" mce-inputs "$W/inpatient-uniform.jsonl" "$W/mce-inpatient-uniform.jsonl" >/dev/null
+"$PY" "$HERE/peers.py" mce-inputs "$W/inpatient-18dx.jsonl" "$W/mce-inpatient-18dx.jsonl" >/dev/null
 
 step "cleanclaim: engine, check, scaling, codes, MCE rules, X12"
 # The first check builds the code indexes, once per process: one process per run.
@@ -75,6 +78,8 @@ for _ in $(seq "$COMPARE_RUNS"); do "$M" engine >>"$R/engine.jsonl"; done
 "$M" mce-rate "$W/inpatient.jsonl" >"$R/mce-rate.json"
 "$M" mce "$W/inpatient-uniform.jsonl" >"$R/mce-ours-uniform.jsonl"
 "$M" mce "$W/inpatient.jsonl" >"$R/mce-ours.jsonl"
+"$M" mce-rate "$W/inpatient-18dx.jsonl" >"$R/mce-rate-18dx.json"
+"$M" mce "$W/inpatient-18dx.jsonl" >"$R/mce-ours-18dx.jsonl"
 "$M" read-x12 "$W/p-big.x12" >"$R/x12-big.json"
 "$M" read-x12 "$W/p-20m.x12" >"$R/x12-20m.json"
 
@@ -90,20 +95,26 @@ X12_CLAIMS=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["cla
 step "msdrg (Python API with orjson, without, native engine)"
 "$PY" "$HERE/peers.py" msdrg "$W/inpatient.jsonl" "$R/mce-msdrg.jsonl" >"$R/msdrg.json"
 "$PY" "$HERE/peers.py" msdrg "$W/inpatient-uniform.jsonl" "$R/mce-msdrg-uniform.jsonl" >/dev/null
+"$PY" "$HERE/peers.py" msdrg "$W/inpatient-18dx.jsonl" "$R/mce-msdrg-18dx.jsonl" >"$R/msdrg-18dx.json"
 COMPARE_NO_ORJSON=1 "$PY" "$HERE/peers.py" msdrg "$W/inpatient.jsonl" >"$R/msdrg-stdlib.json"
 "$W/msdrg_native" "$MSDRG/_lib/libmsdrg.so" "$MSDRG/data/msdrg.mdb" "$W/mce-inpatient.jsonl" "$COMPARE_RUNS" \
   >"$R/msdrg-native.json"
 # The machine's speed drifts within minutes (the shared VM's neighbours), and the runs above are
 # minutes apart: the MCE ratio is also taken from alternating runs, each of ours right after one
 # of msdrg's, as the median of the pairs' ratios.
-rm -f "$R/mce-pairs.jsonl"
+rm -f "$R/mce-pairs.jsonl" "$R/mce-pairs-18dx.jsonl"
 for _ in $(seq "$COMPARE_RUNS"); do
   "$W/msdrg_native" "$MSDRG/_lib/libmsdrg.so" "$MSDRG/data/msdrg.mdb" "$W/mce-inpatient.jsonl" 1 >>"$R/mce-pairs.jsonl"
   "$M" mce-rate "$W/inpatient.jsonl" mce-only >>"$R/mce-pairs.jsonl"
+  "$W/msdrg_native" "$MSDRG/_lib/libmsdrg.so" "$MSDRG/data/msdrg.mdb" "$W/mce-inpatient-18dx.jsonl" 1 \
+    >>"$R/mce-pairs-18dx.jsonl"
+  "$M" mce-rate "$W/inpatient-18dx.jsonl" mce-only >>"$R/mce-pairs-18dx.jsonl"
 done
 "$PY" "$HERE/mce_agree.py" "$R/mce-msdrg.jsonl" "$R/mce-ours.jsonl" "$R/mce-disagreements.jsonl" >"$R/agree.json"
 "$PY" "$HERE/mce_agree.py" "$R/mce-msdrg-uniform.jsonl" "$R/mce-ours-uniform.jsonl" \
   "$R/mce-disagreements-uniform.jsonl" >"$R/agree-uniform.json"
+"$PY" "$HERE/mce_agree.py" "$R/mce-msdrg-18dx.jsonl" "$R/mce-ours-18dx.jsonl" \
+  "$R/mce-disagreements-18dx.jsonl" >"$R/agree-18dx.json"
 
 step "simple-icd-10-cm, pyx12, node-x12"
 "$PY" "$HERE/peers.py" baseline >"$R/python-baseline.json"

@@ -11,7 +11,8 @@
 //! measure gen-x12 FILE BYTES KIND     writes a synthetic 837 of at least BYTES
 //! measure read-x12 FILE [nomap]       streams FILE through the 837 reader: rate and peak memory
 //!                                     (`nomap`: without recording each field's origin)
-//! measure gen-jsonl FILE N KIND [uniform]
+//! measure gen-jsonl FILE N KIND [uniform] [dx=D]
+//!                                     (`dx=D`: D diagnoses a claim, 4 unless told)
 //! measure gen-codes FILE [N]          N dotted ICD-10-CM codes: 7/8 valid on 2026-04-01, 1/8 not
 //! measure profile WHAT N ROUNDS       runs one path (check|mce|check-many|mce-many|parse|json|check-json|validity)
 //!                                     ROUNDS times, for a profiler
@@ -49,7 +50,8 @@ fn main() {
             arg(1).expect("FILE"),
             arg(2).expect("N").parse().expect("N"),
             kind(arg(3)),
-            arg(4) == Some("uniform"),
+            args.iter().any(|a| a == "uniform"),
+            args.iter().find_map(|a| a.strip_prefix("dx=")).map_or(4, |d| d.parse().expect("dx=D")),
         ),
         Some("profile") => profile(
             arg(1).expect("WHAT"),
@@ -401,9 +403,11 @@ fn read_x12(path: &str, source_map: bool) -> Value {
     })
 }
 
-fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool) -> Value {
+fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool, diagnoses: usize) -> Value {
     let institutional = kind == ClaimKind::Institutional;
-    let claims = if institutional { inpatient(n, 11, uniform) } else { professional(n, 11) };
+    let cfg = Config { seed: 11, diagnoses, uniform_codes: uniform, ..Config::default() };
+    let cfg = if institutional { Config { institutional_share: 1.0, inpatient_share: 1.0, ..cfg } } else { cfg };
+    let claims = Generator::new(cfg).claims(n);
     std::fs::write(path, to_jsonl(&claims)).expect("write");
     json!({"claims": n, "path": path})
 }

@@ -353,11 +353,15 @@ impl AgeGroup {
 pub struct CodeId(u32);
 
 impl CodeId {
-    /// One of 64 bits, always the same for the same code: a set of a claim's codes in one word,
-    /// whose clear bit tells that a code is not among them without comparing any.
+    /// One of 256 places, always the same for the same code: a set of a claim's codes in four
+    /// words, whose clear bit tells that a code is not among them without comparing any. The
+    /// place is a hash of the code's position, not its low bits: a claim's codes are often
+    /// neighbours in the table. With 64 places, claims of 18 diagnoses found ~2.4 false
+    /// matches each (by the birthday bound) and spent a sixth of the MCE rules' instructions
+    /// comparing after them; with 256, ~0.6.
     #[inline]
-    pub fn bit(self) -> u64 {
-        1 << (self.0 & 63)
+    pub fn place(self) -> u8 {
+        (self.0.wrapping_mul(0x9E37_79B1) >> 24) as u8
     }
 }
 

@@ -29,17 +29,20 @@ impl Rule for DxDuplicate {
         let dx = &cx.claim.diagnoses;
         // Two codes of the table are the same code exactly when they have the same place in
         // it: one compare of numbers instead of two strings for each of the n² pairs.
-        let id = |i: usize| cx.dx_id.get(i).copied().flatten();
+        // A slice, not the `SmallVec`: each of its reads would ask again where the items are.
+        let ids: &[_] = &cx.dx_id;
+        let id = |i: usize| ids.get(i).copied().flatten();
         // The places seen so far, one bit each: most claims repeat no code, and a placed code
         // whose bit is clear repeats none before it (unless one of those had no place, which
         // only the strings can tell) without a pass over them (the pass was ~10 % of the MCE
         // rules' instructions).
-        let (mut seen, mut unplaced) = (0u64, false);
+        let (mut seen, mut unplaced) = ([0u64; 4], false);
         for (i, d) in dx.iter().enumerate() {
             match id(i) {
                 Some(a) => {
-                    let fresh = seen & a.bit() == 0;
-                    seen |= a.bit();
+                    let (word, bit) = (usize::from(a.place() >> 6), 1u64 << (a.place() & 63));
+                    let fresh = seen[word] & bit == 0;
+                    seen[word] |= bit;
                     if fresh && !unplaced {
                         continue;
                     }

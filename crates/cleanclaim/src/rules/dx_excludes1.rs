@@ -77,6 +77,7 @@ impl Rule for DxExcludes1 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codesets::CodeSets;
     use crate::model::Diagnosis;
     use crate::rules::testing::{base_claim, run};
 
@@ -118,5 +119,80 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    /// What the rule must find, one pair at a time through the public look-up by code: for
+    /// each pair of different codes in order, the earlier's notes first.
+    fn expected(codes: &[String]) -> Vec<(String, String)> {
+        let cm = CodeSets::embedded().icd10cm();
+        let mut out = Vec::new();
+        for (i, a) in codes.iter().enumerate() {
+            for (j, b) in codes.iter().enumerate().skip(i + 1) {
+                if a == b {
+                    continue;
+                }
+                let owner = if cm.excludes1_conflict(a, b).is_some() {
+                    a
+                } else if cm.excludes1_conflict(b, a).is_some() {
+                    b
+                } else {
+                    continue;
+                };
+                out.push((format!("diagnoses[{j}].code"), format!("Excludes1 at {}", dotted(owner))));
+            }
+        }
+        out
+    }
+
+    /// Claims of 2 to 70 codes, drawn from codes whose notes name
+    /// each other (white cells, diabetes, hypertension, asthma and COPD, depression, Crohn's and colitis,
+    /// pregnancy) and from the whole table, some repeated: the rule finds what the pairs one
+    /// by one find, in the same order.
+    #[test]
+    fn every_pair_the_notes_join_is_found_in_order() {
+        let cm = CodeSets::embedded().icd10cm();
+        let valid = cm.valid_codes_on(20261130);
+        let related =
+            ["E08", "E10", "E11", "E13", "I10", "I11", "I12", "J44", "J45", "F32", "F33", "K50", "K51", "O24"];
+        let near: Vec<&str> = valid.iter().copied().filter(|c| related.iter().any(|p| c.starts_with(p))).collect();
+        assert!(near.len() > 300, "{}", near.len());
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut found, mut long) = (0, 0);
+        for round in 0..400 {
+            let n = if round % 50 == 0 { 65 + next(6) } else { 2 + next(24) };
+            let mut codes: Vec<String> = Vec::with_capacity(n);
+            while codes.len() < n {
+                let code = match next(10) {
+                    0..=4 => near[next(near.len())],
+                    5 | 6 => valid[next(valid.len())],
+                    // A code whose own note names it (see above), often twice a claim.
+                    7 => "D72824",
+                    _ if !codes.is_empty() => &codes[next(codes.len())].clone(),
+                    _ => continue,
+                };
+                codes.push(code.to_string());
+            }
+            let mut c = base_claim();
+            c.diagnoses = codes.iter().map(|code| Diagnosis::new(code)).collect();
+            let got: Vec<(String, String)> = run(&DxExcludes1, &c)
+                .into_iter()
+                .map(|f| {
+                    let at = f.message.find("Excludes1 at ").expect("the note's owner");
+                    let owner = f.message[at..].split(" reads").next().unwrap_or_default().to_string();
+                    (f.path, owner)
+                })
+                .collect();
+            assert_eq!(got, expected(&codes), "{codes:?}");
+            found += got.len();
+            long += usize::from(n > 64 && !got.is_empty());
+        }
+        // Enough conflicts that a pair missed or added shows, on short claims and long ones.
+        assert!(found > 1000 && long >= 5, "{found} conflicts, {long} long claims with conflicts");
     }
 }

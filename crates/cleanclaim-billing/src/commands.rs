@@ -2,9 +2,10 @@
 //! functions returning serde-serializable results with a text `Display`.
 
 use std::fmt;
+use std::io::Read;
 
 use cleanclaim::{Date, Engine, Money};
-use cleanclaim_x12::read_835_bytes;
+use cleanclaim_x12::Reader835;
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{self, AgingReport, DenialReport};
@@ -34,8 +35,14 @@ pub fn post_835(db: &mut Store, bytes: &[u8]) -> Result<PostSummary, Error> {
 
 /// Posts an 835 file; `received` dates entries when BPR16 is missing.
 pub fn post_835_on(db: &mut Store, bytes: &[u8], received: Date) -> Result<PostSummary, Error> {
-    let rs = read_835_bytes(bytes)?;
-    Ok(PostSummary { remittances: db.post_remittances(&rs, PostOptions::new(received))? })
+    post_835_read(db, bytes, received)
+}
+
+/// [`post_835_on`] of an 835 read from `reader` (a file, say) as it is posted, a transaction
+/// set at a time: the file is never held whole, and it still posts in one database
+/// transaction, entirely or not at all.
+pub fn post_835_read(db: &mut Store, reader: impl Read, received: Date) -> Result<PostSummary, Error> {
+    Ok(PostSummary { remittances: db.post_remittances_read(Reader835::new(reader), PostOptions::new(received))? })
 }
 
 impl fmt::Display for RemitSummary {

@@ -46,7 +46,7 @@ pub mod store;
 
 pub use analytics::{AgingReport, DenialReport};
 pub use commands::{
-    ClaimStatus, ImportSummary, PostSummary, aging, denials, import_837, post_835, post_835_on, status,
+    ClaimStatus, ImportSummary, PostSummary, aging, denials, import_837, post_835, post_835_on, post_835_read, status,
 };
 pub use error::Error;
 pub use ledger::{

@@ -231,10 +231,26 @@ impl Store {
 
     /// Posts every remittance of an 835 file in one transaction.
     pub fn post_remittances(&mut self, rs: &[Remittance], opts: PostOptions) -> Result<Vec<RemitSummary>, Error> {
+        self.post_remittances_read(rs.iter().map(Ok::<_, Error>), opts)
+    }
+
+    /// [`post_remittances`](Self::post_remittances) of remittances posted as they are read
+    /// (a [`Reader835`](cleanclaim_x12::Reader835)), so that a large 835 is never held whole:
+    /// still one transaction, which an error of the reader's rolls back like any other, so
+    /// that an 835 posts entirely or not at all.
+    pub fn post_remittances_read<T, E>(
+        &mut self,
+        rs: impl IntoIterator<Item = Result<T, E>>,
+        opts: PostOptions,
+    ) -> Result<Vec<RemitSummary>, Error>
+    where
+        T: std::borrow::Borrow<Remittance>,
+        Error: From<E>,
+    {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::new();
         for r in rs {
-            out.push(post_one(&tx, r, opts, &mut self.hook)?);
+            out.push(post_one(&tx, r?.borrow(), opts, &mut self.hook)?);
         }
         tx.commit()?;
         Ok(out)

@@ -228,3 +228,57 @@ fn a_process_killed_mid_post_leaves_all_or_nothing() {
     assert_eq!(remittance_postings(&db, "BIG"), claims);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// An 835 read from a file is posted a transaction set at a time, as the bytes post: the
+/// same summaries. When a later set is broken, the sets posted before it are rolled back
+/// with it, and the error names where the input broke.
+#[test]
+fn an_835_posts_as_it_is_read_and_a_broken_later_set_rolls_back_the_earlier() {
+    let dir = scratch("post-read");
+    let sets: Vec<String> = ["STREAM1", "STREAM2", "STREAM3"].iter().map(|t| big_835(t, 40)).collect();
+    let whole = sets.concat();
+    let file = dir.join("three.835");
+    std::fs::write(&file, &whole).unwrap();
+    let (mut a, mut b) = (Store::open(dir.join("a.db")).unwrap(), Store::open(dir.join("b.db")).unwrap());
+    let read = commands::post_835_read(&mut a, std::fs::File::open(&file).unwrap(), d("2025-04-01")).unwrap();
+    let bytes = post_835_on(&mut b, whole.as_bytes(), d("2025-04-01")).unwrap();
+    assert_eq!(read.remittances.len(), 3);
+    assert_eq!(read, bytes);
+
+    // The third interchange cut short after its first claim: the first two sets were read
+    // (and posted in the open transaction) before the third's end was found missing.
+    let cut = sets[2].find("CLP*BIG00001").expect("a second claim");
+    let broken = format!("{}{}{}", sets[0].replace("STREAM1", "BROKEN1"), sets[1], &sets[2][..cut]);
+    let db = dir.join("c.db");
+    let mut c = Store::open(&db).unwrap();
+    let err = commands::post_835_read(&mut c, broken.as_bytes(), d("2025-04-01")).unwrap_err();
+    assert!(matches!(err, Error::X12(_)), "{err}");
+    assert!(err.to_string().contains("segment"), "{err}");
+    drop(c);
+    assert_eq!(remittance_postings(&db, "BROKEN1"), 0);
+    assert_eq!(remittance_postings(&db, "STREAM2"), 0);
+}
+
+/// The reader behind [`commands::post_835_read`] hands over a set before it has read the
+/// sets after the next: it holds two sets at most, never the whole input.
+#[test]
+fn an_835_is_read_a_set_at_a_time() {
+    struct Counted<'a>(&'a [u8], std::rc::Rc<std::cell::Cell<usize>>);
+    impl std::io::Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n);
+            Ok(n)
+        }
+    }
+    let sets: Vec<String> = (0..6).map(|i| big_835(&format!("LAZY{i}"), 1_500)).collect();
+    let whole = sets.concat();
+    let read = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut r = cleanclaim_x12::Reader835::new(Counted(whole.as_bytes(), read.clone()));
+    let first = r.next().expect("a set").expect("valid");
+    assert_eq!(first.trace_number.as_deref(), Some("LAZY0"));
+    // The first set is handed over once the second has ended, with a read (256 KiB) ahead
+    // at most: 1.05 of the 2.4 MB.
+    assert!(read.get() < sets[0].len() + sets[1].len() + (512 << 10), "{} of {} bytes read", read.get(), whole.len());
+    assert_eq!(r.map(|s| s.expect("valid").claims.len()).collect::<Vec<_>>(), [1_500; 5]);
+}

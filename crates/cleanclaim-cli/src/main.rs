@@ -251,9 +251,13 @@ fn main() -> ExitCode {
 
 /// Exit 1 when a remittance does not reconcile with its BPR02.
 fn post(file: &std::path::Path, db: &std::path::Path, format: OutFormat) -> Result<ExitCode, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    // Posted as it is read, a transaction set at a time: the file is never held whole.
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut store = cleanclaim_billing::Store::open(db).map_err(|e| e.to_string())?;
-    let summary = cleanclaim_billing::post_835(&mut store, &bytes).map_err(|e| e.to_string())?;
+    let summary = cleanclaim_billing::post_835_read(&mut store, input, Date::today()).map_err(|e| match e {
+        cleanclaim_billing::Error::X12(_) => format!("{}: {e}", file.display()),
+        e => e.to_string(),
+    })?;
     let reconciled = summary.reconciled();
     billing_out(Ok(summary), format)?;
     Ok(if reconciled { ExitCode::SUCCESS } else { ExitCode::from(1) })

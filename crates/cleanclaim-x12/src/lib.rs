@@ -62,7 +62,7 @@ pub mod acks;
 pub mod r835;
 
 pub use acks::{Ack999, ClaimAck277, ClaimDisposition, read_277ca, read_999};
-pub use r835::{ClaimPayment, LinePayment, Remittance, read_835, read_835_bytes};
+pub use r835::{ClaimPayment, LinePayment, Reader835, Remittance, read_835, read_835_bytes};
 pub mod w837;
 
 pub use w837::{EnvelopeOptions, EnvelopeParty, Writer837, write_837, write_837_vec};

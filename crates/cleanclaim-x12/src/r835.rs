@@ -158,43 +158,101 @@ impl Remittance {
 
 /// Reads every 835 transaction set of an interchange.
 pub fn read_835<R: Read>(reader: R) -> Result<Vec<Remittance>, X12Error> {
-    let mut env = Envelope::new(reader);
-    let mut out = Vec::new();
-    let mut cur: Option<Builder> = None;
-    while let Some(item) = env.next_item()? {
-        match item.seg.id() {
-            b"ISA" | b"GS" | b"GE" | b"IEA" => {}
-            b"ST" => {
-                let tx = item.tx.expect("ST carries its transaction");
-                if tx.kind != TxKind::Remittance835 {
-                    return Err(item.error(
-                        ErrorKind::UnexpectedSegment,
-                        1,
-                        format!("transaction set {} is not an 835 remittance", tx.kind.st01()),
-                    ));
+    Reader835::new(reader).collect()
+}
+
+/// The 835 transaction sets of an interchange, one at a time as they are read: what
+/// [`read_835`] returns, in the memory of two sets rather than of the whole file. The first
+/// error ends the iteration.
+///
+/// A set is handed over once the next one begins or the input ends: envelope findings after
+/// its SE (a GE or IEA out of order, say) belong to the next set, or to the last one.
+pub struct Reader835<R: Read> {
+    env: Envelope<R>,
+    cur: Option<Builder>,
+    /// The last set finished, kept until the next one finishes or the input ends.
+    done: Option<Remittance>,
+    ended: bool,
+}
+
+impl<R: Read> Reader835<R> {
+    /// Reads an interchange from `reader`.
+    pub fn new(reader: R) -> Reader835<R> {
+        Reader835 { env: Envelope::new(reader), cur: None, done: None, ended: false }
+    }
+
+    fn step(&mut self) -> Result<Option<Remittance>, X12Error> {
+        while let Some(item) = self.env.next_item()? {
+            match item.seg.id() {
+                b"ISA" | b"GS" | b"GE" | b"IEA" => {}
+                b"ST" => {
+                    let tx = item.tx.expect("ST carries its transaction");
+                    if tx.kind != TxKind::Remittance835 {
+                        return Err(item.error(
+                            ErrorKind::UnexpectedSegment,
+                            1,
+                            format!("transaction set {} is not an 835 remittance", tx.kind.st01()),
+                        ));
+                    }
+                    self.cur = Some(Builder::new(tx.version.clone(), tx.control.clone()));
                 }
-                cur = Some(Builder::new(tx.version.clone(), tx.control.clone()));
-            }
-            b"SE" => {
-                if let Some(b) = cur.take() {
-                    out.push(b.finish());
+                b"SE" => {
+                    if let Some(b) = self.cur.take() {
+                        let earlier = self.done.replace(b.finish());
+                        // Findings up to here belong to the set just finished, or to the last
+                        // one when this SE ended none.
+                        let found = self.env.take_findings();
+                        if let Some(r) = self.done.as_mut() {
+                            r.findings.extend(found);
+                        }
+                        if earlier.is_some() {
+                            return Ok(earlier);
+                        }
+                    } else {
+                        let found = self.env.take_findings();
+                        if let Some(r) = self.done.as_mut() {
+                            r.findings.extend(found);
+                        }
+                    }
                 }
-                let found = env.take_findings();
-                if let Some(r) = out.last_mut() {
-                    r.findings.extend(found);
-                }
-            }
-            _ => {
-                if let Some(b) = cur.as_mut() {
-                    b.segment(&item)?;
+                _ => {
+                    if let Some(b) = self.cur.as_mut() {
+                        b.segment(&item)?;
+                    }
                 }
             }
         }
+        self.ended = true;
+        let found = self.env.take_findings();
+        Ok(self.done.take().map(|mut r| {
+            r.findings.extend(found);
+            r
+        }))
     }
-    if let Some(r) = out.last_mut() {
-        r.findings.extend(env.take_findings());
+}
+
+impl<R: Read> Iterator for Reader835<R> {
+    type Item = Result<Remittance, X12Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ended {
+            return None;
+        }
+        match self.step() {
+            Ok(r) => r.map(Ok),
+            Err(e) => {
+                self.ended = true;
+                Some(Err(e))
+            }
+        }
     }
-    Ok(out)
+}
+
+impl<R: Read> std::fmt::Debug for Reader835<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Counts, not contents: a set holds patients' names and member ids.
+        f.debug_struct("Reader835").field("held", &self.done.is_some()).field("ended", &self.ended).finish()
+    }
 }
 
 /// Reads 835 bytes.

@@ -602,6 +602,14 @@ pub fn posting_key(remit_key: &str, clp01: &str, ordinal: usize) -> String {
     format!("{remit_key}|{clp01}|{ordinal}")
 }
 
+/// The remittance a claim payment is posted from: its key, the date its entries get and the
+/// document they cite.
+struct RemitAt<'a> {
+    key: &'a str,
+    date: Date,
+    src: &'a SourceDoc,
+}
+
 /// A posted claim payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting {
@@ -845,6 +853,14 @@ impl Ledger {
             date,
             claims: r.claims.len(),
         });
+        // Each claim's postings, for the questions `post_claim` asks of one claim's (which
+        // lines this remittance paid already, which posting a reversal undoes): a pass over
+        // every posting for each claim paid made a remittance of 5,000 claims take 0.6 s and
+        // one of four times as many 16 times as long.
+        let mut by_claim: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in self.postings.values() {
+            by_claim.entry(p.claim_id.clone()).or_default().push(p.key.clone());
+        }
         let mut ordinals: BTreeMap<&str, usize> = BTreeMap::new();
         let known: BTreeSet<String> = r
             .claims
@@ -871,7 +887,8 @@ impl Ledger {
             } else if known.contains(&c.patient_control_number) {
                 sum.matched += 1;
             }
-            let added = self.post_claim(c, &key, &pkey, date, &src, &mut sum)?;
+            let at = RemitAt { key: &key, date, src: &src };
+            let added = self.post_claim(c, &at, &pkey, &mut sum, &mut by_claim)?;
             sum.entries_added += added;
             sum.posted += 1;
         }
@@ -898,15 +915,16 @@ impl Ledger {
     fn post_claim(
         &mut self,
         c: &ClaimPayment,
-        remit: &str,
+        at: &RemitAt<'_>,
         pkey: &str,
-        date: Date,
-        src: &SourceDoc,
         sum: &mut RemitSummary,
+        by_claim: &mut BTreeMap<String, Vec<String>>,
     ) -> Result<usize, Error> {
         let status = c.status.trim();
+        let postings = &self.postings;
+        let of_claim = || by_claim.get(&c.patient_control_number).into_iter().flatten().map(|k| &postings[k]);
         // A reversal undoes its original exactly when the original is here and matches.
-        let original = if status == "22" { self.find_original(c) } else { None };
+        let original = if status == "22" { self.find_original(c, of_claim()) } else { None };
         let acc = self.claims.get_mut(&c.patient_control_number).expect("account exists");
         let first = acc.entries.len();
         if let Some(orig) = &original {
@@ -915,8 +933,8 @@ impl Ledger {
                 .iter()
                 .map(|e| Entry {
                     amount: Money(-e.amount.0),
-                    date,
-                    source: src.clone(),
+                    date: at.date,
+                    source: at.src.clone(),
                     posting: Some(pkey.to_string()),
                     note: Some(format!("reversal of {}", o.key)),
                     ..e.clone()
@@ -931,13 +949,11 @@ impl Ledger {
                 sum.unmatched_reversals += 1;
             }
             // Lines already paid by another claim payment of this remittance (not a reversal).
-            let taken: BTreeSet<u32> = self
-                .postings
-                .values()
-                .filter(|p| p.remittance == remit && p.claim_id == c.patient_control_number && p.status != "22")
+            let taken: BTreeSet<u32> = of_claim()
+                .filter(|p| p.remittance == at.key && p.status != "22")
                 .flat_map(|p| acc.entries[p.first_entry..p.first_entry + p.entries].iter().filter_map(|e| e.line))
                 .collect();
-            Self::post_amounts(acc, c, pkey, date, src, &taken)?;
+            Self::post_amounts(acc, c, pkey, at.date, at.src, &taken)?;
         }
         if let Some(pcn) = &c.payer_claim_control_number
             && status != "22"
@@ -960,7 +976,7 @@ impl Ledger {
         }
         for (to, reason) in moves {
             if acc.lifecycle.state.can_go(to) {
-                acc.lifecycle.transition(to, date, src.clone(), reason)?;
+                acc.lifecycle.transition(to, at.date, at.src.clone(), reason)?;
             } else {
                 sum.warnings.push(format!(
                     "claim {}: {} → {} not allowed; payment posted, state kept",
@@ -969,17 +985,18 @@ impl Ledger {
             }
         }
         if acc.lifecycle.state == ClaimState::Paid && acc.balance().open().0 == 0 {
-            acc.lifecycle.close(date, src.clone(), "zero balance")?;
+            acc.lifecycle.close(at.date, at.src.clone(), "zero balance")?;
         }
         acc.verify()?;
         if let Some(orig) = &original {
             self.postings.get_mut(orig).expect("original").reversed_by = Some(pkey.to_string());
         }
+        by_claim.entry(c.patient_control_number.clone()).or_default().push(pkey.to_string());
         self.postings.insert(
             pkey.to_string(),
             Posting {
                 key: pkey.to_string(),
-                remittance: remit.to_string(),
+                remittance: at.key.to_string(),
                 claim_id: c.patient_control_number.clone(),
                 status: status.to_string(),
                 charge: c.charge,
@@ -996,23 +1013,18 @@ impl Ledger {
 
     /// The most recent unreversed, non-reversal posting of the claim that this reversal
     /// negates exactly (charge and paid), preferring the same payer claim control number.
-    fn find_original(&self, c: &ClaimPayment) -> Option<String> {
+    fn find_original<'p>(&self, c: &ClaimPayment, of_claim: impl Iterator<Item = &'p Posting>) -> Option<String> {
         let acc = self.claims.get(&c.patient_control_number)?;
-        let mut cands: Vec<&Posting> = self
-            .postings
-            .values()
+        let mut cands: Vec<&Posting> = of_claim
             .filter(|p| {
-                p.claim_id == c.patient_control_number
-                    && p.reversed_by.is_none()
-                    && p.status != "22"
-                    && p.charge.0 == -c.charge.0
-                    && p.paid.0 == -c.paid.0
+                p.reversed_by.is_none() && p.status != "22" && p.charge.0 == -c.charge.0 && p.paid.0 == -c.paid.0
             })
             .collect();
+        // Ties go to the greatest key, as they did when every posting was scanned in key order.
         cands.sort_by_key(|p| {
             let same_pcn =
                 c.payer_claim_control_number.is_some() && p.payer_claim_control_number == c.payer_claim_control_number;
-            (same_pcn, p.first_entry)
+            (same_pcn, p.first_entry, &p.key)
         });
         let p = cands.last()?;
         // The negated entries must add up to what the 835 says, or the BPR would not reconcile.

@@ -34,8 +34,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`Store`] keeps a practice's ledger in SQLite (WAL, migrations, one transaction per 835);
-//! [`commands`] holds what the CLI's `post`, `status`, `ar` and `denials` do.
+//! [`Store`] keeps a practice's ledger in SQLite (WAL, migrations, one transaction per 835, which
+//! [`post_835_read`] posts as it is read); [`commands`] holds what the CLI's `post`, `status`,
+//! `ar` and `denials` do.
 
 pub mod analytics;
 pub mod commands;

@@ -92,7 +92,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
-    /// Post an 835 remittance file to the practice database (all of it or nothing).
+    /// Post an 835 remittance file to the practice database (all of it or nothing; read a set at a time)
     Post {
         /// The 835 file.
         file: std::path::PathBuf,

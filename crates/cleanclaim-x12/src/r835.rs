@@ -165,8 +165,9 @@ pub fn read_835<R: Read>(reader: R) -> Result<Vec<Remittance>, X12Error> {
 /// [`read_835`] returns, in the memory of two sets rather than of the whole file. The first
 /// error ends the iteration.
 ///
-/// A set is handed over once the next one begins or the input ends: envelope findings after
-/// its SE (a GE or IEA out of order, say) belong to the next set, or to the last one.
+/// A set is handed over once the next one ends or the input does, as [`read_835`] gave them:
+/// envelope findings after a set's SE (a GE or IEA out of order, say) belong to the next set,
+/// or to the last one.
 pub struct Reader835<R: Read> {
     env: Envelope<R>,
     cur: Option<Builder>,
@@ -197,22 +198,15 @@ impl<R: Read> Reader835<R> {
                     self.cur = Some(Builder::new(tx.version.clone(), tx.control.clone()));
                 }
                 b"SE" => {
-                    if let Some(b) = self.cur.take() {
-                        let earlier = self.done.replace(b.finish());
-                        // Findings up to here belong to the set just finished, or to the last
-                        // one when this SE ended none.
-                        let found = self.env.take_findings();
-                        if let Some(r) = self.done.as_mut() {
-                            r.findings.extend(found);
-                        }
-                        if earlier.is_some() {
-                            return Ok(earlier);
-                        }
-                    } else {
-                        let found = self.env.take_findings();
-                        if let Some(r) = self.done.as_mut() {
-                            r.findings.extend(found);
-                        }
+                    let earlier = self.cur.take().and_then(|b| self.done.replace(b.finish()));
+                    // Findings up to here belong to the set just finished, or to the last one
+                    // when this SE ended none.
+                    let found = self.env.take_findings();
+                    if let Some(r) = self.done.as_mut() {
+                        r.findings.extend(found);
+                    }
+                    if earlier.is_some() {
+                        return Ok(earlier);
                     }
                 }
                 _ => {

@@ -144,10 +144,10 @@ mod tests {
         out
     }
 
-    /// Claims of 2 to 70 codes, drawn from codes whose notes name
-    /// each other (white cells, diabetes, hypertension, asthma and COPD, depression, Crohn's and colitis,
-    /// pregnancy) and from the whole table, some repeated: the rule finds what the pairs one
-    /// by one find, in the same order.
+    /// Claims of 2 to 70 codes, drawn from codes whose notes name each other (diabetes,
+    /// hypertension, asthma and COPD, depression, Crohn's disease and colitis, pregnancy), from
+    /// the whole table and a code whose note names itself, some repeated: the rule finds what
+    /// the pairs one by one find, in the same order.
     #[test]
     fn every_pair_the_notes_join_is_found_in_order() {
         let cm = CodeSets::embedded().icd10cm();

@@ -326,12 +326,15 @@ fn read_ledger(tx: &Transaction<'_>) -> Result<Ledger, Error> {
 }
 
 fn query_docs<P: rusqlite::Params>(tx: &Transaction<'_>, sql: &str, p: P) -> Result<Vec<String>, Error> {
-    Ok(tx.prepare(sql)?.query_map(p, |r| r.get(0))?.collect::<Result<_, _>>()?)
+    // Cached: posting asks the same few questions of every claim it pays.
+    Ok(tx.prepare_cached(sql)?.query_map(p, |r| r.get(0))?.collect::<Result<_, _>>()?)
 }
 
 fn load_claim(tx: &Transaction<'_>, id: &str) -> Result<Option<ClaimAccount>, Error> {
-    let doc: Option<String> =
-        tx.query_row("SELECT doc FROM claims WHERE claim_id = ?1", params![id], |r| r.get(0)).optional()?;
+    let doc: Option<String> = tx
+        .prepare_cached("SELECT doc FROM claims WHERE claim_id = ?1")?
+        .query_row(params![id], |r| r.get(0))
+        .optional()?;
     let Some(doc) = doc else { return Ok(None) };
     let mut acc: ClaimAccount = serde_json::from_str(&doc)?;
     for e in query_docs(tx, "SELECT doc FROM entries WHERE claim_id = ?1 ORDER BY seq", params![id])? {
@@ -363,12 +366,16 @@ fn write_claim(
     let doc = doc?;
     let state = acc.lifecycle.state.as_str();
     if before.is_none() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO claims (claim_id, patient, payer, rendering, state, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![acc.claim_id, acc.patient, acc.payer, acc.rendering, state, doc],
-        )?;
+        )?
+        .execute(params![acc.claim_id, acc.patient, acc.payer, acc.rendering, state, doc])?;
     } else {
-        tx.execute("UPDATE claims SET state = ?2, doc = ?3 WHERE claim_id = ?1", params![acc.claim_id, state, doc])?;
+        tx.prepare_cached("UPDATE claims SET state = ?2, doc = ?3 WHERE claim_id = ?1")?.execute(params![
+            acc.claim_id,
+            state,
+            doc
+        ])?;
     }
     bump(hook);
     let (e0, h0) = before.unwrap_or((0, 0));
@@ -492,11 +499,11 @@ fn post_one(
         if old_postings.get(k) == Some(p) {
             continue;
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO postings (key, remittance, claim_id, doc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (key) DO UPDATE SET doc = ?4",
-            params![p.key, p.remittance, p.claim_id, serde_json::to_string(p)?],
-        )?;
+        )?
+        .execute(params![p.key, p.remittance, p.claim_id, serde_json::to_string(p)?])?;
         bump(hook);
     }
     for a in &ledger.provider_adjustments[old_plb..] {

@@ -44,7 +44,7 @@ fn x12(c: &mut Criterion) {
         g.bench_function(format!("check_all_cores_{name}"), |b| {
             b.iter(|| {
                 let mut ok = 0usize;
-                check_837_with(&engine, black_box(bytes.as_slice()), None, |r| ok += usize::from(r.ok))
+                check_837_with(&engine, black_box(sets.as_slice()), None, |r| ok += usize::from(r.ok))
                     .expect("valid 837");
                 ok
             })

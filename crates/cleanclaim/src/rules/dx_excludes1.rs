@@ -165,6 +165,7 @@ mod tests {
         };
         let (mut found, mut long) = (0, 0);
         for round in 0..400 {
+            // Now and then more codes than an 837 holds (25), as JSON may carry.
             let n = if round % 50 == 0 { 65 + next(6) } else { 2 + next(24) };
             let mut codes: Vec<String> = Vec::with_capacity(n);
             while codes.len() < n {
@@ -190,7 +191,7 @@ mod tests {
                 .collect();
             assert_eq!(got, expected(&codes), "{codes:?}");
             found += got.len();
-            long += usize::from(n > 64 && !got.is_empty());
+            long += usize::from(n > 25 && !got.is_empty());
         }
         // Enough conflicts that a pair missed or added shows, on short claims and long ones.
         assert!(found > 1000 && long >= 5, "{found} conflicts, {long} long claims with conflicts");

@@ -57,6 +57,10 @@ pub fn professional(n: usize, seed: u64) -> Vec<Claim> {
 
 /// Institutional claims, all inpatient (type of bill 111), 4 diagnoses, 3 lines.
 pub fn inpatient(n: usize, seed: u64, uniform_codes: bool) -> Vec<Claim> {
-    Generator::new(Config { seed, institutional_share: 1.0, inpatient_share: 1.0, uniform_codes, ..Config::default() })
-        .claims(n)
+    Generator::new(inpatient_config(seed, uniform_codes)).claims(n)
+}
+
+/// What [`inpatient`] generates from: change `diagnoses` for claims of more.
+pub fn inpatient_config(seed: u64, uniform_codes: bool) -> Config {
+    Config { seed, institutional_share: 1.0, inpatient_share: 1.0, uniform_codes, ..Config::default() }
 }

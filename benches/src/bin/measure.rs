@@ -27,7 +27,7 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use cleanclaim::{Claim, ClaimKind, Engine, parse_claims};
-use cleanclaim_benches::{MCE_RULES, full_engine, inpatient, mce_engine, professional};
+use cleanclaim_benches::{MCE_RULES, full_engine, inpatient, inpatient_config, mce_engine, professional};
 use cleanclaim_synth::{Config, Generator, to_jsonl, write_x12_stream};
 use serde_json::{Value, json};
 
@@ -405,9 +405,8 @@ fn read_x12(path: &str, source_map: bool) -> Value {
 
 fn gen_jsonl(path: &str, n: usize, kind: ClaimKind, uniform: bool, diagnoses: usize) -> Value {
     let institutional = kind == ClaimKind::Institutional;
-    let cfg = Config { seed: 11, diagnoses, uniform_codes: uniform, ..Config::default() };
-    let cfg = if institutional { Config { institutional_share: 1.0, inpatient_share: 1.0, ..cfg } } else { cfg };
-    let claims = Generator::new(cfg).claims(n);
+    let cfg = if institutional { inpatient_config(11, uniform) } else { Config { seed: 11, ..Config::default() } };
+    let claims = Generator::new(Config { diagnoses, ..cfg }).claims(n);
     std::fs::write(path, to_jsonl(&claims)).expect("write");
     json!({"claims": n, "path": path})
 }

@@ -461,8 +461,9 @@ impl PyEngine {
     /// ``claims`` and ``lines`` are pandas or polars DataFrames, pyarrow Tables/RecordBatches,
     /// or dicts of equal-length lists. The result has the input's library type (a dict of
     /// lists for dict input) with columns ``claim_id, rule, severity, path, message, line``.
-    /// Tables are read through the Arrow C stream interface where their column types allow,
-    /// else as Python values; the findings are the same either way.
+    /// Tables are read through the Arrow C stream interface where their column types allow
+    /// (on every core, with the GIL released), else as Python values; the findings are the same
+    /// either way.
     ///
     /// Claim columns (only ``claim_id`` and ``kind`` are required; nulls count as absent):
     /// ``claim_id, kind, frequency, billing_npi, billing_tax_id, rendering_npi,
@@ -494,6 +495,7 @@ impl PyEngine {
     ) -> PyResult<crate::frame::Findings> {
         guard(py, || {
             let frame = crate::frame::Frame::new(
+                py,
                 crate::frame::Columns::new(claims, "claims")?,
                 crate::frame::Columns::new(lines, "lines")?,
             )?;
@@ -515,8 +517,16 @@ impl PyEngine {
         guard(py, || {
             let Some(claims) = ArrowTable::from_capsule(claims, reads_claim_column)? else { return Ok(None) };
             let Some(lines) = ArrowTable::from_capsule(lines, reads_line_column)? else { return Ok(None) };
-            let frame = crate::frame::Frame::new(claims, lines)?;
-            self.check_frame_rows(py, &frame).map(Some)
+            let frame = crate::frame::Frame::new(py, claims, lines)?;
+            // No Python object is read: rows become claims on every core, the GIL released.
+            let engine = &self.inner;
+            let checked = py.detach(|| {
+                engine.try_check_each(frame.rows(), |r| crate::arrow::row_claim(&frame, r).map_err(|e| (r, e)))
+            });
+            match checked {
+                Ok(reports) => Ok(Some(crate::frame::Findings::new(reports))),
+                Err((r, e)) => Err(crate::frame::row_error(py, r, e)),
+            }
         })
     }
     /// Everything known about a code (ICD-10-CM, ICD-10-PCS, HCPCS, modifier or CPT shape) on
@@ -719,12 +729,13 @@ impl PyEngine {
         )
     }
 
-    /// Checks every row of `frame` on the pool and returns the findings; a row that does not
-    /// make a claim raises with its row number.
-    fn check_frame_rows<'py, T: crate::frame::Table>(
+    /// Checks every row of a frame of Python values on the pool (each recorded on a tape here,
+    /// holding the GIL) and returns the findings; a row that does not make a claim raises with
+    /// its row number.
+    fn check_frame_rows<'py>(
         &self,
         py: Python<'py>,
-        frame: &crate::frame::Frame<T>,
+        frame: &crate::frame::Frame<crate::frame::Columns<'py>>,
     ) -> PyResult<crate::frame::Findings> {
         let mut r = 0;
         let reports = self.check_chunks(py, |chunk| {

@@ -1,5 +1,7 @@
 //! Columns → claims for `Engine.check_frame`, and reports → findings columns. Only reshaping:
-//! each row becomes the same dict a caller would pass to `check`, and the core does the rest.
+//! each row becomes the same dict a caller would pass to `check` (recorded on a tape, or, for
+//! Arrow tables, read in that shape straight from the buffers by `arrow::row_claim`), and the
+//! core does the rest.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,6 +14,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use cleanclaim::{Error, Report};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyFloat, PyList, PyString};
+use smallvec::SmallVec;
 
 use crate::convert::{py_failed, str_of};
 use crate::errors::{guard, to_pyerr};
@@ -77,14 +80,15 @@ fn input(msg: String) -> Error {
 pub trait Table {
     /// A cell that holds a value.
     type Cell;
-    fn py(&self) -> Python<'_>;
+    /// Why reading a cell failed: a Python exception for Python values; never, for Arrow.
+    type Fail;
     fn rows(&self) -> usize;
     /// The index of the column called `name`.
     fn column(&self, name: &str) -> Option<usize>;
     /// Row `row` of column `col`, or `None` when it is null, NaN or an empty string.
-    fn cell(&self, col: usize, row: usize) -> PyResult<Option<Self::Cell>>;
+    fn cell(&self, col: usize, row: usize) -> Result<Option<Self::Cell>, Self::Fail>;
     /// [`Table::cell`] of a column the table may lack (`None` then).
-    fn cell_in(&self, col: Option<usize>, row: usize) -> PyResult<Option<Self::Cell>> {
+    fn cell_in(&self, col: Option<usize>, row: usize) -> Result<Option<Self::Cell>, Self::Fail> {
         Ok(match col {
             Some(c) => self.cell(c, row)?,
             None => None,
@@ -101,7 +105,6 @@ pub trait Table {
 
 /// A table's columns by name, all of one length: Python lists.
 pub struct Columns<'py> {
-    py: Python<'py>,
     cols: Vec<(String, Bound<'py, PyList>)>,
     rows: usize,
 }
@@ -126,16 +129,13 @@ impl<'py> Columns<'py> {
             }
             cols.push((name, list));
         }
-        Ok(Columns { py, cols, rows: rows.unwrap_or(0) })
+        Ok(Columns { cols, rows: rows.unwrap_or(0) })
     }
 }
 
 impl<'py> Table for Columns<'py> {
     type Cell = Bound<'py, PyAny>;
-
-    fn py(&self) -> Python<'_> {
-        self.py
-    }
+    type Fail = PyErr;
 
     fn rows(&self) -> usize {
         self.rows
@@ -181,20 +181,22 @@ impl<'py> Table for Columns<'py> {
 /// A claims table and its lines table, checked and matched up: each claim row's line rows in
 /// `line` order. [`Frame::write`] then records any claim row on a tape.
 pub struct Frame<T: Table> {
-    claims: T,
-    lines: T,
-    claim_plan: Vec<Planned>,
-    line_plan: Vec<Planned>,
-    dx_cols: Vec<Option<usize>>,
+    pub(crate) claims: T,
+    pub(crate) lines: T,
+    pub(crate) claim_plan: Vec<Planned>,
+    pub(crate) line_plan: Vec<Planned>,
+    pub(crate) dx_cols: Vec<Option<usize>>,
     /// Each claim row's id, as the claim's `id`.
-    ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// Each claim row's line rows, sorted.
-    lines_of: Vec<Vec<usize>>,
+    pub(crate) lines_of: Vec<Vec<usize>>,
 }
 
-impl<T: Table> Frame<T> {
-    pub fn new(claims: T, lines: T) -> PyResult<Self> {
-        let py = claims.py();
+impl<T: Table> Frame<T>
+where
+    PyErr: From<T::Fail>,
+{
+    pub fn new(py: Python<'_>, claims: T, lines: T) -> PyResult<Self> {
         let err = |msg: String| to_pyerr(py, &input(msg));
         let Some(claim_ids) = claims.column("claim_id") else {
             return Err(err("claims: no `claim_id` column".into()));
@@ -263,34 +265,41 @@ impl<T: Table> Frame<T> {
         self.ids.len()
     }
 
-    /// Records claim row `r` (with its lines) on `tape`.
-    pub fn write(&self, tape: &mut Tape, r: usize) -> PyResult<Root> {
+    /// Records claim row `r` (with its lines) on `tape`. A row's own problems (diagnosis
+    /// columns with a gap) are recorded as unreadable values, which the claim reader turns into
+    /// the row's error with its path; only a failure to read a cell is returned.
+    pub fn write(&self, tape: &mut Tape, r: usize) -> Result<Root, T::Fail> {
         let root = tape.open(false);
         tape.key("id");
         tape.key(&self.ids[r]);
         write_planned(&self.claims, tape, &self.claim_plan, r)?;
 
         tape.key("diagnoses");
-        let list = tape.open(true);
-        let mut gap = None;
+        let mut dx: SmallVec<[T::Cell; 12]> = SmallVec::new();
+        let (mut empty, mut gap) = (None, None);
         for (n, &col) in (1..).zip(&self.dx_cols) {
             match self.claims.cell_in(col, r)? {
                 Some(code) => {
-                    if let Some(g) = gap {
-                        return Err(to_pyerr(
-                            self.claims.py(),
-                            &input(format!("claims row {r}: dx{g} is empty but dx{n} is set (pointers would shift)")),
-                        ));
+                    if let Some(e) = empty {
+                        gap = gap.or(Some((e, n)));
                     }
-                    let d = tape.open(false);
-                    tape.key("code");
-                    self.claims.write(tape, &code, None);
-                    tape.close(d);
+                    dx.push(code);
                 }
-                None => gap = gap.or(Some(n)),
+                None => empty = empty.or(Some(n)),
             }
         }
-        tape.close(list);
+        if let Some((empty, set)) = gap {
+            tape.bad_value(&dx_gap(empty, set));
+        } else {
+            let list = tape.open(true);
+            for code in &dx {
+                let d = tape.open(false);
+                tape.key("code");
+                self.claims.write(tape, code, None);
+                tape.close(d);
+            }
+            tape.close(list);
+        }
 
         tape.key("lines");
         let list = tape.open(true);
@@ -305,12 +314,17 @@ impl<T: Table> Frame<T> {
     }
 }
 
+/// The error of a claim row whose `dx{set}` holds a code while `dx{empty}`, before it, does not.
+fn dx_gap(empty: usize, set: usize) -> String {
+    format!("dx{empty} is empty but dx{set} is set (pointers would shift)")
+}
+
 /// Where the table's columns go in a claim or line object, worked out once per table: a value
 /// under its key, or a nested object (`billing_provider.npi`, ...) holding several columns.
 /// Keys come in the order the claim dict was once built in, so that a row with several
 /// problems reports the same one first: the `seeded` objects first, written even when empty,
 /// then the columns in table order, another nested object where its first column is.
-enum Planned {
+pub(crate) enum Planned {
     Leaf { key: &'static str, col: usize, list: Option<bool> },
     Group { key: &'static str, fields: Vec<(&'static str, usize)>, always: bool },
 }
@@ -345,7 +359,7 @@ fn plan<T: Table>(table: &T, columns: &[(&str, &'static [&'static str])], seeded
 }
 
 /// Records row `r`'s cells as `plan` places them, into the object open on `tape`.
-fn write_planned<T: Table>(table: &T, tape: &mut Tape, plan: &[Planned], r: usize) -> PyResult<()> {
+fn write_planned<T: Table>(table: &T, tape: &mut Tape, plan: &[Planned], r: usize) -> Result<(), T::Fail> {
     for p in plan {
         match p {
             Planned::Leaf { key, col, list } => {
@@ -381,13 +395,28 @@ fn write_planned<T: Table>(table: &T, tape: &mut Tape, plan: &[Planned], r: usiz
 /// `"25,59"` → `["25", "59"]`; `"1,2"` → `[1, 2]` for pointers.
 pub fn write_split(tape: &mut Tape, text: &str, ints: bool) {
     let list = tape.open(true);
-    for p in text.split([',', ' ', ';']).filter(|p| !p.is_empty()) {
-        match p.parse::<i64>() {
-            Ok(i) if ints => tape.int_value(i),
-            _ => tape.key(p),
+    for item in split(text, ints) {
+        match item {
+            Item::Int(n) => tape.int_value(n),
+            Item::Text(p) => tape.key(p),
         }
     }
     tape.close(list);
+}
+
+/// An item of a list written as text.
+pub enum Item<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// The items of a list written as text (modifiers `"25,59"`, pointers `"1,2"`: integers where
+/// `ints` and they parse).
+pub fn split(text: &str, ints: bool) -> impl Iterator<Item = Item<'_>> {
+    text.split([',', ' ', ';']).filter(|p| !p.is_empty()).map(move |p| match p.parse::<i64>() {
+        Ok(n) if ints => Item::Int(n),
+        _ => Item::Text(p),
+    })
 }
 
 /// The error for row `r` of the claims table: the claim path is kept in `.path`, the row in

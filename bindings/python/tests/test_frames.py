@@ -302,6 +302,70 @@ def test_arrow_path_matches_ids_by_text_and_raises_the_frame_errors(engine) -> N
             _arrow(engine, pa.table(claims_table), pa.table(lines_table))
 
 
+def _outcome(check):
+    """What a check_frame path gives: its findings, or its error's row, path and message."""
+    try:
+        found = check()
+    except cleanclaim.InputError as e:
+        return ("raised", getattr(e, "row", None), getattr(e, "path", None), str(e))
+    assert found is not None
+    return ("found", rows_of(found.columns()))
+
+
+def test_arrow_rows_read_as_their_python_values_do(engine) -> None:
+    # The Arrow path reads rows straight from the buffers, on the pool, and records on a tape
+    # only the rows that reader declines; the Python-values path records every row. Each cell of
+    # a small table in turn, with values of each kind its column can hold, must give both paths
+    # the same findings or the same error.
+    pa = pytest.importorskip("pyarrow")
+    claims = [c for c in unique_ids(source_claims()) if c.get("lines")][:5]
+    cc, lc = flatten(claims)
+    texts = [None, "", "x", " ", "2026-02-30", "20260301", "e11.9", "E11.9", "99", "-3", "1,2", "12.50"]
+    numbers = [None, float("nan"), 0.0, -1.0, 2.5, 1e20]
+    lists = [[], [None], ["x"], ["25", "59"], ["25", "", "59", "25", "59", "25"]]
+    int_lists = [[], [None], [0], [1, 2], [9], [1, 2, 3, 4, 5]]
+    arrow_types = {"units": pa.float64(), "charge": pa.float64(), "total_charge": pa.float64(),
+                   "modifiers": pa.list_(pa.string()), "pointers": pa.list_(pa.int64())}
+    # Modifiers and pointers also as text ("25,59"), which both paths split.
+    split = [None, "", "25,59", "25 59;76", "1,2", "1,,2", "x", "3"]
+    cases = [(which, name, arrow_types.get(name, pa.string()))
+             for which, cols in (("claims", cc), ("lines", lc)) for name in cols if name not in ("claim_id", "line")]
+    cases += [("lines", "modifiers", pa.string()), ("lines", "pointers", pa.string())]
+    kinds = {"found": 0, "raised": 0}
+    for which, name, typ in cases:
+        if typ == pa.string() and name in ("modifiers", "pointers"):
+            values = split
+            text = {name: [",".join(map(str, x)) for x in lc[name]]}
+        else:
+            values = {pa.float64(): numbers, pa.string(): texts}.get(typ, int_lists if name == "pointers" else lists)
+            text = {}
+        types = {**arrow_types, name: typ}
+        for row in (0, 2):
+            for v in values:
+                c2, l2 = {k: list(x) for k, x in cc.items()}, {k: list(x) for k, x in {**lc, **text}.items()}
+                (c2 if which == "claims" else l2)[name][row] = v
+                table = lambda cols: pa.table({k: pa.array(x, types.get(k)) for k, x in cols.items()})
+                arrow = _outcome(lambda: engine._check_arrow(table(c2).__arrow_c_stream__(),
+                                                             table(l2).__arrow_c_stream__()))
+                python = _outcome(lambda: engine._check_columns(c2, l2))
+                assert arrow == python, (which, name, row, v)
+                kinds[arrow[0]] += 1
+    # Both outcomes occur, or the test says nothing about one of them.
+    assert kinds["found"] > 100 and kinds["raised"] > 20, kinds
+
+
+def test_a_gap_in_the_diagnosis_columns_is_the_rows_error_on_both_paths(engine) -> None:
+    pa = pytest.importorskip("pyarrow")
+    claims = [c for c in unique_ids(source_claims()) if len(c.get("diagnoses", [])) >= 2][:4]
+    cc, lc = flatten(claims)
+    cc["dx1"][3] = None
+    for check in (lambda: engine._check_columns(cc, lc),
+                  lambda: _arrow(engine, pa.table(cc), pa.table(lc))):
+        with pytest.raises(cleanclaim.InputError, match="dx1 is empty but dx2 is set") as ei:
+            check()
+        assert ei.value.row == 3 and ei.value.path == "diagnoses"
+
+
 def test_an_arrow_date_past_year_9999_is_an_error_not_a_missing_date(engine) -> None:
     # The Python-values path cannot hold such a date either; the Arrow path must not drop it.
     pa = pytest.importorskip("pyarrow")

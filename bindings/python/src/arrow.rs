@@ -359,8 +359,7 @@ pub fn row_claim(frame: &Frame<ArrowTable>, r: usize) -> Result<Claim, Error> {
 }
 
 /// How many rows ahead of the one being read its cells are fetched, in two stages: the offsets
-/// of text cells (and the row's list of line rows) twice as far ahead, then the bytes the offsets
-/// point to. Without the hints the reader waited on a claim's ~60 cells one cache miss after
+/// of text cells twice as far ahead, then the bytes the offsets point to. Without the hints the reader waited on a claim's ~60 cells one cache miss after
 /// another (Date::parse's first load took 61 % of its samples), and reading rows took more CPU
 /// than recording them on a tape and reading that (MCE rules: 460-500 k claims per CPU-second
 /// against 520-550 k; with them, 540 k; one stage alone, 500 k; 8 rows ahead, the same).
@@ -368,12 +367,9 @@ const ROWS_AHEAD: usize = 4;
 
 /// Asks for claim row `r`'s cells and its line rows' ([`Typed::prefetch`]).
 fn prefetch_row(frame: &Frame<ArrowTable>, r: usize, values: bool) {
-    let Some(lines) = frame.lines_of.get(r) else { return };
-    frame.claims.prefetch(r, values);
-    if values {
-        lines.iter().for_each(|&lr| frame.lines.prefetch(lr, true));
-    } else {
-        prefetch(lines.as_ptr());
+    if r < frame.rows() {
+        frame.claims.prefetch(r, values);
+        frame.lines_of(r).iter().for_each(|&lr| frame.lines.prefetch(lr, values));
     }
 }
 
@@ -547,7 +543,7 @@ impl<'a> Source<'a> for Row<'a> {
                 }
             }
             Next::Lines(r) => {
-                for &lr in &frame.lines_of[r] {
+                for &lr in frame.lines_of(r) {
                     one(self, Next::Line(lr))?;
                 }
             }

@@ -359,10 +359,11 @@ pub fn row_claim(frame: &Frame<ArrowTable>, r: usize) -> Result<Claim, Error> {
 }
 
 /// How many rows ahead of the one being read its cells are fetched, in two stages: the offsets
-/// of text cells twice as far ahead, then the bytes the offsets point to. Without the hints the reader waited on a claim's ~60 cells one cache miss after
-/// another (Date::parse's first load took 61 % of its samples), and reading rows took more CPU
-/// than recording them on a tape and reading that (MCE rules: 460-500 k claims per CPU-second
-/// against 520-550 k; with them, 540 k; one stage alone, 500 k; 8 rows ahead, the same).
+/// of text cells twice as far ahead, then the bytes the offsets point to. Without the hints the
+/// reader waited on a claim's ~60 cells one cache miss after another (`Date::parse`'s first load
+/// took 61 % of its samples), and reading rows took more CPU than recording them on a tape and
+/// reading that (MCE rules: 460-500 k claims per CPU-second against 520-550 k; with them, 540 k;
+/// one stage alone, 500 k; 8 rows ahead, the same).
 const ROWS_AHEAD: usize = 4;
 
 /// Asks for claim row `r`'s cells and its line rows' ([`Typed::prefetch`]).

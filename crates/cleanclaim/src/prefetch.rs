@@ -51,14 +51,23 @@ pub(crate) fn lists(c: &Claim) {
     }
 }
 
-/// Stage one for an engine that reads the codes alone: the lists of diagnoses and procedures.
+/// Stage one for an engine that reads the codes alone: the lists of diagnoses and procedures,
+/// and the claim's own cache lines that hold its id (which the report copies), type of bill and
+/// subscriber (claim type and age, which every check works out).
 #[inline]
 pub(crate) fn code_lists(c: &Claim) {
     prefetch(c.diagnoses.as_ptr());
     prefetch(c.procedures.as_ptr());
+    prefetch(&c.id);
+    prefetch(&c.type_of_bill);
+    prefetch(&c.subscriber);
 }
 
-/// Stage two for an engine that reads the codes alone: each code's bytes.
+/// Stage two for an engine that reads the codes alone: each code's bytes, and the id's and type
+/// of bill's. Copying the id into the report waited on its bytes for 41 % of `check_on`'s
+/// samples (perf, MCE rules); both stages' additions ran the MCE rules ×1.06 (six alternating
+/// pairs, 0.99–1.14; twenty-fourth session). Stage one reads these fields' addresses from the
+/// claim; asking for the bytes at stage two alone, without the claim's lines, ran ×0.94.
 #[inline]
 pub(crate) fn codes(c: &Claim) {
     for d in &c.diagnoses {
@@ -67,6 +76,8 @@ pub(crate) fn codes(c: &Claim) {
     for p in &c.procedures {
         prefetch(p.code.as_ptr());
     }
+    prefetch(c.id.as_ptr());
+    text(&c.type_of_bill);
 }
 
 /// Stage two: what the lists of stage one and the claim's own fields point to: each code's
@@ -74,7 +85,6 @@ pub(crate) fn codes(c: &Claim) {
 #[inline]
 pub(crate) fn fields(c: &Claim) {
     codes(c);
-    prefetch(c.id.as_ptr());
     prefetch(c.frequency.as_ptr());
     for l in &c.lines {
         text(&l.procedure);
@@ -91,7 +101,6 @@ pub(crate) fn fields(c: &Claim) {
     }
     text(&c.payer.id);
     text(&c.place_of_service);
-    text(&c.type_of_bill);
 }
 
 /// The claim's boxed providers that are there: its own rendering, referring and attending.
